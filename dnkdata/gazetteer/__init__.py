@@ -1,0 +1,232 @@
+"""Reference data (places, officials, role words) and the place matcher.
+
+The data are CSV files beside this module; this code only loads them and matches spellings in text with one
+Aho–Corasick automaton, then lets the generic word after a name ("county", "Province", "-si") and the provinces
+named elsewhere in the article choose between places that share a spelling. What context cannot settle is left
+unresolved rather than guessed.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import ahocorasick
+
+DATA_FILES = ("places.csv", "foreign.csv", "officials.csv", "roles.csv")
+PROVINCE_LEVELS = ("province", "special_city")
+
+# Generic words after a name and the level they point to; also part of the mention ("Onchon county").
+GENERIC_AFTER = re.compile(
+    r"(?:\s+(?P<word>Provinces?|provinces?|Counties|County|county|counties|City|city|District|district|"
+    r"Special City|special city|Mine|mine|Market|market|Station|station)\b"
+    r"|-(?P<suffix>do|gun|si|guyok|dong|ri)\b)")
+LEVEL_OF_WORD = {"province": "province", "provinces": "province", "county": "county", "counties": "county",
+                 "city": "city", "district": "district", "special city": "special_city",
+                 "do": "province", "gun": "county", "si": "city", "guyok": "district", "dong": "district", "ri": "town"}
+LEVEL_BEFORE = re.compile(r"(?P<word>city|county|town|district|province) of\s+$", re.I)
+
+
+@dataclass(frozen=True)
+class Place:
+    place_id: str
+    name: str
+    level: str
+    province: str | None
+    country_code: str
+    iso_3166_2: str | None
+    lat: float | None
+    lon: float | None
+    name_hangul: str | None
+    variants: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    place: Place
+    start: int
+    end: int  # end of the surface form, generic word included
+    surface: str
+
+
+@dataclass(frozen=True)
+class Person:
+    person_id: str
+    name: str
+    variants: tuple[str, ...]
+    country_code: str
+    category: str
+    posts: str
+
+
+def _read_csv(name: str) -> list[dict[str, str]]:
+    with resources.files(__name__).joinpath(name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _float(value: str) -> float | None:
+    return float(value) if value.strip() else None
+
+
+def _variants(value: str) -> tuple[str, ...]:
+    return tuple(v.strip() for v in value.split("|") if v.strip())
+
+
+@cache
+def places() -> tuple[Place, ...]:
+    """North Korean places then foreign places, in file order (sorted by place_id)."""
+    rows = [Place(r["place_id"], r["name"], r["level"], r["province"] or None, "KP", r["iso_3166_2"] or None,
+                  _float(r["lat"]), _float(r["lon"]), r["name_hangul"] or None, _variants(r["variants"]))
+            for r in _read_csv("places.csv")]
+    rows += [Place(r["place_id"], r["name"], r["level"], None, r["country_code"], None,
+                   _float(r["lat"]), _float(r["lon"]), r.get("name_hangul") or None, _variants(r["variants"]))
+             for r in _read_csv("foreign.csv")]
+    return tuple(rows)
+
+
+@cache
+def people() -> tuple[Person, ...]:
+    return tuple(Person(r["person_id"], r["name"], _variants(r["variants"]), r["country_code"], r["category"],
+                        r["posts"]) for r in _read_csv("officials.csv"))
+
+
+@cache
+def role_terms(kind: str) -> tuple[str, ...]:
+    """Role lexicon terms of one kind (head, modifier, exclude), longest first."""
+    terms = {r["term"].strip() for r in _read_csv("roles.csv") if r["kind"] == kind}
+    return tuple(sorted(terms, key=lambda t: (-len(t), t)))
+
+
+@cache
+def data_version() -> str:
+    """A fingerprint of the reference data: part of the build cache key and the manifest."""
+    digest = hashlib.sha256()
+    for name in DATA_FILES:
+        digest.update(resources.files(__name__).joinpath(name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def fold(text: str) -> str:
+    """Spelling key: no diacritics or apostrophes, hyphens as spaces, casefolded."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = re.sub(r"['’`ʼ‘]", "", text).replace("-", " ")
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+def spellings(place: Place) -> set[str]:
+    """Surface spellings to look for: the name, its variants, and their forms without apostrophes or breves."""
+    out: set[str] = set()
+    for form in (place.name, *place.variants):
+        plain = unicodedata.normalize("NFKD", form)
+        plain = "".join(c for c in plain if not unicodedata.combining(c))
+        out.update({form, plain, re.sub(r"['’`ʼ]", "", plain)})
+    return {s for s in out if len(s) >= 3}
+
+
+@cache
+def _place_automaton() -> ahocorasick.Automaton:
+    table: dict[str, list[Place]] = {}
+    for place in places():
+        if place.level == "country" and place.country_code == "KP":
+            continue  # North Korea itself is never a location row
+        for form in spellings(place):
+            table.setdefault(form, []).append(place)
+    automaton = ahocorasick.Automaton()
+    for form, candidates in table.items():
+        automaton.add_word(form, (form, tuple(candidates)))
+    automaton.make_automaton()
+    return automaton
+
+
+def _is_word_edge(text: str, start: int, end: int) -> bool:
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    return not before.isalnum() and not after.isalnum()
+
+
+def _raw_matches(text: str) -> list[tuple[int, int, tuple[Place, ...]]]:
+    """Longest, leftmost, word-bounded spellings in text."""
+    found = []
+    for end_index, (form, candidates) in _place_automaton().iter(text):
+        start, end = end_index - len(form) + 1, end_index + 1
+        if _is_word_edge(text, start, end):
+            found.append((start, end, candidates))
+    found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
+    kept, last_end = [], -1
+    for start, end, candidates in found:
+        if start >= last_end:
+            kept.append((start, end, candidates))
+            last_end = end
+    return kept
+
+
+def _level_hint(text: str, start: int, end: int) -> tuple[str | None, int]:
+    """The level named by a generic word next to the name, and where the mention ends."""
+    after = GENERIC_AFTER.match(text, end)
+    if after:
+        word = (after.group("word") or after.group("suffix") or "").lower()
+        return LEVEL_OF_WORD.get(word), after.end()
+    before = LEVEL_BEFORE.search(text[max(0, start - 20):start])
+    if before:
+        return LEVEL_OF_WORD.get(before.group("word").lower()), end
+    return None, end
+
+
+def _narrow(candidates: tuple[Place, ...], hint: str | None, provinces_in_text: list[str]) -> Place | None:
+    """One place for a spelling, or None when the context does not settle it."""
+    pool = list(candidates)
+    if hint:
+        same_level = [p for p in pool if p.level == hint or (hint == "province" and p.level == "special_city")]
+        pool = same_level or pool
+    if len(pool) > 1:
+        by_province = [p for p in pool if p.province in provinces_in_text]
+        pool = by_province or pool
+    if len(pool) > 1:
+        broad = [p for p in pool if p.level in PROVINCE_LEVELS]
+        pool = broad if len(broad) == 1 else pool  # "Pyongyang" the city and its province share one row anyway
+    return pool[0] if len(pool) == 1 else None
+
+
+def find_places(text: str) -> tuple[list[PlaceMention], list[str]]:
+    """Every resolvable place mention in text, and the spellings left unresolved (ambiguous)."""
+    matches = _raw_matches(text)
+    provinces_in_text = [c[0].name for _, _, c in matches if len(c) == 1 and c[0].level in PROVINCE_LEVELS]
+    provinces_in_text += [c[0].province for _, _, c in matches if len(c) == 1 and c[0].province]
+    mentions, unresolved = [], []
+    for start, end, candidates in matches:
+        hint, mention_end = _level_hint(text, start, end)
+        place = _narrow(candidates, hint, provinces_in_text)
+        if place is None:
+            unresolved.append(text[start:end])
+            continue
+        mentions.append(PlaceMention(place, start, mention_end, text[start:mention_end]))
+    mentions += _paired_provinces(text, mentions)
+    mentions.sort(key=lambda m: m.start)
+    return mentions, unresolved
+
+
+PAIRED = re.compile(r"\b(North|South) and (North|South) (Hamgyong|Pyongan|Hwanghae|Hamkyung|Pyeongan|Hamgyeong)\b")
+
+
+def _paired_provinces(text: str, mentions: list[PlaceMention]) -> list[PlaceMention]:
+    """"North and South Hamgyong provinces" names two provinces; the second is found by spelling, the first here."""
+    by_name = {fold(p.name): p for p in places() if p.level == "province"}
+    extra = []
+    for m in PAIRED.finditer(text):
+        place = by_name.get(fold(f"{m.group(1)} {m.group(3)}"))
+        if place:
+            hint_end = GENERIC_AFTER.match(text, m.end())
+            end = hint_end.end() if hint_end else m.end()
+            extra.append(PlaceMention(place, m.start(), end, text[m.start():end]))
+    return extra
+
+
+@cache
+def place_by_id() -> dict[str, Place]:
+    return {p.place_id: p for p in places()}
