@@ -1,0 +1,293 @@
+"""Plain-text captures (aggregator pages, feed teasers, republisher boards, dailynk.com page text, legacy pages).
+
+Parts are found by their signals (a weather line, a footer date, a caption credit), not by position in a
+template; a part that is missing leaves its field None. See ../shared/FORMATS.md for the families.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from dnkdata.model import ParsedArticle
+
+MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+MONTH_ABBR = r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec"
+WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+
+WEATHER = re.compile(r"^-?\d{1,2}(?:\.\d)?\s*°?\s*[CF]$")
+CAPTURE_DATE = re.compile(rf"^(?:{WEEKDAYS}),\s+(?:{MONTHS})\s+\d{{1,2}},\s+\d{{4}}$")
+FOOTER_DATE = re.compile(rf"^((?:{MONTHS})\s+\d{{1,2}},\s+\d{{4}})(?:\s+at\s+(\d{{1,2}}:\d{{2}})\s*([AP]M))?$", re.I)
+BOARD_DATE = re.compile(rf"^Date\s*:\s*((?:{MONTHS})\s+\d{{1,2}},\s+\d{{4}}|\d{{4}}[-./]\d{{1,2}}[-./]\d{{1,2}})", re.I)
+BYLINE = re.compile(r"^(?P<name>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,4})\s+\|\s+(?P<date>\d{4}-\d{2}-\d{2})(?:\s+(?P<time>\d{1,2}:\d{2}))?$")
+FEED_LABEL = re.compile(r"^by\s+Daily\s*NK\b", re.I)
+SITE_LINE = re.compile(r"^(?:https?://)?(?:www\.)?((?:[a-z0-9-]+\.)+(?:com|net|org|kr|co|info|top|news|io|uk|us))/?$", re.I)
+URL_LINE = re.compile(r"^(https?://\S+?)(?:\s+\[\d[\d,]*\])?$")
+BREADCRUMB = re.compile(r"^Home\s*>\s*\S")
+AD_MARKER = re.compile(r"^\[ad_\d+\]$|^Source link$", re.I)
+SOURCE_NOTE = re.compile(r"^\[Source:\s*[^\]]+\]$", re.I)
+PREV_NEXT = re.compile(r"^Prev\s+Next$", re.I)
+KOREAN_LINK = re.compile(r"^Read (?:this )?in Korean\.?$", re.I)
+END_OF_STORY = re.compile(r"^(?:Most Popular Articles|Related (?:Articles|Stories|News)|Recommended|More from Daily NK)\b"
+                          r"|^Questions or comments about this article\?", re.I)
+CAPTION_CREDIT = re.compile(r"(?:/\s*Image:\s*[^/]+|\((?:[^()]*(?:Daily NK|Commons|Yonhap|KCNA|Rodong|Reuters|AP|AFP|Getty|"
+                            r"Google|Photo|Image|Credit|Shutterstock|Planet|Maxar)[^()]*)\))\s*$")
+CAPTION_START = re.compile(r"^(?:FILE PHOTO:|Image:|Photo:|\(Photo)", re.I)
+TABLE_ROW = re.compile(r"^\|.*\|$")
+TERMINAL = re.compile(r"[.!?…:;\"”’']\)?$")
+CONTRACTION_TAIL = re.compile(r"^(?:t|s|ll|re|ve|d|m)\b")
+ELLIPSIS_END = re.compile(r"(?:…|\.\.\.)\s*$")
+SENTENCE_STARTERS = {"The", "A", "An", "This", "These", "Those", "Some", "Many", "Authorities", "Residents", "Officials",
+                     "Sources", "It", "In", "With", "Despite", "North", "Local"}
+
+
+@dataclass
+class _Header:
+    """What the chrome lines told us."""
+
+    published_date: date | None = None
+    published_at: datetime | None = None
+    byline: str | None = None
+    url: str | None = None
+    source_site: str | None = None
+    has_korean_version: bool = False
+    saw_trailer: bool = False  # a footer, feed label or sidebar: the capture reached the end of the story
+    chrome_lines: set[int] = field(default_factory=set)
+
+
+def parse_text(text: str, source_format: str = "text") -> ParsedArticle:
+    """Turn one plain-text capture into an article record (body without chrome, fields it states)."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines, reached_sidebar = _cut_sidebar(lines)
+    header = _scan_chrome(lines)
+    header.saw_trailer = header.saw_trailer or reached_sidebar
+    blocks = _blocks(lines, header.chrome_lines)
+    title, standfirst, blocks = _split_title(blocks)
+    paragraphs = _paragraphs(blocks)
+    truncated = not header.saw_trailer and bool(paragraphs) and not TERMINAL.search(paragraphs[-1])
+    if truncated and len(paragraphs) > 1 and _looks_like_cut_caption(paragraphs[-1]):
+        paragraphs = paragraphs[:-1]
+    teaser = bool(paragraphs) and bool(ELLIPSIS_END.search(paragraphs[-1])) and header.saw_trailer
+    return ParsedArticle(
+        body="\n\n".join(paragraphs),
+        source_format=source_format,
+        title=title,
+        standfirst=standfirst,
+        published_date=header.published_date,
+        published_at=header.published_at,
+        byline=header.byline,
+        url=header.url,
+        has_korean_version=header.has_korean_version,
+        is_excerpt=teaser or truncated,
+        source_site=header.source_site,
+        read_method="text-rules",
+    )
+
+
+def _cut_sidebar(lines: list[str]) -> tuple[list[str], bool]:
+    """Everything from a sidebar or contact trailer on is page chrome; True when one was found."""
+    for i, line in enumerate(lines):
+        if END_OF_STORY.search(line.strip()):
+            return lines[:i], True
+    return lines, False
+
+
+def _scan_chrome(lines: list[str]) -> _Header:
+    """Mark chrome lines and read the fields they carry."""
+    header = _Header()
+    first_content = next((i for i, l in enumerate(lines) if l.strip()), 0)
+    for i, raw in enumerate(lines):
+        line = raw.strip()
+        if not line:
+            continue
+        if _read_field_line(line, header):
+            header.chrome_lines.add(i)
+        elif WEATHER.match(line):
+            header.chrome_lines.add(i)
+            _mark_widget_city(lines, i, header)
+        elif i == first_content and SITE_LINE.match(line):
+            header.source_site = SITE_LINE.match(line).group(1).lower()
+            header.chrome_lines.add(i)
+        elif _is_caption(lines, i):
+            header.chrome_lines.add(i)
+            _mark_alt_text(lines, i, header)
+        elif TABLE_ROW.match(line) and i <= first_content + 6:
+            header.chrome_lines.add(i)  # a site's price ticker above the story
+        elif i == first_content and _is_tag_line(line, lines, i):
+            header.chrome_lines.add(i)
+    return header
+
+
+def _read_field_line(line: str, header: _Header) -> bool:
+    """Lines that are chrome and carry a field; True when the line was one of them."""
+    if CAPTURE_DATE.match(line) or BREADCRUMB.match(line) or AD_MARKER.match(line) or PREV_NEXT.match(line):
+        return True
+    if KOREAN_LINK.match(line):
+        header.has_korean_version = True
+        header.saw_trailer = True
+        return True
+    if FEED_LABEL.match(line) or SOURCE_NOTE.match(line):
+        header.saw_trailer = True
+        if SOURCE_NOTE.match(line) and "daily nk" in line.lower():
+            header.source_site = header.source_site or "dailynk.com"
+        return True
+    if m := FOOTER_DATE.match(line):
+        _set_date(header, m.group(1), m.group(2), m.group(3))
+        header.saw_trailer = True
+        return True
+    if m := BOARD_DATE.match(line):
+        _set_date(header, m.group(1), None, None)
+        return True
+    if m := BYLINE.match(line):
+        header.byline = m.group("name")
+        header.published_date = date.fromisoformat(m.group("date"))
+        if m.group("time"):
+            header.published_at = datetime.fromisoformat(f"{m.group('date')} {m.group('time').zfill(5)}")
+        return True
+    if m := URL_LINE.match(line):
+        header.url = header.url or m.group(1)
+        if "dailynk.com" in m.group(1):
+            header.source_site = header.source_site or "dailynk.com"
+        return True
+    return False
+
+
+def _set_date(header: _Header, day_text: str, clock: str | None, meridiem: str | None) -> None:
+    day = _parse_day(day_text)
+    if day is None:
+        return
+    header.published_date = day
+    if clock:
+        hour, minute = (int(x) for x in clock.split(":"))
+        if meridiem and meridiem.upper() == "PM" and hour < 12:
+            hour += 12
+        if meridiem and meridiem.upper() == "AM" and hour == 12:
+            hour = 0
+        header.published_at = datetime(day.year, day.month, day.day, hour, minute)
+
+
+def _parse_day(text: str) -> date | None:
+    for fmt in ("%B %d, %Y", "%Y-%m-%d", "%Y.%m.%d", "%Y/%m/%d"):
+        try:
+            return datetime.strptime(re.sub(r"\s+", " ", text.strip()), fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _mark_widget_city(lines: list[str], i: int, header: _Header) -> None:
+    """The line after a temperature is the weather widget's city: chrome, never a location."""
+    j = _next_content(lines, i)
+    if j is not None and len(lines[j].split()) <= 3 and not TERMINAL.search(lines[j].strip()):
+        header.chrome_lines.add(j)
+
+
+def _next_content(lines: list[str], i: int) -> int | None:
+    return next((j for j in range(i + 1, len(lines)) if lines[j].strip()), None)
+
+
+def _is_caption(lines: list[str], i: int) -> bool:
+    line = lines[i].strip()
+    if CAPTION_START.match(line):
+        return True
+    return bool(CAPTION_CREDIT.search(line)) and len(line) < 400 and not line.startswith(("“", '"'))
+
+
+def _mark_alt_text(lines: list[str], i: int, header: _Header) -> None:
+    """An image's alt or keyword text sits on the line right above its caption, with no blank line between."""
+    j = i - 1
+    if j >= 0 and lines[j].strip() and not TERMINAL.search(lines[j].strip()) and len(lines[j].split()) <= 30:
+        header.chrome_lines.add(j)
+
+
+def _is_tag_line(line: str, lines: list[str], i: int) -> bool:
+    """A keyword line atop dailynk.com text: lowercase words (often comma-separated), no sentence punctuation."""
+    words = line.replace(",", " ").split()
+    return len(words) >= 3 and line == line.lower() and not TERMINAL.search(line)
+
+
+def _blocks(lines: list[str], chrome: set[int]) -> list[list[str]]:
+    """Group non-chrome lines into blank-line-separated blocks; chrome lines also separate blocks."""
+    blocks: list[list[str]] = []
+    current: list[str] = []
+    for i, raw in enumerate(lines):
+        line = raw.strip()
+        if not line or i in chrome:
+            if current:
+                blocks.append(current)
+                current = []
+            continue
+        current.append(line)
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def _split_title(blocks: list[list[str]]) -> tuple[str | None, str | None, list[list[str]]]:
+    """A headline is a short first line without sentence punctuation that stands alone above the body."""
+    if len(blocks) < 2 and not (blocks and len(blocks[0]) > 1):
+        return None, None, blocks
+    first = blocks[0]
+    head = first[0]
+    if TERMINAL.search(head) or len(head.split()) > 40 or len(head.split()) < 3:
+        return None, None, blocks
+    title, standfirst = _split_run_together(head)
+    rest = ([first[1:]] if len(first) > 1 else []) + blocks[1:]
+    if standfirst is None and rest and len(rest[0]) == 1 and _is_standfirst(rest[0][0]):
+        standfirst = rest[0][0]
+        rest = rest[1:]
+    if not rest:
+        return None, None, blocks
+    return title, standfirst, rest
+
+
+def _split_run_together(line: str) -> tuple[str, str | None]:
+    """Headline and dek saved on one line ("…birthday The authorities reportedly…"): split at the dek's first word."""
+    words = line.split(" ")
+    if len(words) <= 16:
+        return line, None
+    for k in range(4, len(words) - 4):
+        if words[k] in SENTENCE_STARTERS and words[k - 1][:1].islower() and words[k - 1][-1:].isalpha():
+            return " ".join(words[:k]), " ".join(words[k:])
+    return line, None
+
+
+def _is_standfirst(line: str) -> bool:
+    return 5 <= len(line.split()) <= 45 and not TERMINAL.search(line)
+
+
+def _paragraphs(blocks: list[list[str]]) -> list[str]:
+    """Blocks become paragraphs; inside a block a line break is either a paragraph break or a hard wrap."""
+    blank_line_style = len(blocks) >= 3
+    paragraphs: list[str] = []
+    for block in blocks:
+        current = block[0]
+        for line in block[1:]:
+            if not blank_line_style and _ends_sentence(current) and _starts_sentence(line):
+                paragraphs.append(current)
+                current = line
+            else:
+                current = _join_wrapped(current, line)
+        paragraphs.append(current)
+    return [p for p in paragraphs if p]
+
+
+def _ends_sentence(text: str) -> bool:
+    return bool(TERMINAL.search(text))
+
+
+def _starts_sentence(line: str) -> bool:
+    return line[:1].isupper() or line[:1] in "“\"‘'([" or line[:1].isdigit()
+
+
+def _join_wrapped(left: str, right: str) -> str:
+    """Rejoin a hard-wrapped line; legacy pages turned lost apostrophes into breaks ("aren\\nt")."""
+    if left[-1:].isalpha() and CONTRACTION_TAIL.match(right) and not left.endswith(" "):
+        return left + "'" + right
+    return left + " " + right
+
+
+def _looks_like_cut_caption(paragraph: str) -> bool:
+    """A few words with no punctuation after the last full paragraph of a cut-off page: the start of a caption."""
+    return len(paragraph.split()) <= 6 and not re.search(r"[,.;:“”\"]", paragraph)
