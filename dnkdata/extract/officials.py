@@ -1,0 +1,362 @@
+"""Officials: named office-holders (from the register, or a name right after an official title) and unnamed
+groups defined by a role ("farm inspectors in Ushi county"), each with the organization and place the text ties
+to it. Role words come from gazetteer/roles.csv; people from gazetteer/officials.csv.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from dnkdata import gazetteer
+from dnkdata.extract.speakers import KOREAN_NAME, PLACE_SPECIFICITY
+from dnkdata.extract.text import official_id
+from dnkdata.gazetteer import PlaceMention
+
+TITLE_WORDS = {"leader", "secretary", "director", "premier", "minister", "chairman", "chairwoman", "president",
+               "head", "chief", "general", "marshal", "deputy", "vice", "first", "party", "organization",
+               "department", "committee", "guidance", "military", "government", "supreme", "state", "affairs",
+               "foreign", "defense", "defence", "security", "korean", "north", "south", "central", "commander",
+               "ambassador", "spokesperson", "envoy", "representative", "mayor", "prosecutor", "member"}
+TITLE_HEADS = {"leader", "secretary", "director", "premier", "minister", "chairman", "chairwoman", "president",
+               "head", "chief", "general", "marshal", "commander", "ambassador", "envoy", "mayor", "prosecutor",
+               "member", "spokesperson", "representative"}
+TITLE_BEFORE_NAME = re.compile(
+    r"\b(?:[Pp]remier|[Mm]inister|[Dd]irector|[Ss]ecretary|[Cc]hairman|[Cc]hairwoman|[Mm]arshal|[Gg]eneral|"
+    r"[Pp]resident|[Cc]hief|[Cc]ommander|[Hh]ead|[Aa]mbassador|[Dd]eputy|[Ll]eader|[Pp]rosecutor|[Mm]ayor|"
+    r"[Vv]ice[- ][Pp]remier)\s+(?P<name>" + KOREAN_NAME + r")\b")
+APPOSITIVE = re.compile(
+    r"(?P<name>" + KOREAN_NAME + r"),\s+(?P<role>(?:the\s+|a\s+|former\s+|then-)*(?:head|director|chairman|secretary|"
+    r"minister|chief|premier|commander|member|vice|deputy|first)\b[^,.;:]{0,80})")
+APPOSITIVE_AFTER = re.compile(
+    r",\s+(?P<role>(?:the\s+|a\s+|former\s+|then-)*(?:head|director|chairman|secretary|minister|chief|premier|"
+    r"commander|member|vice|deputy|first)\b[^,.;:]{0,80})")
+ORG_IN_TEXT = re.compile(
+    r"(?:[A-Z][\w’'\-]*\s+)*(?:Committee|Department|Ministry|Commission|Bureau|Command|Party)"
+    r"(?:\s+of\s+(?:the\s+)?(?:[A-Z][\w’'\-]*\s*)+)?")
+NP_WORDS = (r"(?:[A-Z][\w’'\-]*|[\w\-]+[’']s|party|county|city|province|provincial|ruling|local|central|state|"
+            r"security|administrative|judicial|and|or|your|their|its|his|her|workplace|new|military|the|a)")
+ATTACHED = re.compile(
+    r"\s+(?P<prep>from|of|in|at|with)\s+(?P<np>(?:" + NP_WORDS + r",?\s+){0,6}"
+    r"(?:committees?|departments?|ministry|ministries|agencies|offices?|bureaus?|units|county|province|city|"
+    r"district|military|Committee|Department|Ministry|Office|Bureau|Province|County|City|District|Command|"
+    r"[A-Z][\w’'\-]+)(?:\s+of\s+[A-Z][\w\-]+)?)(?=[\s,.;:’'”)]|$)")
+ORG_NOUN = re.compile(r"\b(?:committees?|departments?|ministry|ministries|agencies|offices?|bureaus?|units|"
+                      r"military|Committee|Department|Ministry|Office|Bureau|Command|Party)\b")
+DETERMINERS = {"several", "some", "many", "corrupt", "the", "these", "those", "all", "other", "certain", "two",
+               "three", "few", "numerous", "a", "an", "its", "their", "his", "her", "your", "our"}
+RANKS = {"key", "top", "major"}
+ADJECTIVE_LIKE = re.compile(r"^[a-z]+(?:al|ive|ic|ary)$")
+STOPWORDS = {"of", "the", "and", "or", "a", "an", "for", "in", "on"}
+SENTENCE_OPENERS = {"When", "If", "As", "While", "After", "Before", "Since", "But", "Meanwhile", "During", "Then",
+                    "This", "That", "However", "Although", "Because", "Under", "With", "By", "At", "From", "To"}
+FUNCTION_WORDS = {"of", "from", "in", "at", "with", "who", "that", "which", "and", "or", "to", "for", "on", "by",
+                  "said", "told", "were", "are", "was", "is", "have", "has", "had", "will", "would", "also",
+                  "reportedly", "recently", "then", "have", "being", "say", "says", "claimed", "began", "must",
+                  "can", "could", "should", "did", "do", "took", "made", "appear", "seem", "tend", "now"}
+ADJECTIVAL_HEADS = {"official", "chief", "officer", "agent", "judge", "secretary", "director", "manager", "minister"}
+COMPOUND_NOUNS = {"station", "stations", "box", "car", "cars", "department", "office", "building", "headquarters",
+                  "investigation", "investigations", "report", "reports", "duty", "statement", "statements", "media",
+                  "visit", "visits", "documents", "records", "uniform", "uniforms", "crackdown", "crackdowns",
+                  "state", "figures", "channels", "line", "organization", "posts", "position", "positions", "status"}
+
+
+@dataclass
+class OfficialRow:
+    official_id: str
+    article_id: str
+    kind: str
+    name: str | None
+    person_id: str | None
+    role: str | None
+    organization: str | None
+    place: str | None
+    mention: str
+    char_start: int
+    mention_count: int
+
+
+@dataclass
+class _Hit:
+    key: str  # person_id or folded role: one row per key
+    kind: str
+    start: int
+    end: int
+    name: str | None = None
+    person_id: str | None = None
+    role: str | None = None
+    organization: str | None = None
+    place: str | None = None
+
+
+@cache
+def _register() -> tuple[re.Pattern[str], dict[str, gazetteer.Person]]:
+    by_form: dict[str, gazetteer.Person] = {}
+    for person in gazetteer.people():
+        for form in (person.name, *person.variants):
+            by_form[gazetteer.fold(form)] = person
+    forms = sorted({f for p in gazetteer.people() for f in (p.name, *p.variants)}, key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w’'])(?:" + "|".join(re.escape(f) for f in forms) + r")(?![\w]|-\w)")
+    return pattern, by_form
+
+
+@cache
+def _heads() -> re.Pattern[str]:
+    heads = gazetteer.role_terms("head")
+    return re.compile(r"(?<![\w\-])(?:" + "|".join(re.escape(h) for h in heads) + r")(?![\w\-])", re.I)
+
+
+@cache
+def _excludes() -> tuple[str, ...]:
+    return gazetteer.role_terms("exclude")
+
+
+@cache
+def _modifiers() -> tuple[str, ...]:
+    return gazetteer.role_terms("modifier")
+
+
+@cache
+def _modifier_words() -> frozenset[str]:
+    """Single words of the modifier lexicon ("state security" gives state, security), without stopwords."""
+    return frozenset(w.lower() for term in _modifiers() for w in term.split() if w.lower() not in STOPWORDS)
+
+
+def extract_officials(article_id: str, body: str, places: list[PlaceMention]) -> list[OfficialRow]:
+    """Named officials and official groups of one body, one row each, first mention first."""
+    named = _named_hits(body)
+    title_spans = [(h.start - len(h.role or "") - 2, h.end) for h in named]
+    groups = _group_hits(body, places, title_spans)
+    return _rows(article_id, body, named + groups)
+
+
+# ---------------------------------------------------------------- named
+
+def _named_hits(body: str) -> list[_Hit]:
+    pattern, by_form = _register()
+    hits = []
+    for m in pattern.finditer(body):
+        person = by_form[gazetteer.fold(m.group(0))]
+        role, org = _title_before(body, m.start())
+        appositive = APPOSITIVE_AFTER.match(body, m.end())
+        if role is None and appositive:
+            role, org = _appositive_role(appositive.group("role"))
+        hits.append(_Hit(person.person_id, "named", m.start(), m.end(), person.name, person.person_id, role, org))
+    known = {(h.start, h.end) for h in hits}
+    for m in list(TITLE_BEFORE_NAME.finditer(body)) + list(APPOSITIVE.finditer(body)):
+        start, end = m.start("name"), m.end("name")
+        if any(s <= start < e for s, e in known):
+            continue
+        name = re.sub(r"-", " ", m.group("name"))
+        role, org = (_appositive_role(m.group("role")) if "role" in m.groupdict() and m.group("role")
+                     else _title_before(body, start))
+        hits.append(_Hit(_slug(name), "named", start, end, name, _slug(name), role, org))
+        known.add((start, end))
+    return hits
+
+
+def _title_before(body: str, start: int) -> tuple[str | None, str | None]:
+    """The title written right before a name ("party organization secretary Jo Yong Won")."""
+    words = body[max(0, start - 80):start].split()
+    taken: list[str] = []
+    for word in reversed(words):
+        bare = word.strip("’'")
+        if bare.lower() in TITLE_WORDS or (bare[:1].isupper() and bare.isalpha() and bare.lower() not in STOPWORDS
+                                           and bare not in SENTENCE_OPENERS):
+            taken.insert(0, bare)
+            continue
+        break
+    while taken and taken[-1].lower() not in TITLE_HEADS:
+        taken.pop()
+    if not taken:
+        return None, None
+    role = " ".join(taken)
+    org = ORG_IN_TEXT.search(role)
+    return role, (org.group(0).strip() if org else None)
+
+
+def _appositive_role(role: str) -> tuple[str, str | None]:
+    role = re.sub(r"^(?:the|a)\s+", "", role.strip())
+    org = ORG_IN_TEXT.search(role)
+    return role, (org.group(0).strip() if org else None)
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+# ---------------------------------------------------------------- groups
+
+def _group_hits(body: str, places: list[PlaceMention], title_spans: list[tuple[int, int]]) -> list[_Hit]:
+    hits = []
+    for m in _heads().finditer(body):
+        if any(s <= m.start() < e for s, e in title_spans) or not _is_role_noun(body, m):
+            continue
+        if _excluded(body, m.start(), m.end()):
+            continue
+        start, role_words, owner = _expand_left(body, m.start())
+        end, attached = _expand_right(body, m.end())
+        role_words, organization = _split_organization(role_words, attached)
+        role = _join(role_words + [m.group(0)])
+        place = _place_within(places, start, end)
+        bare = not role_words and not owner and attached is None
+        hits.append(_Hit(_group_key(m.group(0), role, organization, place, bare), "group", start, end,
+                         None, None, role, organization, place))
+    return _merge_bare(hits)
+
+
+def _group_key(head: str, role: str, organization: str | None, place: str | None, bare: bool) -> str:
+    """Mentions of one group share a key: same head and place, else same role and organization."""
+    head = gazetteer.fold(head.split()[-1])
+    if bare:
+        return f"bare|{head}"
+    if place:
+        return f"place|{head}|{place}"
+    return f"role|{gazetteer.fold(role)}|{gazetteer.fold(organization or '')}"
+
+
+def _merge_bare(hits: list[_Hit]) -> list[_Hit]:
+    """A bare head ("the inspectors", "Agents") refers back to the last group with that head, if any."""
+    for i, hit in enumerate(hits):
+        if not hit.key.startswith("bare|"):
+            continue
+        head = hit.key.split("|")[1]
+        earlier = [h for h in hits[:i] if not h.key.startswith("bare|") and gazetteer.fold(h.role or "").endswith(head)]
+        if earlier:
+            hit.key = earlier[-1].key
+    return hits
+
+
+def _is_role_noun(body: str, m: re.Match[str]) -> bool:
+    """The head is used as a noun: not "police station", "official media", "the prosecutor’s office" or a title."""
+    after = body[m.end():m.end() + 40]
+    if re.match(r"[’']s\b", after):
+        return False  # a possessor: "the provincial prosecutor’s office" is an institution
+    nxt = re.match(r"\s+([A-Za-z][\w’'\-]*)", after)
+    if not nxt:
+        return True
+    word = nxt.group(1)
+    if re.match(r"\s+" + KOREAN_NAME, after) or _heads().match(after.lstrip()):
+        return False  # a title before a name, or the first noun of "police officials"
+    if word.lower() in COMPOUND_NOUNS:
+        return False
+    if m.group(0).lower() in ADJECTIVAL_HEADS and word[:1].islower() and word.lower() not in FUNCTION_WORDS:
+        return False
+    return True
+
+
+def _excluded(body: str, start: int, end: int) -> bool:
+    """An exclude phrase ending where the head ends ("border guards") wins over the head."""
+    window = body[max(0, start - 40):end].lower()
+    return any(window.endswith(term.lower()) and len(term) > end - start for term in _excludes())
+
+
+def _expand_left(body: str, head_start: int) -> tuple[int, list[str], bool]:
+    """Modifiers before the head: role words, coordinations, capitalised names, an owner ("Yanggang Province’s").
+
+    Returns where the mention starts, the role words, and whether an owner was found.
+    """
+    base = max(0, head_start - 120)
+    tokens = [t for t in re.finditer(r"[\w’'\-]+|,", body[base:head_start])]
+    start, role_words, pending, owner = head_start, [], [], False
+    for index in range(len(tokens) - 1, -1, -1):
+        word = tokens[index].group(0)
+        if word in (",", "and", "or") or (word == "of" and _capitalised_neighbours(tokens, index)):
+            pending.insert(0, word)
+            continue
+        kind = _modifier_kind(word)
+        if kind is None or (pending and kind not in ("role", "name")):
+            break
+        start = base + tokens[index].start()
+        if kind == "possessive" or owner:
+            owner = True  # the owner and what precedes it belong to the mention, not the role
+            continue
+        role_words[:0] = ([word] if kind in ("role", "name", "rank") else []) + pending
+        pending = []
+        if kind == "determiner":
+            break
+    return start, _clean_role(role_words), owner
+
+
+def _capitalised_neighbours(tokens: list[re.Match[str]], index: int) -> bool:
+    before = tokens[index - 1].group(0) if index > 0 else ""
+    after = tokens[index + 1].group(0) if index + 1 < len(tokens) else ""
+    return before[:1].isupper() and after[:1].isupper()
+
+
+def _modifier_kind(word: str) -> str | None:
+    lower = word.lower()
+    if lower in DETERMINERS:
+        return "determiner"
+    if lower in RANKS:
+        return "rank"
+    if lower.endswith(("’s", "'s")):
+        return "possessive"
+    if lower in _modifier_words():
+        return "role"
+    if word[:1].isupper() and word.isalpha() and word not in SENTENCE_OPENERS:
+        return "name"
+    if ADJECTIVE_LIKE.match(word):
+        return "role"
+    return None
+
+
+def _clean_role(words: list[str]) -> list[str]:
+    """Drop leading coordinations and nationality words ("North Korean officials" → officials)."""
+    while words and (words[0] in (",", "and", "or", "of") or words[0] in ("North", "South", "Korean", "Chinese")):
+        words = words[1:]
+    return words
+
+
+def _join(words: list[str]) -> str:
+    return " ".join(words).replace(" ,", ",")
+
+
+def _expand_right(body: str, head_end: int) -> tuple[int, str | None]:
+    m = ATTACHED.match(body, head_end)
+    if not m:
+        return head_end, None
+    return m.end(), m.group("np")
+
+
+def _split_organization(role_words: list[str], attached: str | None) -> tuple[list[str], str | None]:
+    """The organization is the attached phrase ("from … party committee") or a named body among the modifiers."""
+    if attached and ORG_NOUN.search(attached):
+        # "Nampo’s Onchon county party committee" → the committee; "people’s units" stays whole
+        org = re.sub(r"^(?:the\s+)?(?:[\w\-]+\s+)*?(?:[A-Z][\w\-]*|party)[’']s\s+", "", attached)
+        return role_words, re.sub(r"^the\s+", "", org).strip()
+    text = _join(role_words)
+    org = ORG_IN_TEXT.search(text)
+    if not org:
+        return role_words, None
+    name = org.group(0).strip()
+    if name.split()[0] == "Ministry" or " of " in name:
+        rest = (text[:org.start()] + text[org.end():]).split()
+        return rest, name  # "Ministry of State Security enforcement squads": role enforcement squads
+    return role_words, name
+
+
+def _place_within(places: list[PlaceMention], start: int, end: int) -> str | None:
+    inside = [m.place for m in places if start <= m.start < end and m.place.country_code == "KP"]
+    if not inside:
+        return None
+    return min(inside, key=lambda p: PLACE_SPECIFICITY.get(p.level, 9)).name
+
+
+# ---------------------------------------------------------------- rows
+
+def _rows(article_id: str, body: str, hits: list[_Hit]) -> list[OfficialRow]:
+    by_key: dict[tuple[str, str], list[_Hit]] = {}
+    for hit in sorted(hits, key=lambda h: h.start):
+        by_key.setdefault((hit.kind, hit.key), []).append(hit)
+    rows = []
+    for (kind, key), group in by_key.items():
+        first = group[0]
+        richest = max(group, key=lambda h: (h.role is not None, h.organization is not None, h.place is not None))
+        rows.append(OfficialRow(
+            official_id=official_id(article_id, kind, key), article_id=article_id, kind=kind,
+            name=first.name, person_id=first.person_id, role=richest.role, organization=richest.organization,
+            place=richest.place, mention=body[first.start:first.end], char_start=first.start,
+            mention_count=len(group)))
+    return sorted(rows, key=lambda r: (r.char_start, r.kind))

@@ -1,0 +1,230 @@
+"""Quotes: every quoted span in a body, direct speech or quoted term, and who said it.
+
+Spans are found by scanning each paragraph for quotation marks (curly or straight; single marks only when
+outermost). A quote that is not closed runs to the end of its paragraph (Daily NK re-opens a quote that runs
+over paragraphs) or up to the attribution that follows it. Speakers are looked for, in order: right after
+the quote (“…,” a Nampo source explained), right before it in the same sentence (A source said: “…”),
+"according to …" in the sentence, and for a bare quote paragraph the previous quote's speaker.
+"He said" and "the source added" take the last source named before them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from dnkdata.extract.text import paragraph_of, paragraph_starts, quote_id
+from dnkdata.extract.speakers import Speaker, SpeakerFinder
+
+OPEN_DOUBLE = "“"
+CLOSE_DOUBLE = "”"
+STRAIGHT = '"'
+MAX_TERM_WORDS = 6
+
+
+@dataclass
+class Span:
+    start: int  # first character inside the marks
+    end: int  # one past the last character inside the marks
+    closed: bool
+    single: bool = False  # outermost marks were single quotes
+
+
+@dataclass
+class QuoteRow:
+    quote_id: str
+    article_id: str
+    paragraph: int
+    char_start: int
+    char_end: int
+    text: str
+    kind: str
+    speaker: str | None
+    speaker_kind: str
+    speaker_name: str | None
+    speaker_place: str | None
+    attribution: str
+    speaker_start: int | None = None  # where the speaker phrase stands in body (for source locations)
+    speaker_end: int | None = None
+
+
+# ---------------------------------------------------------------- finding spans
+
+def find_spans(body: str) -> list[Span]:
+    spans: list[Span] = []
+    for para_start in paragraph_starts(body):
+        para_end = body.find("\n\n", para_start)
+        para_end = len(body) if para_end < 0 else para_end
+        spans += _paragraph_spans(body, para_start, para_end)
+    return [s for s in spans if body[s.start:s.end].strip()]
+
+
+def _paragraph_spans(body: str, start: int, end: int) -> list[Span]:
+    spans, i = [], start
+    while i < end:
+        c = body[i]
+        if c == OPEN_DOUBLE or (c == STRAIGHT and _opens_straight(body, i, start)):
+            span, i = _read_double(body, i, end)
+            spans.append(span)
+        elif c == "‘" and _opens_single(body, i, start):
+            close = _single_close(body, i + 1, end)
+            if close is not None:
+                spans.append(Span(i + 1, close, True, single=True))
+                i = close + 1
+            else:
+                i += 1
+        else:
+            i += 1
+    return spans
+
+
+def _opens_straight(body: str, i: int, para_start: int) -> bool:
+    before = body[i - 1] if i > para_start else " "
+    after = body[i + 1] if i + 1 < len(body) else " "
+    return (before.isspace() or before in "([—–-/" or i == para_start) and not after.isspace()
+
+
+def _opens_single(body: str, i: int, para_start: int) -> bool:
+    before = body[i - 1] if i > para_start else " "
+    return before.isspace() or before in "([—–-" or i == para_start
+
+
+def _read_double(body: str, open_at: int, end: int) -> tuple[Span, int]:
+    """Read a double-quoted span from its opening mark; returns the span and where to continue."""
+    j = open_at + 1
+    while j < end:
+        c = body[j]
+        if c == CLOSE_DOUBLE or (c == STRAIGHT and _closes_straight(body, j, end)):
+            return Span(open_at + 1, j, True), j + 1
+        if c == OPEN_DOUBLE:
+            # Legacy pages close with a left mark ("…study?’“"); a left mark before a word opens the next quote.
+            if j + 1 >= end or body[j + 1].isspace():
+                return Span(open_at + 1, j, True), j + 1
+            return Span(open_at + 1, _rstrip(body, open_at + 1, j), False), j
+        j += 1
+    return Span(open_at + 1, _unclosed_end(body, open_at + 1, end), False), end
+
+
+def _closes_straight(body: str, j: int, end: int) -> bool:
+    after = body[j + 1] if j + 1 < end else " "
+    return not after.isalnum()
+
+
+def _single_close(body: str, start: int, end: int) -> int | None:
+    """A closing single mark: ’ or ' not between two letters (that would be an apostrophe)."""
+    limit = min(end, start + 200)
+    for j in range(start, limit):
+        if body[j] in "’'":
+            after = body[j + 1] if j + 1 < end else " "
+            before = body[j - 1]
+            if not after.isalpha() and not before.isspace():
+                return j
+    return None
+
+
+UNCLOSED_ATTRIBUTION = re.compile(
+    r",\s+(?:he|she|they|the source|an? [\w\- ]{0,40}?sources?(?: in [\w\- ]{1,40})?)\s+"
+    r"(?:said|says|added|explained|noted|told|reported|continued)\b")
+
+
+def _unclosed_end(body: str, start: int, end: int) -> int:
+    """An unclosed quote stops at an attribution that follows it (“…residents, he said), else at the paragraph end."""
+    m = UNCLOSED_ATTRIBUTION.search(body, start, end)
+    return m.start() + 1 if m else _rstrip(body, start, end)
+
+
+def _rstrip(body: str, start: int, end: int) -> int:
+    while end > start and body[end - 1].isspace():
+        end -= 1
+    return end
+
+
+# ---------------------------------------------------------------- kind
+
+FINITE = re.compile(
+    r"(?<![\w-])(?:is|are|was|were|am|be|been|has|have|had|do|does|did|can|could|will|would|shall|should|may|might|must|"
+    r"need|needs|seems?|seemed|remains?|remained|says?|said|think|thinks|know|knows|want|wants|get|gets|got|"
+    r"take|takes|took|make|makes|made|go|goes|went|come|comes|came|see|sees|saw|feel|feels|felt|give|gives|"
+    r"gave|began|begun|become|becomes|became|keep|keeps|kept|let|looks?|looked|believe|believes|believed|"
+    r"requires?|required|depends?|continues?|continued|tells?|told|pay|pays|paid|sell|sells|sold|buy|buys|bought|"
+    r"live|lives|lived|work|works|worked|happen|happens|happened|try|tries|tried|leave|leaves|left|use|uses)\b"
+    r"|n[’']t\b|[’'](?:s|re|ve|ll|d|m)\b(?=\s+(?:a|an|the|not|been|going|so|very|just|no|all|[a-z]+ing|[a-z]+ed)\b)"
+    r"|\b(?:I|we|you|they|he|she|it)\s+[a-z]+(?:ed|s)\b|(?<![\w-])[a-z]{3,}ed\b(?!\s+by\b)", re.I)
+
+
+def classify_kind(text: str) -> str:
+    """direct for reported speech of a clause or more; term for a quoted word or short verbless phrase."""
+    words = text.split()
+    if len(words) <= 3:
+        return "term"
+    has_verb = bool(FINITE.search(text))
+    if len(words) <= MAX_TERM_WORDS:
+        return "direct" if has_verb and text.rstrip()[-1:] in ".?!" else "term"
+    return "direct" if has_verb else "term"
+
+
+# ---------------------------------------------------------------- rows
+
+def extract_quotes(article_id: str, body: str, *, is_excerpt: bool = False,
+                   finder: SpeakerFinder | None = None) -> list[QuoteRow]:
+    """Every quoted span of body with its kind and speaker; offsets are Python indices into body."""
+    finder = finder or SpeakerFinder(body)
+    starts = paragraph_starts(body)
+    last_paragraph = len(starts) - 1
+    rows: list[QuoteRow] = []
+    for span in find_spans(body):
+        paragraph = paragraph_of(starts, span.start)
+        if not span.closed and is_excerpt and paragraph == last_paragraph:
+            continue  # cut off by the capture's truncation
+        text = body[span.start:span.end]
+        kind = classify_kind(text)
+        speaker, attribution = _attribute(body, span, kind, rows, finder, starts)
+        rows.append(_row(article_id, paragraph, span, text, kind, speaker, attribution))
+    return rows
+
+
+def _row(article_id: str, paragraph: int, span: Span, text: str, kind: str,
+         speaker: Speaker | None, attribution: str) -> QuoteRow:
+    return QuoteRow(
+        quote_id=quote_id(article_id, span.start, span.end),
+        article_id=article_id, paragraph=paragraph, char_start=span.start, char_end=span.end, text=text,
+        kind=kind,
+        speaker=speaker.text if speaker else None,
+        speaker_kind=speaker.kind if speaker else "unattributed",
+        speaker_name=speaker.name if speaker else None,
+        speaker_place=speaker.place if speaker else None,
+        attribution=attribution if speaker else "none",
+        speaker_start=speaker.start if speaker else None,
+        speaker_end=speaker.end if speaker else None,
+    )
+
+
+def _attribute(body: str, span: Span, kind: str, previous: list[QuoteRow], finder: SpeakerFinder,
+               starts: list[int]) -> tuple[Speaker | None, str]:
+    close_at = span.end + (1 if span.closed else 0)
+    found = finder.after(close_at) or finder.before(span.start - 1)
+    if found is None:
+        found = finder.in_sentence(span.start, kind)
+    if found is not None:
+        return finder.resolve(found)
+    if kind == "direct":
+        carried = _carried_over(body, span, previous, starts)
+        if carried is not None:
+            return carried, "carried_over"
+    return None, "none"
+
+
+def _carried_over(body: str, span: Span, previous: list[QuoteRow], starts: list[int]) -> Speaker | None:
+    """A bare quote paragraph, or a later quote in an attributed paragraph, keeps the last direct quote's speaker."""
+    earlier = [q for q in previous if q.kind == "direct" and q.speaker_kind != "unattributed"]
+    if not earlier:
+        return None
+    last = earlier[-1]
+    para_start = starts[paragraph_of(starts, span.start)]
+    lead = body[para_start:span.start - 1].strip()
+    same_paragraph = last.paragraph == paragraph_of(starts, span.start)
+    bare = len(lead.split()) <= 3  # "Furthermore, “…”" still counts as bare
+    if not (bare or same_paragraph):
+        return None
+    return Speaker(last.speaker or "", last.speaker_kind, last.speaker_name, last.speaker_place,
+                   last.speaker_start, last.speaker_end)

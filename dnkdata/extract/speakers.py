@@ -1,0 +1,261 @@
+"""Speakers: who a quote belongs to, following Daily NK's attribution conventions.
+
+An attribution is a speaker phrase next to a verb of saying. The phrase is classified (an anonymous source,
+a named person, state media, an organization) and, for "he", "she" or "the source", replaced by its
+antecedent: the last source or person named before it. A source's place comes from the places named inside
+its phrase; "a source in the province" takes the province named last before it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from functools import cache
+
+from dnkdata import gazetteer
+from dnkdata.extract.text import sentence_bounds
+
+SPEECH_VERBS = (
+    r"said|says|say|added|adds|explained|explains|noted|notes|told|tells|reported|reports|stated|states|claimed|"
+    r"claims|remarked|continued|asserted|commented|observed|warned|confirmed|conveyed|recalled|insisted|argued|"
+    r"lamented|complained|emphasized|emphasised|stressed|revealed|described|offered|shared|relayed|wrote|asked|"
+    r"predicted|speculated|cautioned|mentioned|elaborated|disclosed|responded|replied|indicated|estimated|"
+    r"acknowledged|admitted|concluded|pointed out|went on|quipped|joked|sighed|announced|informed|detailed|"
+    r"explaining|adding|saying|noting|telling|stating")
+TERM_VERBS = (
+    r"denounced|denouncing|called|calling|described|describing|declared|declaring|labeled|labelled|labeling|"
+    r"dubbed|dubbing|termed|branded|branding|emphasized|emphasised|claimed|claiming|wrote|touted|touting|urged|"
+    r"ordered|stressed|referred|referring|condemned|criticized|criticised|praised|hailed|vowed|warned|insisted|"
+    r"reported|characterized|slammed|mention|mentioned")
+ADVERBS = r"(?:(?:has|have|had|also|further|then|later|recently|reportedly|once|again|\w+ly)\s+){0,2}"
+
+PLACE_WORD = r"(?:[A-Z][\w’'.\-]*|[Pp]rovinces?|[Cc]ounty|[Cc]ity|and|of)"
+SOURCE_PRE = (r"(?:(?:[A-Z][\w’'\-]*|[a-z]+-based|local|reliable|second|third|trusted|inside|internal|well-placed|"
+              r"informed|separate|different|military|security|government|party|business|trade|other|same) +){0,4}")
+SOURCE_NP = (
+    r"(?:(?:[Aa]n?|[Aa]nother|[Tt]he|[Oo]ne|[Tt]wo|[Tt]hree|[Ss]everal|[Mm]ultiple|[Oo]ther|[Tt]his|[Tt]hat|"
+    r"[Tt]hese|[Oo]ur) +)?" + SOURCE_PRE +
+    r"(?:sources?|informants?|insiders?)\b"
+    r"(?:\s+(?:in|from|inside|based in|living in|residing in|working in|near|close to|with ties to|familiar with)\s+"
+    r"(?:(?:the|North Korea’s|North Korea's)\s+)?"
+    r"(?:" + PLACE_WORD + r"(?:,?\s+" + PLACE_WORD + r")*|province|city|county|area|region|capital|border region|"
+    r"border area|country))?")
+PRONOUN = r"(?:[Hh]e|[Ss]he)"
+STATE_MEDIA = (
+    r"(?:(?:North Korea[’']s\s+)?(?:[Ss]tate(?:-run|-controlled)?\s+(?:media|television|TV|broadcaster|news agency))"
+    r"|(?:the\s+)?Korean Central (?:News Agency|Television|Broadcasting Station)|KCNA|KCTV|(?:the\s+)?Rodong Sinmun"
+    r"|Uriminzokkiri|Minju Joson|(?:the\s+)?party newspaper)")
+ORG_NOUNS = (r"authorities|government|regime|party|committee|ministry|materials|notice|order|document|lecture|"
+             r"newspaper|decree|directive|statement|announcement|report|leadership|state")
+ORG = (
+    r"(?:(?:[Tt]he\s+)?(?:North Korean\s+|local\s+|provincial\s+|central\s+|city\s+|county\s+)?(?:" + ORG_NOUNS + r")\b"
+    r"|(?:[A-Z][\w’'\-]*\s+){0,4}(?:Radio|Agency|Committee|Department|Ministry|Bureau|Office|Association|Union|"
+    r"Institute|Service|Network|Commission|Council)(?:\s+(?:for|of|on)(?:\s+[A-Z][\w’'\-]*){1,4})?)")
+UNNAMED_PERSON = (r"(?:[Aa]n?|[Oo]ne|[Aa]nother|[Tt]he|[Ss]ome|[Mm]any)\s+(?:[\w\-]+\s+){0,2}?"
+                  r"(?:residents?|defectors?|traders?|merchants?|officials?|workers?|farmers?|smugglers?|locals|"
+                  r"observers?|soldiers?|students?|vendors?|cadres?)\b")
+KOREAN_NAME = (r"(?:Kim|Ri|Lee|Yi|Pak|Park|Choe|Choi|Jo|Cho|Jong|Jeong|Chong|Jang|Chang|Kang|Han|O|Oh|Ryu|Yu|Hwang|"
+               r"Hyon|Hyun|Yun|Yoon|An|Ahn|Song|Mun|Moon|Nam|Ju|Jon|Jeon|Ko|Koh|Sin|Shin|Yang|Paek|Baek|Kwon|Hong|"
+               r"Chae|No|Noh|Sim|Shim|Ho|Heo|Im|Lim|Son|Thae|Tae)\s+[A-Z][a-z]+(?:[ -][A-Za-z][a-z]+)?")
+
+ANAPHOR = re.compile(r"^(?:[Hh]e|[Ss]he|(?:[Tt]he|[Tt]his|[Tt]hat)\s+(?:same\s+|Daily NK\s+|former\s+|latter\s+)?"
+                     r"(?:sources?|informants?|insiders?))$")
+CONTEXT_PLACE = re.compile(r"\b(?:the|this|that)\s+(province|city|county|region|area)\b")
+PLACE_SPECIFICITY = {"site": 0, "town": 1, "district": 2, "county": 3, "city": 4, "special_city": 5, "province": 6}
+
+
+@cache
+def _name_pattern() -> str:
+    forms = sorted({f for p in gazetteer.people() for f in (p.name, *p.variants)}, key=len, reverse=True)
+    return "(?:" + "|".join(re.escape(f) for f in forms) + "|" + KOREAN_NAME + ")"
+
+
+@cache
+def _patterns() -> dict[str, re.Pattern[str]]:
+    speaker = f"(?:{STATE_MEDIA}|{SOURCE_NP}|{_name_pattern()}|{UNNAMED_PERSON}|{ORG}|{PRONOUN})"
+    verb = f"(?:{SPEECH_VERBS})"
+    return {
+        "according_after": re.compile(r"\s*[,.]?\s*according to\s+(?P<sp>[^,.;:“”\"]+)"),
+        "inverted": re.compile(rf"\s*,?\s*{ADVERBS}{verb}\s+(?P<sp>{speaker})(?=[\s,.;:]|$)"),
+        "normal": re.compile(rf"\s*,?\s*(?P<sp>{speaker})\s+{ADVERBS}{verb}\b"),
+        "truncated": re.compile(rf"\s*,?\s*(?P<sp>{SOURCE_NP}|{PRONOUN})\s+\w*\s*$"),
+        "before_colon": re.compile(rf"(?P<sp>{speaker})\s+{ADVERBS}{verb}\b[^“”\"]{{0,160}}?[:,]\s*$"),
+        "before_that": re.compile(rf"(?P<sp>{speaker})\s+{ADVERBS}{verb}\s+(?:[^“”\"]{{0,80}}?\s+)?that\s*$"),
+        "according": re.compile(r"\b[Aa]ccording to\s+(?P<sp>[^,.;:“”\"]+)"),
+        "subject_speech": re.compile(rf"(?P<sp>{speaker})\s+{ADVERBS}(?:{SPEECH_VERBS}|{TERM_VERBS})\b"),
+        "subject_term": re.compile(rf"(?P<sp>{speaker})\s+{ADVERBS}(?:[a-z]+\s+){{0,6}}?(?:{TERM_VERBS})\b"),
+        "source": re.compile(SOURCE_NP),
+        "person": re.compile(_name_pattern()),
+        "state_media": re.compile(STATE_MEDIA),
+        "org": re.compile(ORG),
+        "unnamed": re.compile(UNNAMED_PERSON),
+    }
+
+
+@dataclass(frozen=True)
+class Speaker:
+    text: str
+    kind: str
+    name: str | None
+    place: str | None
+    start: int | None
+    end: int | None
+
+
+@dataclass(frozen=True)
+class Found:
+    """A speaker phrase found next to a quote, before it is classified and resolved."""
+
+    text: str
+    start: int
+    end: int
+
+
+class SpeakerFinder:
+    """Finds and resolves speakers in one article body."""
+
+    def __init__(self, body: str):
+        self.body = body
+        pats = _patterns()
+        self.places, _ = gazetteer.find_places(body)
+        self.sources = [m for m in pats["source"].finditer(body) if not ANAPHOR.match(m.group(0))]
+        self.people = list(pats["person"].finditer(body))
+        self.speaking_people: list[Speaker] = []  # named people already attributed a quote: "he" may mean them
+
+    # ---- finding a phrase
+    def after(self, pos: int) -> Found | None:
+        """A speaker right after a closing mark: “…,” a Nampo source explained / said the source."""
+        body = self.body
+        if pos >= 2 and body[pos - 2] in ".?!" and re.match(r"\s+[A-Z“\"]", body[pos:pos + 3]):
+            return None  # the quote ended its sentence; what follows is a new one
+        stop = _window_end(body, pos)
+        window = body[pos:stop]
+        pats = _patterns()
+        for key in ("according_after", "inverted", "normal"):
+            m = pats[key].match(window)
+            if m:
+                return self._found(pos, m)
+        if stop == len(body):
+            m = pats["truncated"].match(window)
+            if m:
+                return self._found(pos, m)
+        return None
+
+    def before(self, open_mark: int) -> Found | None:
+        """A speaker earlier in the quote's sentence, ending in a colon, comma or "that"."""
+        start, _ = sentence_bounds(self.body, open_mark)
+        head = self.body[start:open_mark]
+        pats = _patterns()
+        for key in ("before_colon", "before_that"):
+            m = _last_search(pats[key], head)
+            if m:
+                return self._found(start, m)
+        return None
+
+    def in_sentence(self, quote_start: int, kind: str) -> Found | None:
+        """"According to X" anywhere in the sentence, or a subject with a verb of saying before the quote."""
+        start, end = sentence_bounds(self.body, quote_start)
+        pats = _patterns()
+        m = pats["according"].search(self.body, start, end)
+        if m and not _inside_quote(self.body, m.start(), quote_start):
+            return Found(m.group("sp").strip(), m.start("sp"), m.start("sp") + len(m.group("sp").strip()))
+        key = "subject_speech" if kind == "direct" else "subject_term"
+        m = _last_search(pats[key], self.body[start:quote_start])
+        return self._found(start, m) if m else None
+
+    def _found(self, base: int, m: re.Match[str]) -> Found:
+        text = m.group("sp").strip()
+        start = base + m.start("sp")
+        return Found(text, start, start + len(text))
+
+    # ---- classifying a phrase
+    def resolve(self, found: Found) -> tuple[Speaker, str]:
+        """Classify the phrase; an anaphor ("he", "the source") takes its antecedent's fields."""
+        if ANAPHOR.match(found.text):
+            antecedent = self._antecedent(found)
+            if antecedent is not None:
+                return antecedent, "pronoun"
+            kind = "anonymous_source"
+            return Speaker(found.text, kind, None, None, found.start, found.end), "pronoun"
+        speaker = self.classify(found)
+        if speaker.kind == "named_person":
+            self.speaking_people.append(speaker)
+        return speaker, "explicit"
+
+    def classify(self, found: Found) -> Speaker:
+        pats = _patterns()
+        text = found.text
+        if pats["state_media"].search(text):
+            return Speaker(text, "state_media", None, None, found.start, found.end)
+        if pats["source"].search(text) or pats["unnamed"].fullmatch(text):
+            return Speaker(text, "anonymous_source", None, self._place_in(found), found.start, found.end)
+        person = pats["person"].search(text)
+        if person:
+            return Speaker(text, "named_person", canonical_person(person.group(0)), None, found.start, found.end)
+        return Speaker(text, "organization", None, None, found.start, found.end)
+
+    def _antecedent(self, found: Found) -> Speaker | None:
+        wants_person = found.text.lower() in ("he", "she")
+        candidates = [(m.start(), m.end(), m.group(0)) for m in self.sources if m.end() <= found.start]
+        if wants_person:
+            candidates += [(p.start, p.end, p.text) for p in self.speaking_people
+                           if p.start is not None and p.end <= found.start]
+        if not candidates:
+            return None
+        start, end, text = max(candidates)
+        return self.classify(Found(text, start, end))
+
+    def _place_in(self, found: Found) -> str | None:
+        """The most specific North Korean place inside the phrase; "the province" looks back in the article."""
+        inside = [m.place for m in self.places if found.start <= m.start and m.end <= found.end + 20
+                  and m.start < found.end and m.place.country_code == "KP"]
+        if inside:
+            return min(inside, key=lambda p: PLACE_SPECIFICITY.get(p.level, 9)).name
+        context = CONTEXT_PLACE.search(found.text)
+        if context:
+            return self._contextual_place(found.start, context.group(1))
+        return None
+
+    def _contextual_place(self, pos: int, word: str) -> str | None:
+        levels = {"province": ("province",), "city": ("city", "special_city"), "county": ("county",),
+                  "region": ("province",), "area": ("province", "city", "county")}[word]
+        kp = [m for m in self.places if m.place.country_code == "KP" and m.place.level in levels]
+        earlier = [m for m in kp if m.start < pos]
+        if earlier:
+            return earlier[-1].place.name
+        return kp[0].place.name if kp else None
+
+
+def canonical_person(text: str) -> str | None:
+    """Canonical name of a register person written as text; the text itself for an unregistered Korean name."""
+    key = gazetteer.fold(text)
+    for person in gazetteer.people():
+        if key in {gazetteer.fold(f) for f in (person.name, *person.variants)}:
+            return person.name
+    return text if re.fullmatch(KOREAN_NAME, text) else None
+
+
+def _window_end(body: str, pos: int) -> int:
+    """An attribution after a quote stops at the next quote, the paragraph's end, or 200 characters."""
+    ends = [len(body), pos + 200]
+    for mark in ("“", "\n\n"):
+        found = body.find(mark, pos)
+        if found >= 0:
+            ends.append(found)
+    return min(ends)
+
+
+def _last_search(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """The rightmost match (attribution closest to the quote)."""
+    last = None
+    for m in pattern.finditer(text):
+        last = m
+    return last
+
+
+def _inside_quote(body: str, pos: int, quote_start: int) -> bool:
+    return body.count("“", 0, pos) > body.count("”", 0, pos)
+
+
+def with_place(speaker: Speaker, place: str | None) -> Speaker:
+    return replace(speaker, place=place)

@@ -1,0 +1,62 @@
+"""Small text helpers the extractors share: paragraphs with offsets, sentence bounds, ids."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from bisect import bisect_right
+
+ABBREVIATIONS = re.compile(
+    r"(?:\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Mr|Mrs|Ms|Dr|Gen|Lt|Col|Sgt|St|No|Vol|vs|etc|approx|"
+    r"N|S|U|[A-Z])\.)$")
+SENTENCE_END = re.compile(r"[.!?…]['’\"”)]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
+
+
+def stable_id(*parts: object) -> str:
+    """16 hex chars of sha256 over the parts: the same inputs always give the same id."""
+    return hashlib.sha256("\x1f".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:16]
+
+
+def quote_id(article_id: str, char_start: int, char_end: int) -> str:
+    return stable_id(article_id, "quote", char_start, char_end)
+
+
+def official_id(article_id: str, kind: str, key: str) -> str:
+    """key: the person_id of a named official, the folded role of a group."""
+    return stable_id(article_id, "official", kind, key)
+
+
+def paragraph_starts(body: str) -> list[int]:
+    """Offsets where each blank-line-separated paragraph of body begins."""
+    starts, offset = [], 0
+    for paragraph in body.split("\n\n"):
+        starts.append(offset)
+        offset += len(paragraph) + 2
+    return starts
+
+
+def paragraph_of(starts: list[int], offset: int) -> int:
+    return bisect_right(starts, offset) - 1
+
+
+def sentence_bounds(body: str, start: int, end: int | None = None) -> tuple[int, int]:
+    """The sentence around body[start:end], kept within its paragraph."""
+    end = start if end is None else end
+    para_start = body.rfind("\n\n", 0, start)
+    para_start = 0 if para_start < 0 else para_start + 2
+    para_end = body.find("\n\n", end)
+    para_end = len(body) if para_end < 0 else para_end
+    sentence_start = para_start
+    for m in SENTENCE_END.finditer(body, para_start, start):
+        if not ABBREVIATIONS.search(body[max(para_start, m.start() - 6):m.start() + 1]):
+            sentence_start = m.end()
+    sentence_end = para_end
+    for m in SENTENCE_END.finditer(body, end, para_end):
+        if not ABBREVIATIONS.search(body[max(end, m.start() - 6):m.start() + 1]):
+            sentence_end = m.start() + 1
+            break
+    return sentence_start, sentence_end
+
+
+def count_occurrences(body: str, pattern: re.Pattern[str]) -> int:
+    return sum(1 for _ in pattern.finditer(body))
