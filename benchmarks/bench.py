@@ -1,0 +1,414 @@
+"""End-to-end benchmark: `dnkdata build` on synthetic corpora of several sizes, written to docs/performance.md.
+
+    python benchmarks/bench.py [--sizes 1000,10000,100000] [--out docs/performance.md] [--workdir /tmp/dnk-bench]
+
+For each size: generate (or reuse) a corpus, time the build as a subprocess (median of --repeat runs), sample the
+peak RSS of the whole process tree, read stage timings from <out>/build_report.json, and time a "floor" (read
+every file, one regex pass) to compare with. At the largest size, add 100 new captures and time the rebuild.
+Every verdict in the report's targets section is computed from the numbers, never written by hand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import re
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+STAGES = ("read", "parse", "extract", "validate", "write")
+GIB = 2**30
+MIB = 2**20
+INCREMENTAL_ADDED = 100
+
+
+# ------------------------------------------------------------------------------------------------ results
+
+
+@dataclass
+class SizeResult:
+    size: int
+    walls: list[float] = field(default_factory=list)
+    peak_rss_bytes: int = 0
+    outputs: dict[str, int] = field(default_factory=dict)  # parquet file -> bytes
+    output_total_bytes: int | None = None  # everything under --out; defaults to the parquet sum
+    floor_s: float | None = None
+    floor_read_s: float | None = None  # the reading part of the floor
+    stages: dict[str, float] | None = None
+    error: str | None = None
+
+    @property
+    def wall_s(self) -> float | None:
+        return statistics.median(self.walls) if self.walls else None
+
+    @property
+    def per_article_ms(self) -> float | None:
+        return self.wall_s * 1000 / self.size if self.wall_s else None
+
+    @property
+    def articles_per_s(self) -> float | None:
+        return self.size / self.wall_s if self.wall_s else None
+
+    @property
+    def ratio(self) -> float | None:
+        return self.wall_s / self.floor_s if self.wall_s and self.floor_s else None
+
+    @property
+    def total_out(self) -> int:
+        return self.output_total_bytes if self.output_total_bytes is not None else sum(self.outputs.values())
+
+
+@dataclass
+class IncrementalResult:
+    base_size: int
+    added: int
+    wall_s: float | None = None
+    peak_rss_bytes: int = 0
+    error: str | None = None
+
+
+@dataclass
+class Target:
+    name: str
+    rule: str
+    value: str
+    met: bool | None  # None: not measured
+
+
+# ------------------------------------------------------------------------------------------------ targets
+
+
+def _at(results: list[SizeResult], size: int) -> SizeResult | None:
+    return next((r for r in results if r.size == size and r.wall_s), None)
+
+
+def evaluate_targets(results: list[SizeResult], incremental: IncrementalResult | None) -> list[Target]:
+    """The issue's five targets, each judged from the measurements (None where a number is missing)."""
+    r10k, r100k = _at(results, 10_000), _at(results, 100_000)
+    measured = [r for r in results if r.wall_s]
+    targets = []
+
+    t = r100k.wall_s if r100k else None
+    targets.append(Target("100k wall time", "100,000 captures ≤ 60 s", _fmt(t, "{:.1f} s"), None if t is None else t <= 60))
+
+    scale = r100k.per_article_ms / r10k.per_article_ms if r10k and r100k else None
+    targets.append(Target("scaling 10k to 100k", "per-capture time at 100k ≤ 1.3 × at 10k",
+                          _fmt(scale, "{:.2f} ×"), None if scale is None else scale <= 1.3))
+
+    peak = max((r.peak_rss_bytes for r in measured), default=None)
+    targets.append(Target("peak memory", "peak RSS of the build's process tree ≤ 2 GiB (all sizes)",
+                          _fmt(peak and peak / MIB, "{:.0f} MiB"), None if not peak else peak <= 2 * GIB))
+
+    inc = incremental.wall_s if incremental else None
+    targets.append(Target("incremental rebuild", f"rebuild after adding {INCREMENTAL_ADDED} captures ≤ 10 s",
+                          _fmt(inc, "{:.1f} s"), None if inc is None else inc <= 10))
+
+    ratio = r100k.ratio if r100k else None
+    targets.append(Target("build vs floor", "build ≤ 10 × floor (read + one regex pass) at 100k",
+                          _fmt(ratio, "{:.1f} ×"), None if ratio is None else ratio <= 10))
+    return targets
+
+
+def _fmt(value: float | None, pattern: str) -> str:
+    return "n/a" if value is None else pattern.format(value)
+
+
+# ------------------------------------------------------------------------------------------------- report
+
+
+def render_report(results: list[SizeResult], incremental: IncrementalResult | None, machine: dict[str, str],
+                  command: str, when: str) -> str:
+    lines = ["# Performance", "",
+             "Generated by `benchmarks/bench.py`; do not edit by hand. Corpora are synthetic (`dnkdata synth`).", "",
+             f"- Date: {when}", f"- Command: `{command}`", ""]
+    lines += ["## Results", "",
+              "| size | wall s | captures/s | per-capture ms | peak RSS MiB | output MiB | floor s (read) | build/floor |",
+              "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in results:
+        if r.error:
+            reason = (r.error.strip().splitlines() or ["?"])[-1][:100].replace("|", "/")
+            lines.append(f"| {r.size} | failed: {reason} | | | | | | |")
+            continue
+        lines.append(f"| {r.size} | {_fmt(r.wall_s, '{:.2f}')} | {_fmt(r.articles_per_s, '{:.0f}')} | "
+                     f"{_fmt(r.per_article_ms, '{:.3f}')} | {r.peak_rss_bytes / MIB:.0f} | {r.total_out / MIB:.1f} | "
+                     f"{_fmt(r.floor_s, '{:.2f}')} ({_fmt(r.floor_read_s, '{:.2f}')}) | {_fmt(r.ratio, '{:.1f}')} |")
+    lines += ["", "Floor: read every capture and run one compiled `source|said|province` (re.I) pass over it, single "
+              "process, after the builds (page cache warm, as for the builds). Captures/s counts input files.",
+              "", "Wall time is the median of the runs: " +
+              ", ".join(f"{r.size}: {len(r.walls)} run(s) [{', '.join(f'{w:.2f}' for w in r.walls)}]" for r in results),
+              "", "### Stage times (s, from build_report.json)", "",
+              "| size | " + " | ".join(STAGES) + " |", "|---:|" + "---:|" * len(STAGES)]
+    for r in results:
+        cells = [_fmt(r.stages.get(s), "{:.2f}") if r.stages else "n/a" for s in STAGES]
+        lines.append(f"| {r.size} | " + " | ".join(cells) + " |")
+    lines += ["", "### Output files", ""]
+    for r in results:
+        files = ", ".join(f"{name} {size / MIB:.1f} MiB" for name, size in sorted(r.outputs.items())) or "none"
+        lines.append(f"- {r.size}: {files}; total {r.total_out / MIB:.1f} MiB")
+    lines += ["", "### Incremental rebuild", ""]
+    if incremental is None:
+        lines.append("not measured")
+    else:
+        what = incremental.error or f"{_fmt(incremental.wall_s, '{:.2f}')} s, peak RSS {incremental.peak_rss_bytes / MIB:.0f} MiB"
+        lines.append(f"{incremental.added} new captures added to the {incremental.base_size} corpus, "
+                     f"rebuilt into the same `--out`: {what}")
+    lines += ["", "## Targets", "", "| target | rule | measured | verdict |", "|---|---|---|---|"]
+    for t in evaluate_targets(results, incremental):
+        verdict = "not measured" if t.met is None else ("met" if t.met else "not met")
+        lines.append(f"| {t.name} | {t.rule} | {t.value} | {verdict} |")
+    lines += ["", "## Machine", ""] + [f"- {k}: {v}" for k, v in machine.items()] + [""]
+    return "\n".join(lines)
+
+
+def machine_info() -> dict[str, str]:
+    info = {"platform": platform.platform(), "cpu": _cpu_model(), "cores": str(os.cpu_count()),
+            "usable cores": str(len(os.sched_getaffinity(0))) if hasattr(os, "sched_getaffinity") else "?"}
+    try:
+        import psutil
+
+        info["memory"] = f"{psutil.virtual_memory().total / GIB:.1f} GiB"
+    except ImportError:
+        info["memory"] = "? (psutil missing)"
+    info["python"] = platform.python_version()
+    for pkg in ("dnkdata", "polars", "pyarrow", "pandera", "typer", "psutil"):
+        try:
+            info[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            info[pkg] = "not installed"
+    return info
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+# --------------------------------------------------------------------------------------------- measuring
+
+
+BUILD_TEMPLATE: str | None = None  # --build-cmd: measure another command, e.g. a stub while the CLI is missing
+
+
+def build_command(corpus: Path, out: Path) -> list[str]:
+    """The installed `dnkdata` script next to this interpreter, else `python -m dnkdata.cli`."""
+    if BUILD_TEMPLATE:
+        return shlex.split(BUILD_TEMPLATE.format(corpus=shlex.quote(str(corpus)), out=shlex.quote(str(out))))
+    script = Path(sys.executable).with_name("dnkdata")
+    base = [str(script)] if script.exists() else [sys.executable, "-m", "dnkdata.cli"]
+    return base + ["build", str(corpus), "--out", str(out)]
+
+
+def run_measured(cmd: list[str], interval: float = 0.025) -> tuple[float, int, int, str]:
+    """Run `cmd`; return (wall seconds, peak RSS of it and all descendants, exit code, stderr tail).
+
+    RSS is summed over the tree at each poll because the build may use worker processes.
+    """
+    import psutil
+
+    peak = 0
+    done = threading.Event()
+    start = time.perf_counter()
+    proc = psutil.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+    def poll() -> None:
+        nonlocal peak
+        while not done.is_set():
+            try:
+                tree = [proc] + proc.children(recursive=True)
+            except psutil.Error:
+                tree = []
+            total = 0
+            for p in tree:
+                try:
+                    total += p.memory_info().rss
+                except psutil.Error:
+                    pass  # exited between listing and reading
+            peak = max(peak, total)
+            done.wait(interval)
+
+    sampler = threading.Thread(target=poll, daemon=True)
+    sampler.start()
+    _, err = proc.communicate()
+    wall = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    return wall, peak, proc.returncode, err.decode("utf-8", "replace")[-2000:]
+
+
+def floor_seconds(corpus: Path) -> tuple[float, float]:
+    """The least any build must do: read each file and run one compiled regex over it, single process.
+
+    Returns (total seconds, of which reading), so the report shows how much of the floor is I/O and decoding.
+    """
+    pattern = re.compile(r"source|said|province", re.I)
+    start = time.perf_counter()
+    reading = 0.0
+    for path in sorted(corpus.glob("*.txt")):
+        t = time.perf_counter()
+        text = path.read_text(encoding="utf-8")
+        reading += time.perf_counter() - t
+        pattern.findall(text)
+    return time.perf_counter() - start, reading
+
+
+def output_sizes(out: Path) -> tuple[dict[str, int], int]:
+    parquet = {str(p.relative_to(out)): p.stat().st_size for p in sorted(out.rglob("*.parquet"))}
+    total = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
+    return parquet, total
+
+
+def stage_timings(out: Path) -> dict[str, float] | None:
+    try:
+        timings = json.loads((out / "build_report.json").read_text(encoding="utf-8")).get("timings")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return {k: float(v) for k, v in timings.items()} if isinstance(timings, dict) else None
+
+
+# ----------------------------------------------------------------------------------------------- corpora
+
+
+def _synth_fingerprint() -> str:
+    """Hash of the generator's source: a changed generator invalidates cached corpora."""
+    import dnkdata.synth as synth
+
+    return hashlib.sha256(Path(synth.__file__).read_bytes()).hexdigest()[:16]
+
+
+def ensure_corpus(workdir: Path, size: int, seed: int) -> Path:
+    """Generate workdir/corpus-<size>, or reuse it when its stamp matches size, seed and generator."""
+    from dnkdata import synth
+
+    corpus = workdir / f"corpus-{size}"
+    stamp_path = workdir / f"corpus-{size}.stamp.json"
+    stamp = {"size": size, "seed": seed, "synth": _synth_fingerprint()}
+    if stamp_path.exists() and json.loads(stamp_path.read_text()) == stamp and corpus.is_dir():
+        print(f"[bench] reusing {corpus}", flush=True)
+        return corpus
+    print(f"[bench] generating {size} captures into {corpus}", flush=True)
+    if corpus.exists():
+        shutil.rmtree(corpus)
+    summary = synth.generate(size, corpus, seed=seed)
+    print(f"[bench]   {summary.total_bytes / MIB:.0f} MiB in {summary.seconds:.1f} s", flush=True)
+    stamp_path.write_text(json.dumps(stamp))
+    return corpus
+
+
+def corpus_plus_new(workdir: Path, corpus: Path, seed: int) -> Path:
+    """A copy of `corpus` (hard links, so it is cheap) plus 100 captures from another seed."""
+    from dnkdata import synth
+
+    plus = workdir / f"{corpus.name}-plus{INCREMENTAL_ADDED}"
+    if plus.exists():
+        shutil.rmtree(plus)
+    shutil.copytree(corpus, plus, copy_function=_link_or_copy)
+    fresh = workdir / "incremental-new"
+    synth.generate(INCREMENTAL_ADDED, fresh, seed=seed + 1)
+    for p in sorted(fresh.glob("*.txt")):
+        shutil.copyfile(p, plus / f"new-{p.name}")
+    shutil.rmtree(fresh)
+    return plus
+
+
+def _link_or_copy(src: str, dst: str) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+# --------------------------------------------------------------------------------------------------- main
+
+
+def measure_size(workdir: Path, size: int, seed: int, repeat: int) -> SizeResult:
+    corpus = ensure_corpus(workdir, size, seed)
+    out = workdir / f"out-{size}"
+    result = SizeResult(size=size)
+    for i in range(repeat):
+        if out.exists():
+            shutil.rmtree(out)  # cold build each time: no cache left from the previous run
+        wall, peak, code, err = run_measured(build_command(corpus, out))
+        print(f"[bench] build {size} run {i + 1}/{repeat}: {wall:.2f} s, peak {peak / MIB:.0f} MiB, exit {code}",
+              flush=True)
+        if code != 0:
+            result.error = f"exit {code}: {err.strip()}"
+            return result
+        result.walls.append(wall)
+        result.peak_rss_bytes = max(result.peak_rss_bytes, peak)
+    result.outputs, result.output_total_bytes = output_sizes(out)
+    result.stages = stage_timings(out)
+    result.floor_s, result.floor_read_s = floor_seconds(corpus)
+    print(f"[bench] floor {size}: {result.floor_s:.2f} s", flush=True)
+    return result
+
+
+def measure_incremental(workdir: Path, size: int, seed: int) -> IncrementalResult:
+    """Rebuild into the out folder of the last full build after adding 100 captures; time whatever happens."""
+    corpus = workdir / f"corpus-{size}"
+    plus = corpus_plus_new(workdir, corpus, seed)
+    result = IncrementalResult(base_size=size, added=INCREMENTAL_ADDED)
+    wall, peak, code, err = run_measured(build_command(plus, workdir / f"out-{size}"))
+    print(f"[bench] incremental +{INCREMENTAL_ADDED} on {size}: {wall:.2f} s, exit {code}", flush=True)
+    if code != 0:
+        result.error = f"exit {code}: {err.strip().splitlines()[-1] if err.strip() else ''}"
+    else:
+        result.wall_s, result.peak_rss_bytes = wall, peak
+    return result
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sizes", default="1000,10000,100000", help="comma-separated corpus sizes")
+    ap.add_argument("--out", type=Path, default=ROOT / "docs" / "performance.md")
+    ap.add_argument("--workdir", type=Path, default=Path("/tmp/dnk-bench"))
+    ap.add_argument("--repeat", type=int, default=None, help="runs per size (default: 1 at ≥100k, else 3)")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--no-incremental", action="store_true", help="skip the incremental rebuild")
+    ap.add_argument("--build-cmd", default=None,
+                    help="command template instead of `dnkdata build`, with {corpus} and {out} placeholders")
+    return ap.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    global BUILD_TEMPLATE
+    args = parse_args(argv)
+    BUILD_TEMPLATE = args.build_cmd
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    results = []
+    for size in sizes:
+        repeat = args.repeat or (1 if size >= 100_000 else 3)
+        results.append(measure_size(args.workdir, size, args.seed, repeat))
+    incremental = None
+    largest = max(sizes, default=None)
+    if largest and not args.no_incremental and _at(results, largest):
+        incremental = measure_incremental(args.workdir, largest, args.seed)
+    command = shlex.join(["python", "benchmarks/bench.py", *(argv if argv is not None else sys.argv[1:])])
+    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    report = render_report(results, incremental, machine_info(), command, when)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(report, encoding="utf-8")
+    print(report)
+    return 0 if all(r.error is None for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
