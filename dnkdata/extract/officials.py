@@ -49,6 +49,8 @@ DETERMINERS = {"several", "some", "many", "corrupt", "the", "these", "those", "a
 RANKS = {"key", "top", "major"}
 ADJECTIVE_LIKE = re.compile(r"^[a-z]+(?:al|ive|ic|ary)$")
 STOPWORDS = {"of", "the", "and", "or", "a", "an", "for", "in", "on"}
+ORG_HEAD_WORDS = {"committee", "committees", "department", "ministry", "bureau", "office", "agency", "command",
+                  "league", "union"}  # they end a noun phrase of their own ("… party committee and farm inspectors")
 SENTENCE_OPENERS = {"When", "If", "As", "While", "After", "Before", "Since", "But", "Meanwhile", "During", "Then",
                     "This", "That", "However", "Although", "Because", "Under", "With", "By", "At", "From", "To"}
 FUNCTION_WORDS = {"of", "from", "in", "at", "with", "who", "that", "which", "and", "or", "to", "for", "on", "by",
@@ -75,6 +77,7 @@ class OfficialRow:
     mention: str
     char_start: int
     mention_count: int
+    group_key: str  # what the official_id hashes: person_id, or the group's key (not a table column)
 
 
 @dataclass
@@ -120,7 +123,8 @@ def _modifiers() -> tuple[str, ...]:
 @cache
 def _modifier_words() -> frozenset[str]:
     """Single words of the modifier lexicon ("state security" gives state, security), without stopwords."""
-    return frozenset(w.lower() for term in _modifiers() for w in term.split() if w.lower() not in STOPWORDS)
+    words = {w.lower() for term in _modifiers() for w in term.split()}
+    return frozenset(words - STOPWORDS - ORG_HEAD_WORDS)
 
 
 def extract_officials(article_id: str, body: str, places: list[PlaceMention]) -> list[OfficialRow]:
@@ -358,5 +362,5 @@ def _rows(article_id: str, body: str, hits: list[_Hit]) -> list[OfficialRow]:
             official_id=official_id(article_id, kind, key), article_id=article_id, kind=kind,
             name=first.name, person_id=first.person_id, role=richest.role, organization=richest.organization,
             place=richest.place, mention=body[first.start:first.end], char_start=first.start,
-            mention_count=len(group)))
+            mention_count=len(group), group_key=key))
     return sorted(rows, key=lambda r: (r.char_start, r.kind))

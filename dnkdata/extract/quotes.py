@@ -159,7 +159,9 @@ def classify_kind(text: str) -> str:
         return "term"
     has_verb = bool(FINITE.search(text))
     if len(words) <= MAX_TERM_WORDS:
-        return "direct" if has_verb and text.rstrip()[-1:] in ".?!" else "term"
+        # a short clause reads as speech when it is a sentence ("It is late.") or leads one ("It is late,")
+        sentence_like = text.rstrip()[-1:] in ".?!" or (text.rstrip()[-1:] == "," and text[:1].isupper())
+        return "direct" if has_verb and sentence_like else "term"
     return "direct" if has_verb else "term"
 
 

@@ -29,7 +29,7 @@ TERM_VERBS = (
     r"reported|characterized|slammed|mention|mentioned")
 ADVERBS = r"(?:(?:has|have|had|also|further|then|later|recently|reportedly|once|again|\w+ly)\s+){0,2}"
 
-PLACE_WORD = r"(?:[A-Z][\w’'.\-]*|[Pp]rovinces?|[Cc]ounty|[Cc]ity|and|of)"
+PLACE_WORD = r"(?:[A-Z]\.|[A-Z][\w’'\-]*|[Pp]rovinces?|[Cc]ounty|[Cc]ity|and|of)"
 SOURCE_PRE = (r"(?:(?:[A-Z][\w’'\-]*|[a-z]+-based|local|reliable|second|third|trusted|inside|internal|well-placed|"
               r"informed|separate|different|military|security|government|party|business|trade|other|same) +){0,4}")
 SOURCE_NP = (

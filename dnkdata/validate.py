@@ -1,0 +1,96 @@
+"""Validation: every table against its pandera schema, then the checks that span tables.
+
+Failures come back as readable lines (table, column, check, how many rows, a few examples), never as a raw
+pandera dump.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandera.polars as pa
+import polars as pl
+
+from dnkdata.errors import InputError
+from dnkdata.schemas import FOREIGN_KEYS, TABLES
+
+EXAMPLES = 3
+
+
+def validate_tables(tables: dict[str, pl.DataFrame]) -> list[str]:
+    """All problems found; an empty list means every table and every cross-table check passed."""
+    errors: list[str] = []
+    for name, model in TABLES.items():
+        if name not in tables:
+            errors.append(f"{name}: table is missing")
+            continue
+        errors += schema_errors(name, model, tables[name])
+    if not errors:
+        errors += cross_table_errors(tables)
+    return errors
+
+
+def schema_errors(name: str, model, df: pl.DataFrame) -> list[str]:
+    try:
+        model.validate(df, lazy=True)  # a collected DataFrame: data checks run (a LazyFrame would skip them)
+    except pa.errors.SchemaErrors as exc:
+        return _summarise(name, exc.failure_cases)
+    except pa.errors.SchemaError as exc:
+        return [f"{name}: {exc}"]
+    return []
+
+
+def _summarise(name: str, failures: pl.DataFrame) -> list[str]:
+    lines = []
+    grouped = failures.group_by(["column", "check"], maintain_order=True).agg(
+        pl.len().alias("rows"), pl.col("failure_case").head(EXAMPLES).alias("examples"))
+    for row in grouped.iter_rows(named=True):
+        examples = ", ".join(repr(str(e))[:80] for e in row["examples"])
+        lines.append(f"{name}.{row['column']}: fails {row['check']} in {row['rows']} row(s), e.g. {examples}")
+    return lines
+
+
+def cross_table_errors(tables: dict[str, pl.DataFrame]) -> list[str]:
+    errors = []
+    for table, links in FOREIGN_KEYS.items():
+        for column, target, target_column in links:
+            missing = tables[table].join(tables[target], left_on=column, right_on=target_column, how="anti")
+            if missing.height:
+                examples = missing[column].unique().head(EXAMPLES).to_list()
+                errors.append(f"{table}.{column}: {missing.height} row(s) point to no {target}.{target_column}, "
+                              f"e.g. {examples}")
+    errors += _offset_errors(tables, "quotes", "text", end_column="char_end")
+    errors += _offset_errors(tables, "locations", "mention")
+    errors += _offset_errors(tables, "officials", "mention")
+    return errors
+
+
+def _offset_errors(tables: dict[str, pl.DataFrame], table: str, text_column: str,
+                   end_column: str | None = None) -> list[str]:
+    """body[char_start:char_start+len(text)] == text for every row (and char_end agrees, for quotes)."""
+    if "body" not in tables["articles"].columns:
+        return []  # a public release without bodies: offsets cannot be checked here
+    articles = tables["articles"].select("article_id", "body")
+    joined = tables[table].join(articles, on="article_id", how="inner")
+    length = pl.col(text_column).str.len_chars()
+    bad = joined.filter(pl.col("body").str.slice(pl.col("char_start"), length) != pl.col(text_column))
+    if end_column:
+        bad = pl.concat([bad, joined.filter(pl.col("char_start") + length != pl.col(end_column))])
+    if not bad.height:
+        return []
+    examples = bad.select("article_id", "char_start", text_column).head(EXAMPLES).rows()
+    return [f"{table}: {bad.height} row(s) whose {text_column} is not at its offsets in articles.body, e.g. {examples}"]
+
+
+def validate_folder(folder: Path) -> list[str]:
+    """Re-validate a built or released folder of Parquet tables."""
+    if not folder.is_dir():
+        raise InputError(f"{folder}: no such folder")
+    tables, errors = {}, []
+    for name in TABLES:
+        path = folder / f"{name}.parquet"
+        if not path.exists():
+            errors.append(f"{name}: {path} is missing")
+            continue
+        tables[name] = pl.read_parquet(path)
+    return errors or validate_tables(tables)

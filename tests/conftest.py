@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+TEXT_FIXTURES = sorted((FIXTURES / "text").glob("*.txt"))
+SEED_DIR = ROOT / "datasets" / "raw"
+
+
+def expected_for(capture: Path) -> dict:
+    return json.loads(capture.with_suffix(".expected.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def seed_build(tmp_path_factory):
+    """The seed sample built once, through the library function."""
+    from dnkdata.pipeline import build
+
+    out = tmp_path_factory.mktemp("seed") / "build"
+    return build([SEED_DIR], out, workers=1)

@@ -1,0 +1,44 @@
+"""Officials: the register, names after a title, and role groups with organization and place."""
+
+from __future__ import annotations
+
+from dnkdata.extract.officials import extract_officials
+from dnkdata.gazetteer import find_places
+
+
+def officials(body: str):
+    mentions, _ = find_places(body)
+    return extract_officials("0123456789abcdef", body, mentions)
+
+
+def test_register_names_and_variants_give_one_person():
+    rows = officials("Kim Jong-un met officials. Later Kim Jong Un spoke.")
+    named = [r for r in rows if r.kind == "named"]
+    assert [(r.name, r.person_id, r.mention_count) for r in named] == [("Kim Jong Un", "kim-jong-un", 2)]
+
+
+def test_title_before_name_gives_role_and_organization():
+    [row] = [r for r in officials("Central Committee Deputy Director Kim Yo Jong arrived.") if r.kind == "named"]
+    assert (row.role, row.organization) == ("Central Committee Deputy Director", "Central Committee")
+
+
+def test_unknown_name_after_an_official_title_is_extracted():
+    [row] = [r for r in officials("The order came from provincial party secretary Ri Chol Man.") if r.kind == "named"]
+    assert row.name == "Ri Chol Man" and row.person_id == "ri-chol-man"
+
+
+def test_group_with_place_and_organization():
+    rows = officials("It named officials from Nampo’s Onchon county party committee and farm inspectors in Ushi county.")
+    groups = {(r.role, r.organization, r.place) for r in rows if r.kind == "group"}
+    assert ("officials", "Onchon county party committee", "Onchon") in groups
+    assert ("farm inspectors", None, "Ushi") in groups
+
+
+def test_soldiers_teachers_and_institutions_are_not_officials():
+    assert officials("Border patrol soldiers, teachers and the authorities met the residents.") == []
+
+
+def test_anaphoric_bare_head_is_the_same_group():
+    rows = officials("Farm inspectors in Ushi county seized grain. The inspectors kept it.")
+    [row] = [r for r in rows if r.kind == "group"]
+    assert row.mention_count == 2

@@ -1,0 +1,71 @@
+"""The plain-text parser on invented captures of every family in FORMATS.md."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from dnkdata.sources.text import parse_text
+from tests.conftest import TEXT_FIXTURES, expected_for
+
+
+@pytest.fixture(params=TEXT_FIXTURES, ids=lambda p: p.stem)
+def case(request):
+    capture = request.param
+    return parse_text(capture.read_text(encoding="utf-8")), expected_for(capture)
+
+
+def test_fields(case):
+    article, expected = case
+    assert article.title == expected["title"]
+    assert article.standfirst == expected["standfirst"]
+    assert article.byline == expected["byline"]
+    assert article.url == expected["url"]
+    assert article.source_site == expected["source_site"]
+    assert article.has_korean_version is expected["has_korean_version"]
+    assert article.is_excerpt is expected["is_excerpt"]
+
+
+def test_dates(case):
+    article, expected = case
+    want_date = expected["published_date"] and date.fromisoformat(expected["published_date"])
+    want_at = expected["published_at"] and datetime.fromisoformat(expected["published_at"])
+    assert article.published_date == (want_date or None)
+    assert article.published_at == (want_at or None)
+
+
+def test_body_has_no_chrome(case):
+    article, expected = case
+    body = " ".join(article.body.split())
+    assert body.startswith(expected["body_start"])
+    assert body.endswith(expected["body_end"])
+    for chrome in expected["chrome_absent"]:
+        assert chrome not in article.body
+
+
+def test_paragraphs_are_blank_line_separated(case):
+    article, _ = case
+    assert "\n\n\n" not in article.body
+    assert all(p.strip() == p and p for p in article.body.split("\n\n"))
+
+
+def test_capture_date_is_not_publication_date():
+    text = "21.0 C\nDelhi\nMonday, March 3, 2025\n\nA headline about Sinuiju markets\n\nThe body says nothing of dates.\n"
+    article = parse_text(text)
+    assert article.published_date is None
+    assert "Delhi" not in article.body and "Monday" not in article.body
+
+
+def test_no_title_when_capture_starts_with_body():
+    article = parse_text("North Korea has raised prices again. A source said so.\n\nMore text here follows.\n")
+    assert article.title is None
+    assert article.body.startswith("North Korea has raised")
+
+
+def test_legacy_line_breaks_rejoin_lost_apostrophes():
+    text = ("A headline for a legacy page\n\nPeople say the market\nisn\nt open and\npeople\ns homes are cold.\n\n"
+            "Another paragraph ends here.\n\nAnd a third one too.\n")
+    article = parse_text(text)
+    assert "the market isn't open and people's homes are cold." in article.body
+    assert article.body.count("\n\n") == 2  # hard wraps joined, paragraph breaks kept

@@ -1,0 +1,94 @@
+"""Quote spans, kinds and attribution on small invented passages."""
+
+from __future__ import annotations
+
+from dnkdata.extract.quotes import classify_kind, extract_quotes, find_spans
+
+AID = "0123456789abcdef"
+
+
+def quotes(body: str, **kw):
+    return extract_quotes(AID, body, **kw)
+
+
+def test_attribution_after_the_quote():
+    [q] = quotes("“Rice is scarce this month,” a Hyesan source explained.")
+    assert (q.text, q.kind, q.speaker, q.speaker_kind, q.speaker_place, q.attribution) == (
+        "Rice is scarce this month,", "direct", "a Hyesan source", "anonymous_source", "Hyesan", "explicit")
+
+
+def test_inverted_attribution():
+    [q] = quotes("“The lines are long again at the station,” said a source in North Hamgyong Province.")
+    assert q.speaker == "a source in North Hamgyong Province" and q.speaker_place == "North Hamgyong"
+
+
+def test_attribution_before_the_quote_with_colon():
+    [q] = quotes("A source in Jagang province offered another view: “Nobody trusts the new inspectors at all.”")
+    assert q.speaker == "A source in Jagang province" and q.speaker_place == "Jagang"
+
+
+def test_pronoun_takes_the_last_source():
+    body = ("A source in South Pyongan Province told Daily NK that prices rose.\n\n"
+            "“Everyone is buying corn instead of rice now,” he said.")
+    [q] = quotes(body)
+    assert (q.speaker, q.speaker_place, q.attribution) == ("A source in South Pyongan Province", "South Pyongan", "pronoun")
+
+
+def test_bare_quote_paragraph_continues_the_last_speaker():
+    body = ("“The factory has had no power since March,” a Nampo source said.\n\n"
+            "“Workers still have to show up every morning and sign the register.”")
+    first, second = quotes(body)
+    assert second.speaker == first.speaker == "a Nampo source"
+    assert second.attribution == "carried_over"
+
+
+def test_split_quote_gives_two_quotes_with_one_speaker():
+    first, second = quotes("“The market opens at noon,” the source said, “but the guards arrive at ten.”")
+    assert first.text == "The market opens at noon," and second.text == "but the guards arrive at ten."
+    assert first.speaker_kind == second.speaker_kind == "anonymous_source"
+
+
+def test_nested_single_quote_stays_inside():
+    [q] = quotes("“They call it a ‘loyalty fee’ but it is a bribe,” a Sinuiju source said.")
+    assert q.text == "They call it a ‘loyalty fee’ but it is a bribe,"
+
+
+def test_unclosed_quote_runs_to_paragraph_end_and_next_paragraph_reopens():
+    body = ("“The first part of a long statement goes here and it keeps going without a close\n\n"
+            "“and the second paragraph closes it,” a source in Ryanggang Province said.")
+    first, second = quotes(body)
+    assert first.text.endswith("without a close") and second.text.startswith("and the second")
+
+
+def test_quote_cut_by_truncation_is_omitted():
+    body = "“A complete quote is here,” a source said.\n\n“This one was cut off by the capt"
+    assert [q.text for q in quotes(body, is_excerpt=True)] == ["A complete quote is here,"]
+
+
+def test_term_credited_to_state_media_and_named_person():
+    body = ("According to state media, officials committed “grave errors” last year. "
+            "Kim Jong Un denounced the officials as “traitors to the people” during the meeting.")
+    first, second = quotes(body)
+    assert (first.kind, first.speaker_kind) == ("term", "state_media")
+    assert (second.kind, second.speaker_kind, second.speaker_name) == ("term", "named_person", "Kim Jong Un")
+
+
+def test_straight_quotes():
+    [q] = quotes('"The trains are late again," a Kanggye source said.')
+    assert q.text == "The trains are late again," and q.speaker_place == "Kanggye"
+
+
+def test_source_in_the_province_takes_the_province_named_before():
+    body = "Prices in South Hwanghae Province are rising. “Corn costs more than rice,” a source in the province said."
+    [q] = quotes(body)
+    assert q.speaker_place == "South Hwanghae"
+
+
+def test_kind_classification():
+    assert classify_kind("enormous crimes") == "term"
+    assert classify_kind("People are buying less rice because the price has doubled.") == "direct"
+    assert classify_kind("platform for the future of the nation and a pillar of society") == "term"
+
+
+def test_apostrophes_are_not_quotes():
+    assert find_spans("The province’s officials don’t agree on the farmers’ quotas.") == []
