@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from dnkdata import dictionary, fetch, synth
+from dnkdata import dictionary, evaluate, fetch, synth
 from dnkdata.errors import DnkError, ValidationFailed
 
 app = typer.Typer(help="Daily NK captures → a citable dataset of articles, quotes, places and officials.",
@@ -77,6 +77,7 @@ def stats(folder: Path = typer.Argument(..., help="A build or release folder."))
         fail(exc)
 
 
+evaluate.register(app)
 fetch.register(app)
 synth.register(app)
 
