@@ -42,3 +42,20 @@ def test_anaphoric_bare_head_is_the_same_group():
     rows = officials("Farm inspectors in Ushi county seized grain. The inspectors kept it.")
     [row] = [r for r in rows if r.kind == "group"]
     assert row.mention_count == 2
+
+
+def test_title_written_before_the_name_with_commas():
+    rows = officials("The provincial party secretary, Ri Hi Yong, reportedly ordered the closure.")
+    assert [(r.kind, r.name, r.role) for r in rows] == [("named", "Ri Hi Yong", "The provincial party secretary")]
+
+
+def test_appositive_role_of_a_named_official_is_not_a_group():
+    rows = officials("Choe Ryong Hae, chairman of the Standing Committee, spoke.")
+    assert [r.kind for r in rows] == ["named"]
+    assert rows[0].role == "chairman of the Standing Committee"
+
+
+def test_group_phrase_stops_at_punctuation():
+    rows = officials("They searched Ryanggang Province.\n\n“Inspectors from the security department came,” he said.")
+    [row] = [r for r in rows if r.kind == "group"]
+    assert row.mention == "Inspectors from the security department"

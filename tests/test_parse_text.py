@@ -69,3 +69,15 @@ def test_legacy_line_breaks_rejoin_lost_apostrophes():
     article = parse_text(text)
     assert "the market isn't open and people's homes are cold." in article.body
     assert article.body.count("\n\n") == 2  # hard wraps joined, paragraph breaks kept
+
+
+def test_first_line_of_a_wrapped_lede_is_not_a_title():
+    text = ("North Korean authorities have ordered farms in\nHamhung to hand over seed grain, a source said.\n\n"
+            "Second paragraph here.\n\nThird paragraph here.\n")
+    article = parse_text(text)
+    assert article.title is None and article.body.startswith("North Korean authorities have ordered farms in Hamhung")
+
+
+def test_cut_off_capture_drops_a_dangling_bracket():
+    article = parse_text("First paragraph ends here.\n\nThe capture stops in the middle of an insertion [")
+    assert article.is_excerpt and article.body.endswith("an insertion")

@@ -46,3 +46,12 @@ def test_foreign_places_carry_their_country():
     mentions, _ = find_places("smuggled from Dandong in China to Sinuiju")
     codes = {m.place.name: m.place.country_code for m in mentions}
     assert codes == {"Dandong": "CN", "China": "CN", "Sinuiju": "KP"}
+
+
+def test_rivers_are_not_places():
+    assert names("patrols along the Tumen River near Namyang") == [("Namyang", "Namyang", "town", "North Hamgyong")]
+
+
+def test_personal_names_that_are_county_names_need_the_county_word():
+    assert names("Kim Jong Suk was born in 1917.") == []
+    assert names("in Kim Jong Suk County")[0][1] == "Kimjongsuk"

@@ -92,3 +92,42 @@ def test_kind_classification():
 
 def test_apostrophes_are_not_quotes():
     assert find_spans("The province’s officials don’t agree on the farmers’ quotas.") == []
+
+
+def test_short_sentence_after_an_attributed_quote_is_direct_and_carried_over():
+    first, second = quotes("“The inspectors came at night,” the Hyesan source said. “People are terrified.”")
+    assert second.kind == "direct" and second.attribution == "carried_over" and second.speaker == first.speaker
+
+
+def test_unnamed_person_with_a_place_is_an_anonymous_source_and_an_antecedent():
+    body = ("A second source, a resident of Hamhung, said the checks had spread. "
+            "“The teams work around the clock,” the resident said.")
+    [q] = quotes(body)
+    assert (q.speaker, q.speaker_kind, q.speaker_place, q.attribution) == (
+        "a resident of Hamhung", "anonymous_source", "Hamhung", "pronoun")
+
+
+def test_bare_quote_after_reported_speech_belongs_to_that_source():
+    body = ("A source in Kanggye told Daily NK that buses stopped running.\n\n"
+            "“People walk two hours to reach the market now.”")
+    [q] = quotes(body)
+    assert (q.speaker, q.speaker_place, q.attribution) == ("A source in Kanggye", "Kanggye", "carried_over")
+
+
+def test_surname_refers_back_to_the_named_person():
+    body = "Kim Jong Un chaired the meeting. Kim said, “We must never forget the lessons of this year.”"
+    [q] = quotes(body)
+    assert (q.speaker_kind, q.speaker_name) == ("named_person", "Kim Jong Un")
+
+
+def test_antecedent_is_never_found_inside_a_quote():
+    body = ("A source in South Pyongan Province said farms were told to report early.\n\n"
+            "“The farmers are hiding corn,” the source added.")
+    [q] = quotes(body)
+    assert q.speaker_place == "South Pyongan"
+
+
+def test_term_credited_to_a_named_official_with_an_appositive():
+    body = "Choe Ryong Hae, a senior party official, urged cadres to wage an “all-out war” on smuggling."
+    [q] = quotes(body)
+    assert (q.kind, q.speaker_kind, q.speaker_name) == ("term", "named_person", "Choe Ryong Hae")

@@ -29,6 +29,12 @@ TITLE_BEFORE_NAME = re.compile(
 APPOSITIVE = re.compile(
     r"(?P<name>" + KOREAN_NAME + r"),\s+(?P<role>(?:the\s+|a\s+|former\s+|then-)*(?:head|director|chairman|secretary|"
     r"minister|chief|premier|commander|member|vice|deputy|first)\b[^,.;:]{0,80})")
+TITLE_HEAD_WORDS = (r"(?:secretary|director|minister|premier|chairman|chairwoman|chief|commander|head|president|"
+                    r"leader|ambassador|mayor|prosecutor)")
+TITLE_APPOSITIVE_BEFORE = re.compile(
+    r"(?P<role>\b(?:[Tt]he\s+)?(?:[\w’'\-]+\s+){0,5}?" + TITLE_HEAD_WORDS + r"),\s+(?P<name>" + KOREAN_NAME + r"),")
+TITLE_APPOSITIVE_BEFORE_AT = re.compile(
+    r"(?P<role>\b(?:[Tt]he\s+)?(?:[\w’'\-]+\s+){0,5}?" + TITLE_HEAD_WORDS + r"),\s+$")
 APPOSITIVE_AFTER = re.compile(
     r",\s+(?P<role>(?:the\s+|a\s+|former\s+|then-)*(?:head|director|chairman|secretary|minister|chief|premier|"
     r"commander|member|vice|deputy|first)\b[^,.;:]{0,80})")
@@ -91,6 +97,7 @@ class _Hit:
     role: str | None = None
     organization: str | None = None
     place: str | None = None
+    context: tuple[int, int] | None = None  # a named official's name with its title or appositive role
 
 
 @cache
@@ -130,7 +137,7 @@ def _modifier_words() -> frozenset[str]:
 def extract_officials(article_id: str, body: str, places: list[PlaceMention]) -> list[OfficialRow]:
     """Named officials and official groups of one body, one row each, first mention first."""
     named = _named_hits(body)
-    title_spans = [(h.start - len(h.role or "") - 2, h.end) for h in named]
+    title_spans = [h.context for h in named if h.context]
     groups = _group_hits(body, places, title_spans)
     return _rows(article_id, body, named + groups)
 
@@ -138,46 +145,60 @@ def extract_officials(article_id: str, body: str, places: list[PlaceMention]) ->
 # ---------------------------------------------------------------- named
 
 def _named_hits(body: str) -> list[_Hit]:
+    """Register people anywhere, and unregistered Korean names next to an official title."""
     pattern, by_form = _register()
     hits = []
     for m in pattern.finditer(body):
         person = by_form[gazetteer.fold(m.group(0))]
-        role, org = _title_before(body, m.start())
-        appositive = APPOSITIVE_AFTER.match(body, m.end())
-        if role is None and appositive:
-            role, org = _appositive_role(appositive.group("role"))
-        hits.append(_Hit(person.person_id, "named", m.start(), m.end(), person.name, person.person_id, role, org))
-    known = {(h.start, h.end) for h in hits}
-    for m in list(TITLE_BEFORE_NAME.finditer(body)) + list(APPOSITIVE.finditer(body)):
+        hits.append(_named_hit(body, m.start(), m.end(), person.name, person.person_id))
+    taken = [(h.start, h.end) for h in hits]
+    titled = [*TITLE_BEFORE_NAME.finditer(body), *APPOSITIVE.finditer(body), *TITLE_APPOSITIVE_BEFORE.finditer(body)]
+    for m in sorted(titled, key=lambda m: m.start("name")):
         start, end = m.start("name"), m.end("name")
-        if any(s <= start < e for s, e in known):
+        if any(s <= start < e for s, e in taken):
             continue
-        name = re.sub(r"-", " ", m.group("name"))
-        role, org = (_appositive_role(m.group("role")) if "role" in m.groupdict() and m.group("role")
-                     else _title_before(body, start))
-        hits.append(_Hit(_slug(name), "named", start, end, name, _slug(name), role, org))
-        known.add((start, end))
+        name = m.group("name").replace("-", " ")
+        hits.append(_named_hit(body, start, end, name, _slug(name)))
+        taken.append((start, end))
     return hits
 
 
-def _title_before(body: str, start: int) -> tuple[str | None, str | None]:
-    """The title written right before a name ("party organization secretary Jo Yong Won")."""
-    words = body[max(0, start - 80):start].split()
-    taken: list[str] = []
+def _named_hit(body: str, start: int, end: int, name: str, person_id: str) -> _Hit:
+    """A named official with the role written before ("party secretary Jo Yong Won") or around the name
+    ("The provincial party secretary, Ri Hi Yong," / "Kim Jae Ryong, the head of …"); the span of that role
+    text is kept so its role words are not counted again as an unnamed group."""
+    role, org, role_start = _title_before(body, start)
+    context = (role_start if role else start, end)
+    before = TITLE_APPOSITIVE_BEFORE_AT.search(body[max(0, start - 100):start])
+    after = APPOSITIVE_AFTER.match(body, end)
+    if role is None and before:
+        role, org = _appositive_role(before.group("role"))
+        context = (start - len(before.group(0)), end)
+    if role is None and after:
+        role, org = _appositive_role(after.group("role"))
+        context = (start, after.end())
+    return _Hit(person_id, "named", start, end, name, person_id, role, org, context=context)
+
+
+def _title_before(body: str, start: int) -> tuple[str | None, str | None, int]:
+    """The title written right before a name ("party organization secretary Jo Yong Won") and where it starts."""
+    window_start = max(0, start - 80)
+    words = list(re.finditer(r"\S+", body[window_start:start]))
+    taken: list[re.Match[str]] = []
     for word in reversed(words):
-        bare = word.strip("’'")
+        bare = word.group(0).strip("’'")
         if bare.lower() in TITLE_WORDS or (bare[:1].isupper() and bare.isalpha() and bare.lower() not in STOPWORDS
                                            and bare not in SENTENCE_OPENERS):
-            taken.insert(0, bare)
+            taken.insert(0, word)
             continue
         break
-    while taken and taken[-1].lower() not in TITLE_HEADS:
+    while taken and taken[-1].group(0).strip("’'").lower() not in TITLE_HEADS:
         taken.pop()
     if not taken:
-        return None, None
-    role = " ".join(taken)
+        return None, None, start
+    role = " ".join(w.group(0).strip("’'") for w in taken)
     org = ORG_IN_TEXT.search(role)
-    return role, (org.group(0).strip() if org else None)
+    return role, (org.group(0).strip() if org else None), window_start + taken[0].start()
 
 
 def _appositive_role(role: str) -> tuple[str, str | None]:
@@ -204,7 +225,8 @@ def _group_hits(body: str, places: list[PlaceMention], title_spans: list[tuple[i
         role_words, organization = _split_organization(role_words, attached)
         role = _join(role_words + [m.group(0)])
         place = _place_within(places, start, end)
-        bare = not role_words and not owner and attached is None
+        lead = body[start:m.start()].strip().lower()
+        bare = lead in ("", "the", "these", "those", "such") and attached is None
         hits.append(_Hit(_group_key(m.group(0), role, organization, place, bare), "group", start, end,
                          None, None, role, organization, place))
     return _merge_bare(hits)
@@ -264,8 +286,13 @@ def _expand_left(body: str, head_start: int) -> tuple[int, list[str], bool]:
     base = max(0, head_start - 120)
     tokens = [t for t in re.finditer(r"[\w’'\-]+|,", body[base:head_start])]
     start, role_words, pending, owner = head_start, [], [], False
+    right_edge = head_start
     for index in range(len(tokens) - 1, -1, -1):
         word = tokens[index].group(0)
+        gap = body[base + tokens[index].end():right_edge]
+        if gap.strip(" ") or "\n" in gap:
+            break  # a sentence end, quotation mark or paragraph break ends the phrase
+        right_edge = base + tokens[index].start()
         if word in (",", "and", "or") or (word == "of" and _capitalised_neighbours(tokens, index)):
             pending.insert(0, word)
             continue

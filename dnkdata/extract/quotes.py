@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 
 from dnkdata.extract.text import paragraph_of, paragraph_starts, quote_id
 from dnkdata.extract.speakers import Speaker, SpeakerFinder
@@ -141,26 +143,60 @@ def _rstrip(body: str, start: int, end: int) -> int:
 
 # ---------------------------------------------------------------- kind
 
-FINITE = re.compile(
-    r"(?<![\w-])(?:is|are|was|were|am|be|been|has|have|had|do|does|did|can|could|will|would|shall|should|may|might|must|"
-    r"need|needs|seems?|seemed|remains?|remained|says?|said|think|thinks|know|knows|want|wants|get|gets|got|"
-    r"take|takes|took|make|makes|made|go|goes|went|come|comes|came|see|sees|saw|feel|feels|felt|give|gives|"
-    r"gave|began|begun|become|becomes|became|keep|keeps|kept|let|looks?|looked|believe|believes|believed|"
-    r"requires?|required|depends?|continues?|continued|tells?|told|pay|pays|paid|sell|sells|sold|buy|buys|bought|"
-    r"live|lives|lived|work|works|worked|happen|happens|happened|try|tries|tried|leave|leaves|left|use|uses)\b"
-    r"|n[’']t\b|[’'](?:s|re|ve|ll|d|m)\b(?=\s+(?:a|an|the|not|been|going|so|very|just|no|all|[a-z]+ing|[a-z]+ed)\b)"
-    r"|\b(?:I|we|you|they|he|she|it)\s+[a-z]+(?:ed|s)\b|(?<![\w-])[a-z]{3,}ed\b(?!\s+by\b)", re.I)
+AUXILIARIES = ("is|are|was|were|am|been|has|have|had|do|does|did|can|could|will|would|shall|should|may|might|must|"
+               "won’t|won't|can’t|can't|cannot")
+CLAUSE = re.compile(
+    r"(?<![\w-])(?:" + AUXILIARIES + r")\b"
+    r"|n[’']t\b"
+    r"|\b(?:I|we|you|they|he|she|it|we’re|they’re|it’s|there)\s+(?:\w+ly\s+)?[a-z]{2,}\b"
+    r"|[’'](?:re|ve|ll|m)\b", re.I)
+
+
+@cache
+def _verb_forms() -> frozenset[str]:
+    """Finite forms of common verbs: base, -s, -ed and irregular pasts (from verbs.txt)."""
+    forms: set[str] = set()
+    text = resources.files("dnkdata.extract").joinpath("verbs.txt").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        base, *irregular = line.split()
+        forms.update([base, *irregular, *_regular_forms(base)])
+    return frozenset(forms)
+
+
+def _regular_forms(base: str) -> list[str]:
+    if base.endswith("y") and base[-2:-1] not in "aeiou":
+        return [base[:-1] + "ies", base[:-1] + "ied"]
+    if base.endswith(("s", "sh", "ch", "x", "z")):
+        return [base + "es", base + "ed"]
+    if base.endswith("e"):
+        return [base + "s", base + "d"]
+    return [base + "s", base + "ed"]
+
+
+def has_finite_verb(text: str) -> bool:
+    """A clause marker: an auxiliary, a pronoun subject, or a finite form of a common verb (not "sent by")."""
+    if CLAUSE.search(text):
+        return True
+    words = re.findall(r"(?<![\w-])[A-Za-z]+(?![\w-])", text)
+    forms = _verb_forms()
+    for i, word in enumerate(words):
+        lower = word.lower()
+        if lower in forms and not (i + 1 < len(words) and words[i + 1].lower() == "by"):
+            return True
+    return False
 
 
 def classify_kind(text: str) -> str:
     """direct for reported speech of a clause or more; term for a quoted word or short verbless phrase."""
     words = text.split()
+    has_verb = has_finite_verb(text)
+    # a short clause reads as speech when it is a sentence ("It is late.") or leads one ("It is late,")
+    sentence_like = text.rstrip()[-1:] in ".?!" or (text.rstrip()[-1:] == "," and text[:1].isupper())
     if len(words) <= 3:
-        return "term"
-    has_verb = bool(FINITE.search(text))
+        return "direct" if has_verb and sentence_like and text[:1].isupper() else "term"
     if len(words) <= MAX_TERM_WORDS:
-        # a short clause reads as speech when it is a sentence ("It is late.") or leads one ("It is late,")
-        sentence_like = text.rstrip()[-1:] in ".?!" or (text.rstrip()[-1:] == "," and text[:1].isupper())
         return "direct" if has_verb and sentence_like else "term"
     return "direct" if has_verb else "term"
 
@@ -174,7 +210,9 @@ def extract_quotes(article_id: str, body: str, *, is_excerpt: bool = False,
     starts = paragraph_starts(body)
     last_paragraph = len(starts) - 1
     rows: list[QuoteRow] = []
-    for span in find_spans(body):
+    spans = find_spans(body)
+    finder.quote_spans = [(s.start, s.end) for s in spans]
+    for span in spans:
         paragraph = paragraph_of(starts, span.start)
         if not span.closed and is_excerpt and paragraph == last_paragraph:
             continue  # cut off by the capture's truncation
@@ -210,23 +248,29 @@ def _attribute(body: str, span: Span, kind: str, previous: list[QuoteRow], finde
     if found is not None:
         return finder.resolve(found)
     if kind == "direct":
-        carried = _carried_over(body, span, previous, starts)
+        carried = _carried_over(body, span, previous, starts, finder)
         if carried is not None:
             return carried, "carried_over"
     return None, "none"
 
 
-def _carried_over(body: str, span: Span, previous: list[QuoteRow], starts: list[int]) -> Speaker | None:
-    """A bare quote paragraph, or a later quote in an attributed paragraph, keeps the last direct quote's speaker."""
-    earlier = [q for q in previous if q.kind == "direct" and q.speaker_kind != "unattributed"]
-    if not earlier:
-        return None
-    last = earlier[-1]
-    para_start = starts[paragraph_of(starts, span.start)]
-    lead = body[para_start:span.start - 1].strip()
-    same_paragraph = last.paragraph == paragraph_of(starts, span.start)
+def _carried_over(body: str, span: Span, previous: list[QuoteRow], starts: list[int],
+                  finder: SpeakerFinder) -> Speaker | None:
+    """A bare quote paragraph keeps the last speaker: the last attributed direct quote, or a source named in
+    reported speech after it; a later quote in an attributed paragraph keeps that paragraph's speaker."""
+    paragraph = paragraph_of(starts, span.start)
+    lead = body[starts[paragraph]:span.start - 1].strip()
     bare = len(lead.split()) <= 3  # "Furthermore, “…”" still counts as bare
-    if not (bare or same_paragraph):
+    earlier = [q for q in previous if q.kind == "direct" and q.speaker_kind != "unattributed"]
+    last = earlier[-1] if earlier else None
+    if last is not None and not bare and last.paragraph != paragraph:
+        return None
+    if not bare and last is None:
+        return None
+    reported = finder.last_source_before(span.start)
+    if reported is not None and (last is None or (last.speaker_end or 0) < reported.start):
+        return reported
+    if last is None:
         return None
     return Speaker(last.speaker or "", last.speaker_kind, last.speaker_name, last.speaker_place,
                    last.speaker_start, last.speaker_end)

@@ -51,15 +51,20 @@ ORG = (
     r"(?:(?:[Tt]he\s+)?(?:North Korean\s+|local\s+|provincial\s+|central\s+|city\s+|county\s+)?(?:" + ORG_NOUNS + r")\b"
     r"|(?:[A-Z][\w’'\-]*\s+){0,4}(?:Radio|Agency|Committee|Department|Ministry|Bureau|Office|Association|Union|"
     r"Institute|Service|Network|Commission|Council)(?:\s+(?:for|of|on)(?:\s+[A-Z][\w’'\-]*){1,4})?)")
-UNNAMED_PERSON = (r"(?:[Aa]n?|[Oo]ne|[Aa]nother|[Tt]he|[Ss]ome|[Mm]any)\s+(?:[\w\-]+\s+){0,2}?"
-                  r"(?:residents?|defectors?|traders?|merchants?|officials?|workers?|farmers?|smugglers?|locals|"
-                  r"observers?|soldiers?|students?|vendors?|cadres?)\b")
+PERSON_NOUNS = (r"residents?|defectors?|traders?|merchants?|officials?|workers?|farmers?|smugglers?|locals|"
+                r"observers?|soldiers?|students?|vendors?|cadres?|informants?|insiders?|brokers?|citizens?")
+UNNAMED_PERSON = (r"(?:[Aa]n?|[Oo]ne|[Aa]nother|[Tt]he|[Ss]ome|[Mm]any|[Ss]everal)\s+(?:[\w\-]+\s+){0,2}?"
+                  r"(?:" + PERSON_NOUNS + r")\b(?:\s+(?:of|in|from|living in|based in)\s+(?:the\s+)?"
+                  r"(?:[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*)*|province|city|county|area|region))?")
 KOREAN_NAME = (r"(?:Kim|Ri|Lee|Yi|Pak|Park|Choe|Choi|Jo|Cho|Jong|Jeong|Chong|Jang|Chang|Kang|Han|O|Oh|Ryu|Yu|Hwang|"
                r"Hyon|Hyun|Yun|Yoon|An|Ahn|Song|Mun|Moon|Nam|Ju|Jon|Jeon|Ko|Koh|Sin|Shin|Yang|Paek|Baek|Kwon|Hong|"
                r"Chae|No|Noh|Sim|Shim|Ho|Heo|Im|Lim|Son|Thae|Tae)\s+[A-Z][a-z]+(?:[ -][A-Za-z][a-z]+)?")
 
 ANAPHOR = re.compile(r"^(?:[Hh]e|[Ss]he|(?:[Tt]he|[Tt]his|[Tt]hat)\s+(?:same\s+|Daily NK\s+|former\s+|latter\s+)?"
-                     r"(?:sources?|informants?|insiders?))$")
+                     r"(?:sources?|informants?|insiders?|resident|defector|trader|merchant|official|worker|farmer|"
+                     r"smuggler|vendor|broker|woman|man))$")
+SURNAME_SPEAKER = re.compile(r"^(?:Kim|Ri|Pak|Choe|Jo|Jang|Kang|Hwang|Hyon|O|Oh|Jong|Ryu|Yun|Han|Ju|No|Thae|Ko|"
+                             r"Moon|Yoon|Lee|Park|Choi|Trump|Putin|Xi|Biden)$")
 CONTEXT_PLACE = re.compile(r"\b(?:the|this|that)\s+(province|city|county|region|area)\b")
 PLACE_SPECIFICITY = {"site": 0, "town": 1, "district": 2, "county": 3, "city": 4, "special_city": 5, "province": 6}
 
@@ -72,7 +77,9 @@ def _name_pattern() -> str:
 
 @cache
 def _patterns() -> dict[str, re.Pattern[str]]:
-    speaker = f"(?:{STATE_MEDIA}|{SOURCE_NP}|{_name_pattern()}|{UNNAMED_PERSON}|{ORG}|{PRONOUN})"
+    speaker = (f"(?:{STATE_MEDIA}|{SOURCE_NP}|{_name_pattern()}|{UNNAMED_PERSON}|{ORG}|{PRONOUN}|"
+               rf"\b{SURNAME_SPEAKER.pattern[1:-1]}\b)")
+    appositive = r"(?:,[^,.;“”\"]{3,120},)?"
     verb = f"(?:{SPEECH_VERBS})"
     return {
         "according_after": re.compile(r"\s*[,.]?\s*according to\s+(?P<sp>[^,.;:“”\"]+)"),
@@ -82,8 +89,8 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "before_colon": re.compile(rf"(?P<sp>{speaker})\s+{ADVERBS}{verb}\b[^“”\"]{{0,160}}?[:,]\s*$"),
         "before_that": re.compile(rf"(?P<sp>{speaker})\s+{ADVERBS}{verb}\s+(?:[^“”\"]{{0,80}}?\s+)?that\s*$"),
         "according": re.compile(r"\b[Aa]ccording to\s+(?P<sp>[^,.;:“”\"]+)"),
-        "subject_speech": re.compile(rf"(?P<sp>{speaker})\s+{ADVERBS}(?:{SPEECH_VERBS}|{TERM_VERBS})\b"),
-        "subject_term": re.compile(rf"(?P<sp>{speaker})\s+{ADVERBS}(?:[a-z]+\s+){{0,6}}?(?:{TERM_VERBS})\b"),
+        "subject_speech": re.compile(rf"(?P<sp>{speaker}){appositive}\s+{ADVERBS}(?:{SPEECH_VERBS}|{TERM_VERBS})\b"),
+        "subject_term": re.compile(rf"(?P<sp>{speaker}){appositive}\s+{ADVERBS}(?:[a-z]+\s+){{0,6}}?(?:{TERM_VERBS})\b"),
         "source": re.compile(SOURCE_NP),
         "person": re.compile(_name_pattern()),
         "state_media": re.compile(STATE_MEDIA),
@@ -119,6 +126,10 @@ class SpeakerFinder:
         pats = _patterns()
         self.places, _ = gazetteer.find_places(body)
         self.sources = [m for m in pats["source"].finditer(body) if not ANAPHOR.match(m.group(0))]
+        # unnamed people introduced singly ("a resident of Hamhung") can be "he", "she" or "the resident"
+        self.unnamed = [m for m in pats["unnamed"].finditer(body)
+                        if re.match(r"(?:[Aa]n?|[Oo]ne|[Aa]nother)\s", m.group(0)) and not ANAPHOR.match(m.group(0))]
+        self.quote_spans: list[tuple[int, int]] = []  # set by the quote extractor: no antecedent inside a quote
         self.people = list(pats["person"].finditer(body))
         self.speaking_people: list[Speaker] = []  # named people already attributed a quote: "he" may mean them
 
@@ -187,23 +198,51 @@ class SpeakerFinder:
         text = found.text
         if pats["state_media"].search(text):
             return Speaker(text, "state_media", None, None, found.start, found.end)
-        if pats["source"].search(text) or pats["unnamed"].fullmatch(text):
+        if pats["source"].search(text) or pats["unnamed"].match(text):
             return Speaker(text, "anonymous_source", None, self._place_in(found), found.start, found.end)
+        if SURNAME_SPEAKER.match(text):
+            named = self._person_by_surname(text, found.start)
+            if named:
+                return Speaker(text, "named_person", named, None, found.start, found.end)
         person = pats["person"].search(text)
         if person:
             return Speaker(text, "named_person", canonical_person(person.group(0)), None, found.start, found.end)
         return Speaker(text, "organization", None, None, found.start, found.end)
 
+    def _person_by_surname(self, surname: str, before: int) -> str | None:
+        """"Kim said" after "Kim Jong Un …": the last person named before with that surname."""
+        for m in reversed(self.people):
+            name = canonical_person(m.group(0))
+            if m.end() <= before and name and name.split()[0] == surname:
+                return name
+        return None
+
     def _antecedent(self, found: Found) -> Speaker | None:
-        wants_person = found.text.lower() in ("he", "she")
-        candidates = [(m.start(), m.end(), m.group(0)) for m in self.sources if m.end() <= found.start]
-        if wants_person:
-            candidates += [(p.start, p.end, p.text) for p in self.speaking_people
-                           if p.start is not None and p.end <= found.start]
+        """The last source (or person, for he/she and "the resident") introduced before the anaphor, outside quotes."""
+        noun = found.text.split()[-1].lower()
+        candidates = [(m.start(), m.end(), m.group(0)) for m in self.sources]
+        if noun in ("he", "she") or noun not in ("source", "sources", "informant", "informants", "insider", "insiders"):
+            same_noun = [m for m in self.unnamed if noun in m.group(0).lower().split()]
+            pool = same_noun if noun not in ("he", "she") and same_noun else self.unnamed
+            candidates += [(m.start(), m.end(), m.group(0)) for m in pool]
+        if noun in ("he", "she"):
+            candidates += [(p.start, p.end, p.text) for p in self.speaking_people if p.start is not None]
+        candidates = [c for c in candidates if c[1] <= found.start and not self._in_quote(c[0])]
         if not candidates:
             return None
         start, end, text = max(candidates)
         return self.classify(Found(text, start, end))
+
+    def last_source_before(self, pos: int) -> Speaker | None:
+        """The last source named outside quotes before pos (reported speech: "a source said that …")."""
+        before = [m for m in self.sources if m.end() <= pos and not self._in_quote(m.start())]
+        if not before:
+            return None
+        m = before[-1]
+        return self.classify(Found(m.group(0), m.start(), m.end()))
+
+    def _in_quote(self, pos: int) -> bool:
+        return any(start <= pos < end for start, end in self.quote_spans)
 
     def _place_in(self, found: Found) -> str | None:
         """The most specific North Korean place inside the phrase; "the province" looks back in the article."""

@@ -47,8 +47,9 @@ def sentence_bounds(body: str, start: int, end: int | None = None) -> tuple[int,
     para_end = body.find("\n\n", end)
     para_end = len(body) if para_end < 0 else para_end
     sentence_start = para_start
-    for m in SENTENCE_END.finditer(body, para_start, start):
-        if not ABBREVIATIONS.search(body[max(para_start, m.start() - 6):m.start() + 1]):
+    # the lookahead must see past `start` (the capital after an opening mark), so search a little further
+    for m in SENTENCE_END.finditer(body, para_start, min(para_end, start + 3)):
+        if m.end() <= start and not ABBREVIATIONS.search(body[max(para_start, m.start() - 6):m.start() + 1]):
             sentence_start = m.end()
     sentence_end = para_end
     for m in SENTENCE_END.finditer(body, end, para_end):

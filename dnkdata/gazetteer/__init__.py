@@ -29,6 +29,9 @@ GENERIC_AFTER = re.compile(
 LEVEL_OF_WORD = {"province": "province", "provinces": "province", "county": "county", "counties": "county",
                  "city": "city", "district": "district", "special city": "special_city",
                  "do": "province", "gun": "county", "si": "city", "guyok": "district", "dong": "district", "ri": "town"}
+NOT_A_PLACE_AFTER = re.compile(r"\s+(?:River|river|Stream|stream|Strait|Valley|Dynasty|dynasty|[Cc]lan)\b")
+PERSON_LIKE = re.compile(r"^(?:Kim|Ri|Pak|Choe|Jo|Jang|Kang|Han|O|Jong|Hwang|Yun|An|Song|Mun|Nam|Ju|Jon|Ko|Sin|Yang)"
+                         r"(?:\s+[A-Z][a-z]+){1,2}$")
 LEVEL_BEFORE = re.compile(r"(?P<word>city|county|town|district|province) of\s+$", re.I)
 
 
@@ -178,6 +181,14 @@ def _level_hint(text: str, start: int, end: int) -> tuple[str | None, int]:
     return None, end
 
 
+def _needs_level_word(surface: str, candidates: tuple[Place, ...]) -> bool:
+    """Spellings that are also personal names (Kim Jong Suk) or short district names (Chung) count as places
+    only with their generic word ("Kim Jong Suk County", "Chung District")."""
+    if PERSON_LIKE.match(surface):
+        return True
+    return all(p.level in ("district", "town") for p in candidates) and len(fold(surface).replace(" ", "")) <= 5
+
+
 def _narrow(candidates: tuple[Place, ...], hint: str | None, provinces_in_text: list[str]) -> Place | None:
     """One place for a spelling, or None when the context does not settle it."""
     pool = list(candidates)
@@ -200,7 +211,11 @@ def find_places(text: str) -> tuple[list[PlaceMention], list[str]]:
     provinces_in_text += [c[0].province for _, _, c in matches if len(c) == 1 and c[0].province]
     mentions, unresolved = [], []
     for start, end, candidates in matches:
+        if NOT_A_PLACE_AFTER.match(text, end):
+            continue  # the Tumen River, the Koryo dynasty: not the place of that name
         hint, mention_end = _level_hint(text, start, end)
+        if hint is None and _needs_level_word(text[start:end], candidates):
+            continue
         place = _narrow(candidates, hint, provinces_in_text)
         if place is None:
             unresolved.append(text[start:end])

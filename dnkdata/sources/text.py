@@ -37,6 +37,7 @@ CAPTION_START = re.compile(r"^(?:FILE PHOTO:|Image:|Photo:|\(Photo)", re.I)
 TABLE_ROW = re.compile(r"^\|.*\|$")
 TERMINAL = re.compile(r"[.!?…:;\"”’']\)?$")
 CONTRACTION_TAIL = re.compile(r"^(?:t|s|ll|re|ve|d|m)\b")
+DANGLING_OPENER = re.compile(r"\s+[\[(“‘\"]$")
 ELLIPSIS_END = re.compile(r"(?:…|\.\.\.)\s*$")
 SENTENCE_STARTERS = {"The", "A", "An", "This", "These", "Those", "Some", "Many", "Authorities", "Residents", "Officials",
                      "Sources", "It", "In", "With", "Despite", "North", "Local"}
@@ -68,6 +69,8 @@ def parse_text(text: str, source_format: str = "text") -> ParsedArticle:
     truncated = not header.saw_trailer and bool(paragraphs) and not TERMINAL.search(paragraphs[-1])
     if truncated and len(paragraphs) > 1 and _looks_like_cut_caption(paragraphs[-1]):
         paragraphs = paragraphs[:-1]
+    if truncated and paragraphs:
+        paragraphs[-1] = DANGLING_OPENER.sub("", paragraphs[-1])  # "… face a [" cut before the bracket closed
     teaser = bool(paragraphs) and bool(ELLIPSIS_END.search(paragraphs[-1])) and header.saw_trailer
     return ParsedArticle(
         body="\n\n".join(paragraphs),
@@ -233,6 +236,8 @@ def _split_title(blocks: list[list[str]]) -> tuple[str | None, str | None, list[
     if TERMINAL.search(head) or len(head.split()) > 40 or len(head.split()) < 3:
         return None, None, blocks
     title, standfirst = _split_run_together(head)
+    if len(first) > 1 and not _stands_above(title, first[1]):
+        return None, None, blocks  # the first line of a hard-wrapped lede, not a headline
     rest = ([first[1:]] if len(first) > 1 else []) + blocks[1:]
     if standfirst is None and rest and len(rest[0]) == 1 and _is_standfirst(rest[0][0]):
         standfirst = rest[0][0]
@@ -240,6 +245,16 @@ def _split_title(blocks: list[list[str]]) -> tuple[str | None, str | None, list[
     if not rest:
         return None, None, blocks
     return title, standfirst, rest
+
+
+FUNCTION_WORD_END = re.compile(r"\b(?:a|an|the|of|in|on|at|to|for|from|with|by|and|or|but|that|as|its|their|"
+                               r"his|her|has|have|had|is|are|was|were)$|[,\-–—]$", re.I)
+
+
+def _stands_above(head: str, next_line: str) -> bool:
+    """A headline saved without a blank line under it: short, ends on a content word, body starts anew."""
+    return (len(head.split()) <= 16 and not FUNCTION_WORD_END.search(head)
+            and (next_line[:1].isupper() or next_line[:1] in "“\"‘'"))
 
 
 def _split_run_together(line: str) -> tuple[str, str | None]:
