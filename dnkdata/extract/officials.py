@@ -42,7 +42,7 @@ ORG_IN_TEXT = re.compile(
     r"(?:[A-Z][\w’'\-]*\s+)*(?:Committee|Department|Ministry|Commission|Bureau|Command|Party)"
     r"(?:\s+of\s+(?:the\s+)?(?:[A-Z][\w’'\-]*\s*)+)?")
 NP_WORDS = (r"(?:[A-Z][\w’'\-]*|[\w\-]+[’']s|party|county|city|province|provincial|ruling|local|central|state|"
-            r"security|administrative|judicial|and|or|your|their|its|his|her|workplace|new|military|the|a)")
+            r"security|administrative|judicial|and|or|of|your|their|its|his|her|workplace|new|military|the|a)")
 ATTACHED = re.compile(
     r"\s+(?P<prep>from|of|in|at|with)\s+(?P<np>(?:" + NP_WORDS + r",?\s+){0,6}"
     r"(?:committees?|departments?|ministry|ministries|agencies|offices?|bureaus?|units|county|province|city|"

@@ -183,7 +183,9 @@ def has_finite_verb(text: str) -> bool:
     forms = _verb_forms()
     for i, word in enumerate(words):
         lower = word.lower()
-        if lower in forms and not (i + 1 < len(words) and words[i + 1].lower() == "by"):
+        passive = i + 1 < len(words) and words[i + 1].lower() == "by"  # "a gift sent by …"
+        infinitive = i > 0 and words[i - 1].lower() == "to"  # "someone to blame"
+        if lower in forms and not passive and not infinitive:
             return True
     return False
 
