@@ -26,7 +26,8 @@ test: venv
 
 eval: venv
 	@if [ -d $(DEV)/gold ]; then \
-		$(BIN)/dnkdata evaluate --gold $(DEV)/gold --raw $(DEV)/raw; \
+		$(BIN)/dnkdata evaluate --gold $(DEV)/gold --raw $(DEV)/raw \
+			--summary-json docs/accuracy.json --methodology docs/methodology.md; \
 	else echo "no gold corpus at $(DEV): nothing to evaluate"; fi
 
 bench: venv
