@@ -81,3 +81,23 @@ def test_first_line_of_a_wrapped_lede_is_not_a_title():
 def test_cut_off_capture_drops_a_dangling_bracket():
     article = parse_text("First paragraph ends here.\n\nThe capture stops in the middle of an insertion [")
     assert article.is_excerpt and article.body.endswith("an insertion")
+
+
+def test_ad_markers_and_site_line_are_chrome():
+    text = ("[ad_1]\ndailynk.com\nA headline about phones in Hyesan\nResidents must register phones, sources say.\n"
+            "“Anyone caught will be punished,” a source said.\n[ad_2]\nSource link\n")
+    article = parse_text(text)
+    assert (article.title, article.source_site) == ("A headline about phones in Hyesan", "dailynk.com")
+    assert "ad_" not in article.body and "Source link" not in article.body and "dailynk.com" not in article.body
+
+
+def test_capitalised_tag_list_is_chrome_not_a_title():
+    text = "North Korea, military, conscription\n\nA real headline here\n\nThe body starts here. It goes on.\n"
+    assert parse_text(text).title == "A real headline here"
+
+
+def test_author_biography_and_contact_lines_are_not_body():
+    text = ("A headline about the market\n\nJane Roe  |  2023-11-14 09:05\n\nThe story body is here.\n\n"
+            "Jane Roe is a reporter who covers markets. She can be reached at jane@example.com.\n")
+    article = parse_text(text)
+    assert article.body == "The story body is here."

@@ -49,7 +49,7 @@ ATTACHED = re.compile(
     r"district|military|Committee|Department|Ministry|Office|Bureau|Province|County|City|District|Command|"
     r"[A-Z][\w’'\-]+)(?:\s+of\s+[A-Z][\w\-]+)?)(?=[\s,.;:’'”)]|$)")
 ORG_NOUN = re.compile(r"\b(?:committees?|departments?|ministry|ministries|agencies|offices?|bureaus?|units|"
-                      r"military|Committee|Department|Ministry|Office|Bureau|Command|Party)\b")
+                      r"military|Committee|Department|Ministry|Office|Bureau|Command|Party|Cabinet)\b")
 DETERMINERS = {"several", "some", "many", "corrupt", "the", "these", "those", "all", "other", "certain", "two",
                "three", "few", "numerous", "a", "an", "its", "their", "his", "her", "your", "our"}
 RANKS = {"key", "top", "major"}
@@ -58,7 +58,10 @@ STOPWORDS = {"of", "the", "and", "or", "a", "an", "for", "in", "on"}
 ORG_HEAD_WORDS = {"committee", "committees", "department", "ministry", "bureau", "office", "agency", "command",
                   "league", "union"}  # they end a noun phrase of their own ("… party committee and farm inspectors")
 SENTENCE_OPENERS = {"When", "If", "As", "While", "After", "Before", "Since", "But", "Meanwhile", "During", "Then",
-                    "This", "That", "However", "Although", "Because", "Under", "With", "By", "At", "From", "To"}
+                    "This", "That", "However", "Although", "Because", "Under", "With", "By", "At", "From", "To",
+                    "Even", "Also", "Only", "Now", "Still", "Yet", "Both", "Most", "Such", "Just", "So", "Instead",
+                    "Indeed", "Recently", "Later", "Earlier", "Last", "Next", "Some", "Many", "All", "Other", "Few",
+                    "Here", "There", "These", "Those", "Their", "His", "Her", "Its", "Our", "Your", "And", "Or"}
 FUNCTION_WORDS = {"of", "from", "in", "at", "with", "who", "that", "which", "and", "or", "to", "for", "on", "by",
                   "said", "told", "were", "are", "was", "is", "have", "has", "had", "will", "would", "also",
                   "reportedly", "recently", "then", "have", "being", "say", "says", "claimed", "began", "must",

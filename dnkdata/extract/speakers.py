@@ -90,7 +90,8 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "before_that": re.compile(rf"(?P<sp>{speaker})\s+{ADVERBS}{verb}\s+(?:[^“”\"]{{0,80}}?\s+)?that\s*$"),
         "according": re.compile(r"\b[Aa]ccording to\s+(?P<sp>[^,.;:“”\"]+)"),
         "subject_speech": re.compile(rf"(?P<sp>{speaker}){appositive}\s+{ADVERBS}(?:{SPEECH_VERBS}|{TERM_VERBS})\b"),
-        "subject_term": re.compile(rf"(?P<sp>{speaker}){appositive}\s+{ADVERBS}(?:[a-z]+\s+){{0,6}}?(?:{TERM_VERBS})\b"),
+        "subject_term": re.compile(
+            rf"(?P<sp>{speaker}){appositive}\s+{ADVERBS}(?:[\w’']+\s+){{0,6}}?(?:{TERM_VERBS})\b"),
         "source": re.compile(SOURCE_NP),
         "person": re.compile(_name_pattern()),
         "state_media": re.compile(STATE_MEDIA),

@@ -70,7 +70,9 @@ def parse_text(text: str, source_format: str = "text") -> ParsedArticle:
     if truncated and len(paragraphs) > 1 and _looks_like_cut_caption(paragraphs[-1]):
         paragraphs = paragraphs[:-1]
     if truncated and paragraphs:
-        paragraphs[-1] = DANGLING_OPENER.sub("", paragraphs[-1])  # "… face a [" cut before the bracket closed
+        paragraphs[-1] = DANGLING_OPENER.sub("", paragraphs[-1])
+    while len(paragraphs) > 1 and _is_author_note(paragraphs[-1], header.byline):
+        paragraphs.pop()  # "… face a [" cut before the bracket closed
     teaser = bool(paragraphs) and bool(ELLIPSIS_END.search(paragraphs[-1])) and header.saw_trailer
     return ParsedArticle(
         body="\n\n".join(paragraphs),
@@ -99,12 +101,14 @@ def _cut_sidebar(lines: list[str]) -> tuple[list[str], bool]:
 def _scan_chrome(lines: list[str]) -> _Header:
     """Mark chrome lines and read the fields they carry."""
     header = _Header()
-    first_content = next((i for i, l in enumerate(lines) if l.strip()), 0)
+    first_content = next((i for i, l in enumerate(lines) if l.strip() and not AD_MARKER.match(l.strip())), 0)
     for i, raw in enumerate(lines):
         line = raw.strip()
         if not line:
             continue
         if _read_field_line(line, header):
+            header.chrome_lines.add(i)
+        elif i <= first_content + 2 and _is_tag_list(line):
             header.chrome_lines.add(i)
         elif WEATHER.match(line):
             header.chrome_lines.add(i)
@@ -204,6 +208,13 @@ def _mark_alt_text(lines: list[str], i: int, header: _Header) -> None:
         header.chrome_lines.add(j)
 
 
+def _is_tag_list(line: str) -> bool:
+    """"border, china, smuggling" / "North Korea, military, conscription": three or more short items."""
+    items = [item.strip() for item in line.split(",")]
+    return (len(items) >= 3 and all(0 < len(item.split()) <= 3 for item in items)
+            and not TERMINAL.search(line) and not any(c in line for c in "“”\""))
+
+
 def _is_tag_line(line: str, lines: list[str], i: int) -> bool:
     """A keyword line atop dailynk.com text: lowercase words (often comma-separated), no sentence punctuation."""
     words = line.replace(",", " ").split()
@@ -301,6 +312,16 @@ def _join_wrapped(left: str, right: str) -> str:
     if left[-1:].isalpha() and CONTRACTION_TAIL.match(right) and not left.endswith(" "):
         return left + "'" + right
     return left + " " + right
+
+
+EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b")
+
+
+def _is_author_note(paragraph: str, byline: str | None) -> bool:
+    """A closing author biography or contact line ("Jane Roe is a reporter … reached at …")."""
+    if byline and re.match(re.escape(byline) + r"\s+(?:is|was|covers|writes|reports)\b", paragraph):
+        return True
+    return bool(EMAIL.search(paragraph)) and bool(re.search(r"\b(?:reached|contact|email|e-mail)\b", paragraph, re.I))
 
 
 def _looks_like_cut_caption(paragraph: str) -> bool:
