@@ -131,3 +131,24 @@ def test_term_credited_to_a_named_official_with_an_appositive():
     body = "Choe Ryong Hae, a senior party official, urged cadres to wage an “all-out war” on smuggling."
     [q] = quotes(body)
     assert (q.kind, q.speaker_kind, q.speaker_name) == ("term", "named_person", "Choe Ryong Hae")
+
+
+def test_attribution_with_a_relative_clause_between_speaker_and_verb():
+    body = "A source in Hyesan said so. “Prices have doubled,” the source, who lives near the market, said."
+    [q] = quotes(body)
+    assert (q.speaker, q.speaker_place, q.attribution) == ("A source in Hyesan", "Hyesan", "pronoun")
+
+
+def test_source_described_by_knowledge_not_place():
+    [q] = quotes("A source with knowledge of the situation said: “The order came from the top.”")
+    assert (q.speaker, q.speaker_kind) == ("A source with knowledge of the situation", "anonymous_source")
+
+
+def test_named_person_outside_the_register():
+    [q] = quotes("“The elite still eat well,” Christopher Green, an analyst, told Daily NK.")
+    assert (q.speaker_kind, q.speaker_name) == ("named_person", "Christopher Green")
+
+
+def test_a_country_speaking_is_not_a_person():
+    [q] = quotes("“We will never accept this,” North Korea said in a statement.")
+    assert q.speaker_kind == "organization"

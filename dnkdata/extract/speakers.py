@@ -36,10 +36,12 @@ SOURCE_NP = (
     r"(?:(?:[Aa]n?|[Aa]nother|[Tt]he|[Oo]ne|[Tt]wo|[Tt]hree|[Ss]everal|[Mm]ultiple|[Oo]ther|[Tt]his|[Tt]hat|"
     r"[Tt]hese|[Oo]ur) +)?" + SOURCE_PRE +
     r"(?:sources?|informants?|insiders?)\b"
-    r"(?:\s+(?:in|from|inside|based in|living in|residing in|working in|near|close to|with ties to|familiar with)\s+"
+    r"(?:\s+(?:in|from|inside|based in|living in|residing in|working in|near)\s+"
     r"(?:(?:the|North Korea’s|North Korea's)\s+)?"
     r"(?:" + PLACE_WORD + r"(?:,?\s+" + PLACE_WORD + r")*|province|city|county|area|region|capital|border region|"
-    r"border area|country))?")
+    r"border area|country)"
+    r"|\s+(?:familiar with|with knowledge of|close to|with ties to|with connections to|who requested anonymity)"
+    r"(?:\s+(?:the\s+)?[\w’'\-]+(?:\s+[\w’'\-]+){0,2}?)?(?=[\s,.;:]))?")
 PRONOUN = r"(?:[Hh]e|[Ss]he)"
 STATE_MEDIA = (
     r"(?:(?:North Korea[’']s\s+)?(?:[Ss]tate(?:-run|-controlled)?\s+(?:media|television|TV|broadcaster|news agency))"
@@ -52,10 +54,16 @@ ORG = (
     r"|(?:[A-Z][\w’'\-]*\s+){0,4}(?:Radio|Agency|Committee|Department|Ministry|Bureau|Office|Association|Union|"
     r"Institute|Service|Network|Commission|Council)(?:\s+(?:for|of|on)(?:\s+[A-Z][\w’'\-]*){1,4})?)")
 PERSON_NOUNS = (r"residents?|defectors?|traders?|merchants?|officials?|workers?|farmers?|smugglers?|locals|"
-                r"observers?|soldiers?|students?|vendors?|cadres?|informants?|insiders?|brokers?|citizens?")
+                r"observers?|soldiers?|students?|vendors?|cadres?|informants?|insiders?|brokers?|citizens?|"
+                r"lecturers?|instructors?|teachers?|doctors?|guards?|drivers?|women|woman|man|men|mothers?|"
+                r"fathers?|agents?|inspectors?|managers?|officers?|villagers?|housewi(?:fe|ves)")
 UNNAMED_PERSON = (r"(?:[Aa]n?|[Oo]ne|[Aa]nother|[Tt]he|[Ss]ome|[Mm]any|[Ss]everal)\s+(?:[\w\-]+\s+){0,2}?"
                   r"(?:" + PERSON_NOUNS + r")\b(?:\s+(?:of|in|from|living in|based in)\s+(?:the\s+)?"
                   r"(?:[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*)*|province|city|county|area|region))?")
+GENERIC_NAME = r"[A-Z][a-z]+(?:\s+[A-Z]\.)?\s+[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?"
+NOT_A_PERSON = re.compile(r"\b(?:Korea|Korean|China|Chinese|Agency|Party|Committee|Ministry|News|Times|Radio|Daily|"
+                          r"University|Institute|Department|Office|Council|Union|Government|Service|Sinmun|Media|"
+                          r"Province|County|City|Station|Market|Square|Street|Center|Centre|Group|Bank)\b")
 KOREAN_NAME = (r"(?:Kim|Ri|Lee|Yi|Pak|Park|Choe|Choi|Jo|Cho|Jong|Jeong|Chong|Jang|Chang|Kang|Han|O|Oh|Ryu|Yu|Hwang|"
                r"Hyon|Hyun|Yun|Yoon|An|Ahn|Song|Mun|Moon|Nam|Ju|Jon|Jeon|Ko|Koh|Sin|Shin|Yang|Paek|Baek|Kwon|Hong|"
                r"Chae|No|Noh|Sim|Shim|Ho|Heo|Im|Lim|Son|Thae|Tae)\s+[A-Z][a-z]+(?:[ -][A-Za-z][a-z]+)?")
@@ -78,16 +86,17 @@ def _name_pattern() -> str:
 @cache
 def _patterns() -> dict[str, re.Pattern[str]]:
     speaker = (f"(?:{STATE_MEDIA}|{SOURCE_NP}|{_name_pattern()}|{UNNAMED_PERSON}|{ORG}|{PRONOUN}|"
-               rf"\b{SURNAME_SPEAKER.pattern[1:-1]}\b)")
+               rf"\b{SURNAME_SPEAKER.pattern[1:-1]}\b|{GENERIC_NAME})")
     appositive = r"(?:,[^,.;“”\"]{3,120},)?"
     verb = f"(?:{SPEECH_VERBS})"
     return {
         "according_after": re.compile(r"\s*[,.]?\s*according to\s+(?P<sp>[^,.;:“”\"]+)"),
         "inverted": re.compile(rf"\s*,?\s*{ADVERBS}{verb}\s+(?P<sp>{speaker})(?=[\s,.;:]|$)"),
-        "normal": re.compile(rf"\s*,?\s*(?P<sp>{speaker})\s+{ADVERBS}{verb}\b"),
+        "normal": re.compile(rf"\s*,?\s*(?P<sp>{speaker}){appositive}\s+{ADVERBS}{verb}\b"),
         "truncated": re.compile(rf"\s*,?\s*(?P<sp>{SOURCE_NP}|{PRONOUN})\s+\w*\s*$"),
-        "before_colon": re.compile(rf"(?P<sp>{speaker})\s+{ADVERBS}{verb}\b[^“”\"]{{0,160}}?[:,]\s*$"),
-        "before_that": re.compile(rf"(?P<sp>{speaker})\s+{ADVERBS}{verb}\s+(?:[^“”\"]{{0,80}}?\s+)?that\s*$"),
+        "before_colon": re.compile(rf"(?P<sp>{speaker}){appositive}\s+{ADVERBS}{verb}\b[^“”\"]{{0,160}}?[:,]\s*$"),
+        "before_that": re.compile(
+            rf"(?P<sp>{speaker}){appositive}\s+{ADVERBS}{verb}\s+(?:[^“”\"]{{0,80}}?\s+)?that\s*$"),
         "according": re.compile(r"\b[Aa]ccording to\s+(?P<sp>[^,.;:“”\"]+)"),
         "subject_speech": re.compile(rf"(?P<sp>{speaker}){appositive}\s+{ADVERBS}(?:{SPEECH_VERBS}|{TERM_VERBS})\b"),
         "subject_term": re.compile(
@@ -208,7 +217,12 @@ class SpeakerFinder:
         person = pats["person"].search(text)
         if person:
             return Speaker(text, "named_person", canonical_person(person.group(0)), None, found.start, found.end)
+        if re.fullmatch(GENERIC_NAME, text) and not NOT_A_PERSON.search(text) and not self._is_place(found):
+            return Speaker(text, "named_person", text, None, found.start, found.end)
         return Speaker(text, "organization", None, None, found.start, found.end)
+
+    def _is_place(self, found: Found) -> bool:
+        return any(m.start < found.end and found.start < m.end for m in self.places)
 
     def _person_by_surname(self, surname: str, before: int) -> str | None:
         """"Kim said" after "Kim Jong Un …": the last person named before with that surname."""
