@@ -68,8 +68,12 @@ def _merge(members: list[tuple]) -> dict:
     final = article_identity(ParsedArticle(**{k: primary[k] for k in PARSED_FIELDS}))
     if final != provisional:
         _rekey(primary, final)
-    primary["captures"] = [result.source_path for result, _ in ranked]
+    primary["capture_paths"] = _unique(result.source_path for result, _ in ranked)
     return primary
+
+
+def _unique(items) -> list[str]:
+    return list(dict.fromkeys(items))
 
 
 def _rekey(story: dict, article_id: str) -> None:

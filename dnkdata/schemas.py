@@ -55,6 +55,9 @@ class Articles(pa.DataFrameModel):
                                   description="sha256 of the raw capture's bytes.")
     read_method: str = pa.Field(title="Read method",
                                 description="How the reader found the body (text-rules, html-dailynk, trafilatura, ...).")
+    capture_paths: pl.List(pl.String) = pa.Field(
+        title="Capture paths",
+        description="Every capture merged into this article (their source paths; the one the body came from first).")
 
     @pa.dataframe_check
     def counts_match_body(cls, data: PolarsData) -> pl.LazyFrame:
