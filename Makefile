@@ -12,6 +12,7 @@ DEV    := ../shared/corpus/dev
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps cffconvert==2.0.0  # see pyproject
 	@touch $(STAMP)
 
 venv: $(STAMP)
@@ -35,7 +36,8 @@ bench: venv
 
 release: venv
 	@test -n "$(VERSION)" || { echo "usage: make release VERSION=x.y.z"; exit 2; }
-	$(BIN)/dnkdata release $(VERSION)
+	$(BIN)/dnkdata release $(VERSION) $(if $(DATE),--date $(DATE)) $(if $(PROFILE),--profile $(PROFILE))
+	$(BIN)/dnkdata verify $(VERSION)
 
 dictionary: venv
 	$(BIN)/dnkdata dictionary

@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from dnkdata import dictionary, evaluate, fetch, synth
+from dnkdata import dictionary, evaluate, fetch, release, synth
 from dnkdata.errors import DnkError, ValidationFailed
 
 app = typer.Typer(help="Daily NK captures → a citable dataset of articles, quotes, places and officials.",
@@ -80,6 +80,7 @@ def stats(folder: Path = typer.Argument(..., help="A build or release folder."))
 evaluate.register(app)
 fetch.register(app)
 synth.register(app)
+release.register(app)
 
 
 def main() -> None:  # pragma: no cover - console entry point
