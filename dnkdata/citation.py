@@ -87,20 +87,12 @@ def release_readme(version: str, date: str, profile: str, rows: dict[str, int], 
 
 
 def accuracy_lines(accuracy: dict | None) -> list[str]:
-    """The figures in docs/accuracy.json as a flat table (key path → value); a note when there are none."""
-    if not accuracy:
+    """The figures `make eval` wrote to docs/accuracy.json, as the same table docs/methodology.md shows."""
+    if not accuracy or "summary" not in accuracy:
         return ["Extraction accuracy was not measured for this release."]
-    rows = sorted(_flatten(accuracy))
-    return ["Measured by `dnkdata evaluate` against the gold annotations:", "",
-            "| measure | value |", "| --- | --- |", *[f"| {key} | {value} |" for key, value in rows]]
+    from dnkdata.evaluate import render_markdown
+
+    return ["Measured by `make eval` (`dnkdata evaluate` against hand-made gold annotations of real captures; "
+            "method in docs/methodology.md):", "", render_markdown(accuracy["summary"]).rstrip()]
 
 
-def _flatten(data, prefix: str = ""):
-    for key, value in data.items():
-        path = f"{prefix}{key}"
-        if isinstance(value, dict):
-            yield from _flatten(value, f"{path}.")
-        elif isinstance(value, float):
-            yield path, f"{value:.3f}"
-        elif isinstance(value, (int, str, bool)):
-            yield path, str(value).replace("|", "\\|")

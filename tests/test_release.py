@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from dnkdata import __version__
 from dnkdata.cli import app
 from dnkdata.describe import describe_table, schema_fingerprint
+from dnkdata.evaluate import evaluate, render_markdown, write_summary
 from dnkdata.release import ReleaseRefused, check_version, publish, release_description, schema_changes
 from dnkdata.schemas import FOREIGN_KEYS, PRIMARY_KEYS, TABLES
 from dnkdata.verify import verify
@@ -44,7 +45,7 @@ def first(tmp_path_factory):
     base = tmp_path_factory.mktemp("release")
     raw = make_raw(base / "raw", FIRST)
     accuracy = base / "accuracy.json"
-    accuracy.write_text(json.dumps({"quotes": {"precision": 0.91, "recall": 0.875}}))
+    write_summary(evaluate(FIXTURES / "eval" / "gold", FIXTURES / "eval" / "raw"), accuracy)
     release = publish("0.1.0", raw=raw, releases_root=base / "releases", date=DATE, workers=1, accuracy=accuracy)
     return base, release
 
@@ -107,7 +108,8 @@ def test_readme_and_citation_name_the_version_and_accuracy(first):
     _, release = first
     readme = (release.folder / "README.md").read_text(encoding="utf-8")
     assert "dnkdata Daily NK dataset, v0.1.0" in readme
-    assert "| quotes.precision | 0.910 |" in readme and "| `articles.parquet` | 5 |" in readme
+    summary = json.loads((release.folder.parent.parent / "accuracy.json").read_text())["summary"]
+    assert render_markdown(summary) in readme and "| `articles.parquet` | 5 |" in readme
     cff = (release.folder / "CITATION.cff").read_text(encoding="utf-8")
     assert 'version: "0.1.0"' in cff and f'date-released: "{DATE}"' in cff and 'name: "dnkdata contributors"' in cff
 
