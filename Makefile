@@ -20,6 +20,7 @@ dataset: venv
 	$(BIN)/dnkdata build $(RAW) --out $(BUILD)
 	$(BIN)/dnkdata validate $(BUILD)
 	$(BIN)/dnkdata dictionary
+	$(BIN)/dnkdata chart --dir $(BUILD) --out docs/price-series.png
 
 test: venv
 	$(BIN)/python -m pytest

@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from dnkdata import dictionary, fetch, synth
+from dnkdata import chart, dictionary, fetch, series, synth
 from dnkdata.errors import DnkError, ValidationFailed
 
 app = typer.Typer(help="Daily NK captures → a citable dataset of articles, quotes, places and officials.",
@@ -79,6 +79,8 @@ def stats(folder: Path = typer.Argument(..., help="A build or release folder."))
 
 fetch.register(app)
 synth.register(app)
+series.register(app)
+chart.register(app)
 
 
 def main() -> None:  # pragma: no cover - console entry point

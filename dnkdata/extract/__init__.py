@@ -43,5 +43,4 @@ def _quoted_sources(quotes: list, mentions: list) -> list[SourceSpan]:
     by_name = {}
     for mention in mentions:
         by_name.setdefault(mention.place.name, mention.place)
-    return [SourceSpan(q.char_start, q.char_end, by_name.get(q.speaker_place)) for q in quotes
-            if q.kind == "direct" and q.speaker_place]
+    return [SourceSpan(q.char_start, q.char_end, by_name.get(q.speaker_place)) for q in quotes if q.speaker_place]

@@ -54,20 +54,23 @@ def find_tables(body: str) -> list[Table]:
     tables = []
     for separator in SEPARATOR.finditer(body):
         width = separator.group(0).count("|") - 1
-        header = _header(body, separator.start(), width)
-        if header is None:
+        found = _header(body, separator.start(), width)
+        if found is None:
             continue
+        start, header = found
         rows, end = _rows(body, separator.end(), width)
-        tables.append(Table(header[0].start - 1, end, header, rows))
+        tables.append(Table(start, end, header, rows))
     return tables
 
 
-def _header(body: str, separator_start: int, width: int) -> list[Cell] | None:
+def _header(body: str, separator_start: int, width: int) -> tuple[int, list[Cell]] | None:
+    """The header row just before the separator: (offset of its first pipe, its cells)."""
     head = re.search(r"\|(?:[^|\n]*\|){%d}\s*$" % width, body[max(0, separator_start - 600):separator_start])
     if head is None:
         return None
     offset = max(0, separator_start - 600) + head.start()
-    return _cells(body, offset, width)
+    cells = _cells(body, offset, width)
+    return (offset, cells) if cells else None
 
 
 def _rows(body: str, pos: int, width: int) -> tuple[list[list[Cell]], int]:

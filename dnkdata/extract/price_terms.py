@@ -33,7 +33,8 @@ UNIT_WORDS = {"kilogram": "kg", "kilo": "kg", "kg": "kg", "gram": "g", "g": "g",
               "box": "box", "bottle": "bottle", "sack": "sack", "bag": "bag", "pair": "pair", "unit": "unit"}
 UNIT = r"(?P<unit>kilograms?|kilos?|kgs?|grams?|g|liters?|litres?|l|tons?|tonnes?|pieces?|head|packs?|boxes|box|" \
        r"bottles?|sacks?|bags?|pairs?|units?)\b"
-UNIT_AFTER = re.compile(r"\s*\(?\s*(?:per|a|an|each|/|for\s+(?:a|an|one|1|each))\s*" + UNIT + r"\s*\)?")
+UNIT_AFTER = re.compile(r"\s*(?P<paren>\()?\s*(?:per|a|an|each|/|for\s+(?:a|an|one|1|each))\s*" + UNIT +
+                        r"(?(paren)\s*\))")
 UNIT_BEFORE = re.compile(r"(?:\b(?P<qty>a|an|one|1|\d+(?:\.\d+)?)\s*)" + UNIT + r"\s+of\s+(?:the\s+)?$", re.I)
 
 MONTHS = {m: i + 1 for i, m in enumerate(
