@@ -35,7 +35,9 @@ UNIT = r"(?P<unit>kilograms?|kilos?|kgs?|grams?|g|liters?|litres?|l|tons?|tonnes
        r"bottles?|sacks?|bags?|pairs?|units?)\b"
 UNIT_AFTER = re.compile(r"\s*(?P<paren>\()?\s*(?:per|a|an|each|/|for\s+(?:a|an|one|1|each))\s*" + UNIT +
                         r"(?(paren)\s*\))")
-UNIT_BEFORE = re.compile(r"(?:\b(?P<qty>a|an|one|1|\d+(?:\.\d+)?)\s*)" + UNIT + r"\s+of\s+(?:the\s+)?$", re.I)
+NUMBER_WORDS = {"two": "2", "three": "3", "four": "4", "five": "5", "ten": "10", "half a": "0.5"}
+UNIT_BEFORE = re.compile(r"(?:\b(?P<qty>a|an|one|1|two|three|four|five|ten|half a|\d+(?:\.\d+)?)\s*)" + UNIT +
+                         r"\s+of\s+(?:the\s+)?$", re.I)
 
 MONTHS = {m: i + 1 for i, m in enumerate(
     "january february march april may june july august september october november december".split())}
@@ -167,7 +169,7 @@ def unit_phrase(qty: str | None, word: str) -> str:
     unit = unit_of(word)
     if qty is None or qty.lower() in ("a", "an", "one", "1"):
         return unit
-    return f"{qty} {unit}"
+    return f"{NUMBER_WORDS.get(qty.lower(), qty)} {unit}"
 
 
 # ---------------------------------------------------------------- dates

@@ -314,6 +314,14 @@ def _assign_kinds(body: str, drafts: list[_Draft]) -> None:
             draft.kind = "previous"
         if draft.kind == "previous" and draft.day and draft.day.end <= draft.amount.start:
             draft.day = None  # a date before a comparison price belongs to the current one
+        if draft.kind == "previous" and draft.place is None:
+            draft.place = _pair_place(draft, drafts[i + 1:])
+
+
+def _pair_place(draft: _Draft, later: list[_Draft]) -> Place | None:
+    """"rose from 8,000 won to 8,600 won in Hyesan": the comparison price shares its pair's place."""
+    pair = next((d for d in later if d.sentence == draft.sentence and d.item.item == draft.item.item), None)
+    return pair.place if pair else None
 
 
 def _state_price(body: str, draft: _Draft) -> bool:
