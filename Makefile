@@ -7,7 +7,7 @@ RAW    := datasets/raw
 BUILD  := datasets/build
 DEV    := ../shared/corpus/dev
 
-.PHONY: venv dataset test eval bench release dictionary clean
+.PHONY: venv dataset test eval bench release dictionary example-chart clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,7 @@ dataset: venv
 	$(BIN)/dnkdata build $(RAW) --out $(BUILD)
 	$(BIN)/dnkdata validate $(BUILD)
 	$(BIN)/dnkdata dictionary
+	$(BIN)/dnkdata chart --dir $(BUILD) --out $(BUILD)/price-series.png
 
 test: venv
 	$(BIN)/python -m pytest
@@ -38,6 +39,12 @@ release: venv
 	@test -n "$(VERSION)" || { echo "usage: make release VERSION=x.y.z"; exit 2; }
 	$(BIN)/dnkdata release $(VERSION) $(if $(DATE),--date $(DATE)) $(if $(PROFILE),--profile $(PROFILE))
 	$(BIN)/dnkdata verify $(VERSION)
+
+# docs/price-series.png: the same chart code, drawn from the invented example market reports
+example-chart: venv
+	$(BIN)/dnkdata build datasets/examples/market-reports --out datasets/build-examples
+	$(BIN)/dnkdata chart --dir datasets/build-examples --out docs/price-series.png \
+		--note "Invented example captures (datasets/examples/market-reports), not real observations"
 
 dictionary: venv
 	$(BIN)/dnkdata dictionary

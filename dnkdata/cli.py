@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from dnkdata import dictionary, evaluate, fetch, release, synth
+from dnkdata import chart, dictionary, evaluate, fetch, release, series, synth
 from dnkdata.errors import DnkError, ValidationFailed
 
 app = typer.Typer(help="Daily NK captures → a citable dataset of articles, quotes, places and officials.",
@@ -81,6 +81,8 @@ evaluate.register(app)
 fetch.register(app)
 synth.register(app)
 release.register(app)
+series.register(app)
+chart.register(app)
 
 
 def main() -> None:  # pragma: no cover - console entry point

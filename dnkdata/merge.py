@@ -6,7 +6,7 @@ rows; fields it lacks are filled from the others. Every capture is listed in the
 
 from __future__ import annotations
 
-from dnkdata.extract.text import official_id, quote_id
+from dnkdata.extract.text import official_id, price_id, quote_id
 from dnkdata.identity import article_identity
 from dnkdata.model import ParsedArticle
 
@@ -85,6 +85,8 @@ def _rekey(story: dict, article_id: str) -> None:
         row["article_id"] = article_id
     for row in story["officials"]:
         row.update(article_id=article_id, official_id=official_id(article_id, row["kind"], row["group_key"]))
+    for row in story.get("prices", []):
+        row.update(article_id=article_id, price_id=price_id(article_id, row["char_start"], row["char_end"]))
 
 
 def _entry(result, story_of: dict) -> dict:

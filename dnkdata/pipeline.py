@@ -24,7 +24,7 @@ from dnkdata.identity import article_identity, merge_keys
 from dnkdata.model import ParsedArticle, Problem
 from dnkdata.parse import DEFAULT_MAX_BYTES, read_capture
 
-TABLE_NAMES = ("articles", "quotes", "locations", "officials", "places")
+TABLE_NAMES = ("articles", "quotes", "locations", "officials", "places", "prices")
 SKIP_SUFFIXES = (".meta.json",)  # provenance sidecars written by `dnkdata fetch`
 BATCH_SIZE = 200
 
@@ -112,7 +112,8 @@ def _article_with_rows(record: ParsedArticle, result: CaptureResult, index: int)
         paragraph_count=len(paragraphs), word_count=len(record.body.split()), item=index,
         merge_keys=merge_keys(record),
     )
-    article.update(extract_article(article_id, record.body, is_excerpt=record.is_excerpt))
+    article.update(extract_article(article_id, record.body, is_excerpt=record.is_excerpt,
+                                   published_date=record.published_date))
     return article
 
 

@@ -18,6 +18,9 @@ SPEAKER_KINDS = ["anonymous_source", "named_person", "state_media", "organizatio
 ATTRIBUTIONS = ["explicit", "pronoun", "carried_over", "none"]
 PLACE_LEVELS = ["country", "province", "special_city", "city", "county", "district", "town", "site", "region"]
 OFFICIAL_KINDS = ["named", "group"]
+PRICE_KINDS = ["current", "previous", "other"]
+CURRENCIES = ["KPW", "CNY", "USD"]
+DATE_SOURCES = ["text", "article_year", "article_date"]
 
 
 class Articles(pa.DataFrameModel):
@@ -177,12 +180,68 @@ class Officials(pa.DataFrameModel):
         description = "Named office-holders and unnamed official groups in each article."
 
 
+class Prices(pa.DataFrameModel):
+    """One row per price observation stated in an article body (prose or a price table inside the body)."""
+
+    price_id: str = pa.Field(unique=True, str_matches=HEX16, title="Price id",
+                             description="Stable id: sha256 of article_id and the mention's offsets.")
+    article_id: str = pa.Field(str_matches=HEX16, title="Article id", description="The article (→ articles.article_id).")
+    item: str = pa.Field(str_matches=r"^[a-z][a-z ]*$", title="Item",
+                         description="Canonical lowercase singular item: rice, corn, pork, diesel; usd and cny for "
+                                     "exchange rates; bribe, wage, fine, fee for money that is not a market price.")
+    value: float = pa.Field(ge=0, title="Value", description="The price as printed (the low end of a range).")
+    value_high: float = pa.Field(nullable=True, ge=0, title="High value",
+                                 description="The high end when the text gives a range (\"4,800 to 5,000 won\").")
+    currency: str = pa.Field(isin=CURRENCIES, title="Currency",
+                             description="KPW (North Korean won: \"won\" unless yuan or dollars are said), CNY or USD.")
+    unit: str = pa.Field(nullable=True, title="Unit",
+                         description="What the price buys, as printed (kg, l, g, \"200 g\"); for an exchange rate the "
+                                     "foreign unit (usd, cny): 1 usd = value KPW.")
+    place: str = pa.Field(nullable=True, title="Place",
+                          description="Canonical North Korean place of observation: named with the price, else the "
+                                      "place of the source quoted; null when the text ties it to none.")
+    place_id: str = pa.Field(nullable=True, str_matches=SLUG, title="Place id", description="The place (→ places.place_id).")
+    observed_date: pl.Date = pa.Field(nullable=True, title="Observed date",
+                                      description="Date of the observation when the text gives the day; never guessed.")
+    observed_date_source: str = pa.Field(nullable=True, isin=DATE_SOURCES, title="Observed date source",
+                                         description="text (the text gives the full date), article_year (month and day "
+                                                     "in the text, year from the article date) or article_date (\"as "
+                                                     "of Sunday\", \"the 27th\": resolved against the article date).")
+    kind: str = pa.Field(isin=PRICE_KINDS, title="Kind",
+                         description="current, previous (a comparison price: \"up from 9,000 won\") or other (wages, "
+                                     "fines, bribes, fees, state prices).")
+    mention: str = pa.Field(title="Mention", description="The span of the body that states the price.")
+    char_start: pl.Int64 = pa.Field(ge=0, title="Start", description="Offset of the mention in body.")
+    char_end: pl.Int64 = pa.Field(ge=0, title="End", description="Offset after the mention: body[char_start:char_end] == mention.")
+
+    @pa.dataframe_check
+    def span_matches_mention(cls, data: PolarsData) -> pl.LazyFrame:
+        """char_end - char_start equals the length of mention."""
+        return data.lazyframe.select((pl.col("char_end") - pl.col("char_start")) == pl.col("mention").str.len_chars())
+
+    @pa.dataframe_check
+    def range_is_ordered(cls, data: PolarsData) -> pl.LazyFrame:
+        """value_high, when given, is not below value."""
+        return data.lazyframe.select(pl.col("value_high").is_null() | (pl.col("value_high") >= pl.col("value")))
+
+    @pa.dataframe_check
+    def date_has_source(cls, data: PolarsData) -> pl.LazyFrame:
+        """observed_date_source is given exactly when observed_date is."""
+        return data.lazyframe.select(pl.col("observed_date").is_null() == pl.col("observed_date_source").is_null())
+
+    class Config:
+        name = "prices"
+        strict = True
+        description = "Market prices, exchange rates and other sums of money stated in article bodies, with offsets."
+
+
 TABLES: dict[str, type[pa.DataFrameModel]] = {
     "articles": Articles,
     "quotes": Quotes,
     "locations": Locations,
     "officials": Officials,
     "places": Places,
+    "prices": Prices,
 }
 PRIMARY_KEYS = {
     "articles": ["article_id"],
@@ -190,11 +249,13 @@ PRIMARY_KEYS = {
     "locations": ["article_id", "place_id"],
     "officials": ["official_id"],
     "places": ["place_id"],
+    "prices": ["price_id"],
 }
 FOREIGN_KEYS = {
     "quotes": [("article_id", "articles", "article_id")],
     "locations": [("article_id", "articles", "article_id"), ("place_id", "places", "place_id")],
     "officials": [("article_id", "articles", "article_id")],
+    "prices": [("article_id", "articles", "article_id"), ("place_id", "places", "place_id")],
 }
 
 

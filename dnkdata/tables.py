@@ -1,4 +1,4 @@
-"""Merged stories → the five tables, typed by the schemas and sorted so a rebuild gives the same bytes."""
+"""Merged stories → the tables, typed by the schemas and sorted so a rebuild gives the same bytes."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ SORT_KEYS = {
     "locations": ["article_id", "char_start", "place_id"],
     "officials": ["article_id", "char_start", "kind", "official_id"],
     "places": ["place_id"],
+    "prices": ["article_id", "char_start", "char_end"],
 }
 
 
@@ -30,6 +31,7 @@ def assemble_tables(stories: list[dict]) -> dict[str, pl.DataFrame]:
         "locations": frame("locations", [row for s in stories for row in s["locations"]]),
         "officials": frame("officials", [row for s in stories for row in s["officials"]]),
         "places": places_table(),
+        "prices": frame("prices", [row for s in stories for row in s.get("prices", [])]),
     }
 
 

@@ -54,7 +54,8 @@ def cross_table_errors(tables: dict[str, pl.DataFrame]) -> list[str]:
     errors = []
     for table, links in FOREIGN_KEYS.items():
         for column, target, target_column in links:
-            missing = tables[table].join(tables[target], left_on=column, right_on=target_column, how="anti")
+            rows = tables[table].filter(pl.col(column).is_not_null())  # a nullable reference may be empty
+            missing = rows.join(tables[target], left_on=column, right_on=target_column, how="anti")
             if missing.height:
                 examples = missing[column].unique().head(EXAMPLES).to_list()
                 errors.append(f"{table}.{column}: {missing.height} row(s) point to no {target}.{target_column}, "
@@ -62,6 +63,7 @@ def cross_table_errors(tables: dict[str, pl.DataFrame]) -> list[str]:
     errors += _offset_errors(tables, "quotes", "text", end_column="char_end")
     errors += _offset_errors(tables, "locations", "mention")
     errors += _offset_errors(tables, "officials", "mention")
+    errors += _offset_errors(tables, "prices", "mention", end_column="char_end")
     return errors
 
 

@@ -9,6 +9,8 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 TEXT_FIXTURES = sorted((FIXTURES / "text").glob("*.txt"))
 SEED_DIR = ROOT / "datasets" / "raw"
+SEED_CAPTURE = SEED_DIR / "000_82ce061cef0351cd.txt"  # the user's sample story
+EXAMPLE_PRICES_DIR = ROOT / "datasets" / "examples" / "market-reports"  # invented market reports
 
 
 def expected_for(capture: Path) -> dict:
@@ -21,4 +23,4 @@ def seed_build(tmp_path_factory):
     from dnkdata.pipeline import build
 
     out = tmp_path_factory.mktemp("seed") / "build"
-    return build([SEED_DIR], out, workers=1)
+    return build([SEED_CAPTURE], out, workers=1)

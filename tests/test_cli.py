@@ -9,7 +9,7 @@ import shutil
 from typer.testing import CliRunner
 
 from dnkdata.cli import app
-from tests.conftest import SEED_DIR, TEXT_FIXTURES
+from tests.conftest import SEED_CAPTURE, TEXT_FIXTURES
 
 runner = CliRunner()
 
@@ -17,7 +17,7 @@ runner = CliRunner()
 def corpus(tmp_path):
     folder = tmp_path / "raw"
     folder.mkdir()
-    for path in [*SEED_DIR.iterdir(), *TEXT_FIXTURES]:
+    for path in [SEED_CAPTURE, *TEXT_FIXTURES]:
         shutil.copy(path, folder / path.name)
     return folder
 

@@ -1,20 +1,24 @@
-"""Extraction: one article body → its quotes, locations and officials, with offsets into the body."""
+"""Extraction: one article body → its quotes, locations, officials and prices, with offsets into the body."""
 
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import date
 
 from dnkdata import gazetteer
 from dnkdata.extract.locations import extract_locations
 from dnkdata.extract.officials import extract_officials
+from dnkdata.extract.prices import SourceSpan, extract_prices
 from dnkdata.extract.quotes import extract_quotes
 from dnkdata.extract.speakers import SpeakerFinder
 
 SPEAKER_OFFSETS = ("speaker_start", "speaker_end")
 
 
-def extract_article(article_id: str, body: str, *, is_excerpt: bool = False) -> dict[str, list[dict]]:
-    """Rows for the quotes, locations and officials tables (plus unresolved place spellings, for the report)."""
+def extract_article(article_id: str, body: str, *, is_excerpt: bool = False,
+                    published_date: date | None = None) -> dict[str, list[dict]]:
+    """Rows for the quotes, locations, officials and prices tables (plus unresolved place spellings, for the
+    report). published_date resolves "on May 25" and "as of Sunday" in prices."""
     finder = SpeakerFinder(body)
     quotes = extract_quotes(article_id, body, is_excerpt=is_excerpt, finder=finder)
     source_spans = [(q.speaker_start, q.speaker_end) for q in quotes
@@ -23,9 +27,20 @@ def extract_article(article_id: str, body: str, *, is_excerpt: bool = False) -> 
     mentions, unresolved = gazetteer.find_places(body)
     locations = extract_locations(article_id, mentions, source_spans)
     officials = extract_officials(article_id, body, mentions)
+    prices = extract_prices(article_id, body, published_date=published_date, places=mentions,
+                            speakers=_quoted_sources(quotes, mentions))
     return {
         "quotes": [{k: v for k, v in asdict(q).items() if k not in SPEAKER_OFFSETS} for q in quotes],
         "locations": [asdict(row) for row in locations],
         "officials": [asdict(row) for row in officials],
+        "prices": [asdict(row) for row in prices],
         "unresolved_places": unresolved,
     }
+
+
+def _quoted_sources(quotes: list, mentions: list) -> list[SourceSpan]:
+    """Each quote's span with its speaker's place (a price quoted by a source takes the source's place)."""
+    by_name = {}
+    for mention in mentions:
+        by_name.setdefault(mention.place.name, mention.place)
+    return [SourceSpan(q.char_start, q.char_end, by_name.get(q.speaker_place)) for q in quotes if q.speaker_place]

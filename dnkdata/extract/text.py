@@ -21,6 +21,10 @@ def quote_id(article_id: str, char_start: int, char_end: int) -> str:
     return stable_id(article_id, "quote", char_start, char_end)
 
 
+def price_id(article_id: str, char_start: int, char_end: int) -> str:
+    return stable_id(article_id, "price", char_start, char_end)
+
+
 def official_id(article_id: str, kind: str, key: str) -> str:
     """key: the person_id of a named official, the folded role of a group."""
     return stable_id(article_id, "official", kind, key)

@@ -1,0 +1,225 @@
+"""The vocabulary of prices: money amounts, items (from gazetteer/price_items.csv), units and dates in a body.
+
+Each finder returns spans with offsets into the body; extract/prices.py decides which amount belongs to which
+item, place, date and kind.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cache
+from importlib import resources
+
+NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s+(?:million|thousand|billion)\b)?"
+CURRENCY_BEFORE = {"KPW": r"KPW|NKW|₩", "CNY": r"CNY|RMB|¥", "USD": r"US\$|USD|\$"}
+CURRENCY_AFTER = {
+    "KPW": r"(?:North\s+Korean\s+)?won\b|KPW\b|NKW\b",
+    "CNY": r"(?:Chinese\s+)?yuan\b|RMB\b|CNY\b|renminbi\b",
+    "USD": r"(?:US\s+|U\.S\.\s+|American\s+)?dollars?\b|USD\b",
+}
+SCALES = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+
+PREFIXED = re.compile(r"(?<![\w$])(?P<cur>" + "|".join(f"(?P<b{c}>{p})" for c, p in CURRENCY_BEFORE.items()) +
+                      r")\s?(?P<num>" + NUMBER + r")(?!\d)")
+SUFFIXED = re.compile(r"(?<![\w.,])(?P<num>" + NUMBER + r")\s*(?P<cur>" +
+                      "|".join(f"(?P<a{c}>{p})" for c, p in CURRENCY_AFTER.items()) + ")")
+BARE = re.compile(r"(?<![\w.,$])(?P<num>" + NUMBER + r")(?![\w%]|,\d|\.\d)")
+
+UNIT_WORDS = {"kilogram": "kg", "kilo": "kg", "kg": "kg", "gram": "g", "g": "g", "liter": "l", "litre": "l",
+              "l": "l", "ton": "t", "tonne": "t", "piece": "piece", "head": "head", "pack": "pack",
+              "box": "box", "bottle": "bottle", "sack": "sack", "bag": "bag", "pair": "pair", "unit": "unit"}
+UNIT = r"(?P<unit>kilograms?|kilos?|kgs?|grams?|g|liters?|litres?|l|tons?|tonnes?|pieces?|head|packs?|boxes|box|" \
+       r"bottles?|sacks?|bags?|pairs?|units?)\b"
+UNIT_AFTER = re.compile(r"\s*(?P<paren>\()?\s*(?:per|a|an|each|/|for\s+(?:a|an|one|1|each))\s*" + UNIT +
+                        r"(?(paren)\s*\))")
+NUMBER_WORDS = {"two": "2", "three": "3", "four": "4", "five": "5", "ten": "10", "half a": "0.5"}
+UNIT_BEFORE = re.compile(r"(?:\b(?P<qty>a|an|one|1|two|three|four|five|ten|half a|\d+(?:\.\d+)?)\s*)" + UNIT +
+                         r"\s+of\s+(?:the\s+)?$", re.I)
+
+MONTHS = {m: i + 1 for i, m in enumerate(
+    "january february march april may june july august september october november december".split())}
+MONTH_RE = (r"(?P<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+            r"Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+DATE_PATTERNS = (
+    re.compile(MONTH_RE + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>(?:19|20)\d{2})\b)?"),
+    re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + MONTH_RE + r"(?:,?\s+(?P<year>(?:19|20)\d{2})\b)?"),
+    re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<mnum>\d{2})-(?P<day>\d{2})\b"),
+    re.compile(r"\bthe\s+(?P<nth>\d{1,2})(?:st|nd|rd|th)\b"),
+    re.compile(r"\b(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"),
+    re.compile(r"\b(?P<rel>today|yesterday)\b", re.I),
+)
+
+
+@dataclass(frozen=True)
+class Amount:
+    start: int
+    end: int
+    value: float
+    currency: str | None  # None: a bare number that takes its currency from context
+    value_high: float | None = None
+
+
+@dataclass(frozen=True)
+class ItemMention:
+    start: int
+    end: int
+    item: str
+    group: str  # goods, currency or other
+
+
+@dataclass(frozen=True)
+class DateMention:
+    start: int
+    end: int
+    day: date
+    source: str  # text, article_year or article_date
+
+
+# ---------------------------------------------------------------- amounts
+
+def parse_number(text: str, currency: str | None) -> float:
+    """"9,600" → 9600; "1.2 million" → 1200000; "8.000" won → 8000 (won are never fractional)."""
+    parts = text.split()
+    number = parts[0]
+    if currency == "KPW" and re.fullmatch(r"\d{1,3}(?:\.\d{3})+", number):
+        number = number.replace(".", "")
+    value = float(number.replace(",", ""))
+    if len(parts) > 1:
+        value *= SCALES[parts[-1].lower()]
+    return value
+
+
+def find_amounts(body: str, start: int = 0, end: int | None = None) -> list[Amount]:
+    """Money amounts with a printed currency ("9,600 won", "KPW 5,500", "$0.16"), then bare numbers."""
+    end = len(body) if end is None else end
+    found: list[Amount] = []
+    for pattern in (PREFIXED, SUFFIXED):
+        for m in pattern.finditer(body, start, end):
+            currency = next(c for c in CURRENCY_BEFORE if m.group(("b" if pattern is PREFIXED else "a") + c))
+            found.append(Amount(m.start(), m.end(), parse_number(m.group("num"), currency), currency))
+    found = _without_overlaps(found)
+    taken = [(a.start, a.end) for a in found]
+    for m in BARE.finditer(body, start, end):
+        if not any(s <= m.start() < e or s < m.end() <= e for s, e in taken):
+            found.append(Amount(m.start(), m.end(), parse_number(m.group("num"), None), None))
+    return sorted(found, key=lambda a: a.start)
+
+
+def _without_overlaps(amounts: list[Amount]) -> list[Amount]:
+    kept: list[Amount] = []
+    for a in sorted(amounts, key=lambda a: (a.start, -(a.end - a.start))):
+        if not kept or a.start >= kept[-1].end:
+            kept.append(a)
+    return kept
+
+
+# ---------------------------------------------------------------- items
+
+@cache
+def item_table() -> tuple[tuple[str, str, str], ...]:
+    """(surface, canonical item, group) rows of gazetteer/price_items.csv."""
+    with resources.files("dnkdata.gazetteer").joinpath("price_items.csv").open(encoding="utf-8") as handle:
+        return tuple((r["surface"], r["item"], r["group"]) for r in csv.DictReader(handle))
+
+
+@cache
+def _item_pattern() -> tuple[re.Pattern[str], dict[str, tuple[str, str]]]:
+    lookup, alternatives = {}, []
+    for surface, item, group in sorted(item_table(), key=lambda r: -len(r[0])):
+        lookup[surface.casefold()] = (item, group)
+        escaped = re.escape(surface)
+        if surface.islower():  # a common noun: any case, plural allowed
+            alternatives.append(f"(?i:{escaped}(?:e?s)?)")
+        else:
+            alternatives.append(escaped)
+    return re.compile(r"(?<![\w/])(?:" + "|".join(alternatives) + r")(?![\w/])"), lookup
+
+
+def find_items(body: str, start: int = 0, end: int | None = None) -> list[ItemMention]:
+    pattern, lookup = _item_pattern()
+    found = []
+    for m in pattern.finditer(body, start, len(body) if end is None else end):
+        key = _singular(m.group(0).casefold(), lookup)
+        if key is not None:
+            found.append(ItemMention(m.start(), m.end(), *lookup[key]))
+    return found
+
+
+def _singular(text: str, lookup: dict) -> str | None:
+    for candidate in (text, text[:-1], text[:-2]):
+        if candidate in lookup:
+            return candidate
+    return None
+
+
+def unit_of(word: str) -> str:
+    word = word.lower()
+    for candidate in (word, word[:-1], word[:-2]):
+        if candidate in UNIT_WORDS:
+            return UNIT_WORDS[candidate]
+    return word
+
+
+def unit_phrase(qty: str | None, word: str) -> str:
+    """"a kilogram" → kg; "200 grams" → "200 g" (values as printed)."""
+    unit = unit_of(word)
+    if qty is None or qty.lower() in ("a", "an", "one", "1"):
+        return unit
+    return f"{NUMBER_WORDS.get(qty.lower(), qty)} {unit}"
+
+
+# ---------------------------------------------------------------- dates
+
+def find_dates(body: str, start: int, end: int, published: date | None) -> list[DateMention]:
+    """Full dates ("May 25, 2024"), month and day with the article's year, and days relative to the article
+    date ("as of Sunday", "the 27th", "yesterday"). A date that cannot be told is left out, never guessed."""
+    found: dict[int, DateMention] = {}
+    for pattern in DATE_PATTERNS:
+        for m in pattern.finditer(body, start, end):
+            resolved = _resolve(m, published)
+            if resolved is not None and not any(d.start <= m.start() < d.end for d in found.values()):
+                found[m.start()] = DateMention(m.start(), m.end(), *resolved)
+    return sorted(found.values(), key=lambda d: d.start)
+
+
+def _resolve(m: re.Match[str], published: date | None) -> tuple[date, str] | None:
+    groups = m.groupdict()
+    try:
+        if groups.get("month") or groups.get("mnum"):
+            month = int(groups["mnum"]) if groups.get("mnum") else _month(groups["month"])
+            if groups.get("year"):
+                return date(int(groups["year"]), month, int(groups["day"])), "text"
+            return (_with_article_year(month, int(groups["day"]), published), "article_year") if published else None
+        if published is None:
+            return None
+        if groups.get("nth"):
+            return _last_nth(int(groups["nth"]), published), "article_date"
+        if groups.get("weekday"):
+            back = (published.weekday() - WEEKDAYS.index(groups["weekday"].lower())) % 7
+            return published - timedelta(days=back), "article_date"
+        return published - timedelta(days=1 if groups["rel"].lower() == "yesterday" else 0), "article_date"
+    except ValueError:  # "February 30", a day that does not exist
+        return None
+
+
+def _month(text: str) -> int:
+    return next(i for name, i in MONTHS.items() if name.startswith(text.lower().rstrip(".")[:3]))
+
+
+def _with_article_year(month: int, day: int, published: date) -> date:
+    """The article's year, or the year before when that day would lie well after the article (a December date
+    in a January story)."""
+    candidate = date(published.year, month, day)
+    return candidate if candidate <= published + timedelta(days=7) else date(published.year - 1, month, day)
+
+
+def _last_nth(day: int, published: date) -> date:
+    """"on the 27th": the latest 27th on or before the article date."""
+    if day <= published.day:
+        return published.replace(day=day)
+    previous_month = published.replace(day=1) - timedelta(days=1)
+    return previous_month.replace(day=day)

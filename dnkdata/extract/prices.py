@@ -1,0 +1,383 @@
+"""Prices: every price a body states — item, value, currency, unit, place, date and kind — with offsets.
+
+Prose is read sentence by sentence: each money amount takes the item named last before it in the sentence
+("a kilogram of rice traded for 9,600 won"), the place attached to it ("at a Pyongyang market") or named
+before it in the sentence, else the place of the source whose quote holds it, and the date attached to it.
+"up from X" and "X ... but prices jumped to Y" make X a previous price; wages, fines, bribes, fees and state
+prices are kind other. A restatement in another currency ("KPW 15,000 (about USD 2)") is not a second price.
+Price tables inside the body (extract/price_tables.py) give one row per cell.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from dnkdata.extract import price_tables
+from dnkdata.extract.price_terms import (UNIT_AFTER, UNIT_BEFORE, Amount, DateMention, ItemMention,
+                                         find_amounts, find_dates, find_items, unit_phrase)
+from dnkdata.extract.text import price_id, sentence_bounds
+from dnkdata.gazetteer import Place, PlaceMention
+
+RATE_CUE = re.compile(r"exchange rates?|(?:dollar|yuan|USD|CNY)[/-](?:won|KPW)|(?:won|KPW)[/-](?:dollar|yuan|USD|CNY)",
+                      re.I)
+PER_FOREIGN = re.compile(r"\s*(?:won\s+|KPW\s+)?(?:per|to the|to one|to a|against the|for (?:one|1|a|each))\s+"
+                         r"(?:US\s+|U\.S\.\s+)?(?P<cur>dollar|yuan|USD|CNY)\b", re.I)
+LEAD_IN = re.compile(r"\b(?:at|to|from|of|reached|hit|around|about|roughly|approximately|was|is|stood at|between|"
+                     r"and)\s+$")
+CHANGE_TO = re.compile(r"\b(?:rose|risen|rising|jumped|surged|soared|climbed|increased|spiked|shot up|went up|gone up|"
+                       r"fell|fallen|falling|dropped|declined|decreased|plunged|plummeted|slipped|went down|gone down|"
+                       r"now)\b[^.;]{0,30}?\bto\s+(?:(?:about|around|roughly|approximately|nearly|some)\s+)?$", re.I)
+PREVIOUS_BEFORE = re.compile(r"\b(?:from|than|compared (?:to|with)|versus|vs\.?)\s+(?:(?:about|around|roughly|"
+                             r"approximately|just|only|some|over|under|nearly|almost|the)\s+)*$", re.I)
+PREVIOUS_CONTEXT = re.compile(r"\b(?:back in|previously|used to|had been|until)\b", re.I)
+PREVIOUS_AFTER = re.compile(
+    r"^[^.;]{0,30}?\b(?:last (?:week|month|year)|(?:a|one|two|three|four|several|\d+) (?:days?|weeks?|months?|years?)"
+    r" (?:ago|earlier|before)|earlier (?:this|that) (?:week|month|year)|the (?:previous|prior) (?:day|week|month|year))",
+    re.I)
+STATE_PRICE = re.compile(r"\bstate(?:-set|-designated|-run)?\s+(?:prices?|stores?|shops?)\b", re.I)
+RESTATEMENT = re.compile(r"\s*[(,—–-]?\s*(?:or\s+)?(?:(?:about|around|approximately|approx\.|roughly|nearly|almost|"
+                         r"some|slightly (?:less|more) than|just (?:over|under)|over|under|equivalent to|the equivalent "
+                         r"of|worth)\s+)*")
+ATTACHED_PLACE = re.compile(r"\s*(?:\(?(?:per|a)\s+\w+\)?\s*)?(?:[,]\s*)?(?:in|at)\s+(?:the\s+|a\s+)?$")
+CURRENCY_OF_ITEM = {"usd": "USD", "cny": "CNY"}
+
+
+@dataclass
+class PriceRow:
+    price_id: str
+    article_id: str
+    item: str
+    value: float
+    value_high: float | None
+    currency: str
+    unit: str | None
+    place: str | None
+    place_id: str | None
+    observed_date: date | None
+    observed_date_source: str | None
+    kind: str
+    mention: str
+    char_start: int
+    char_end: int
+
+
+@dataclass(frozen=True)
+class SourceSpan:
+    """A quoted span and the place of the source who said it (None when the attribution names none)."""
+
+    start: int
+    end: int
+    place: Place | None
+
+
+@dataclass
+class _Draft:
+    """One amount while its item, place, date and kind are worked out."""
+
+    amount: Amount
+    item: ItemMention
+    sentence: tuple[int, int]
+    currency: str
+    unit: str | None = None
+    place: Place | None = None
+    day: DateMention | None = None
+    kind: str = "current"
+    start: int = 0
+    end: int = 0
+
+
+def extract_prices(article_id: str, body: str, *, published_date: date | None,
+                   places: list[PlaceMention], speakers: list[SourceSpan]) -> list[PriceRow]:
+    """Price rows for one body, in body order; a pure function of its arguments."""
+    kp_places = [m for m in places if m.place.country_code == "KP" and m.place.level != "country"]
+    tables = price_tables.find_tables(body)
+    rows = [_row(article_id, body, cell) for cell in price_tables.table_prices(body, tables, published_date)]
+    masked = [(t.start, t.end) for t in tables]
+    drafts = _prose_drafts(body, masked)
+    for draft in drafts:
+        _attach_place(body, draft, kp_places, speakers)
+        _attach_date(body, draft, published_date)
+    _assign_kinds(body, drafts)
+    _carry_units(drafts)
+    rows += [_draft_row(article_id, body, d) for d in drafts]
+    return sorted(rows, key=lambda r: (r.char_start, r.char_end))
+
+
+# ---------------------------------------------------------------- amounts → drafts
+
+def _prose_drafts(body: str, masked: list[tuple[int, int]]) -> list[_Draft]:
+    drafts: list[_Draft] = []
+    sentence_end = -1
+    for amount in _merge_ranges(body, find_amounts(body)):
+        if any(s <= amount.start < e for s, e in masked):
+            continue
+        sentence = sentence_bounds(body, amount.start, amount.end)
+        draft = _draft(body, amount, sentence, drafts if sentence[1] == sentence_end else [], drafts)
+        if draft is not None:
+            drafts.append(draft)
+            sentence_end = sentence[1]
+    return drafts
+
+
+def _merge_ranges(body: str, amounts: list[Amount]) -> list[Amount]:
+    """"4,800 to 5,000 won", "KPW 4,800 to KPW 5,000", "between 4,800 and 5,000 won": one amount with a high value."""
+    merged: list[Amount] = []
+    for amount in amounts:
+        if merged and _is_range(body, merged[-1], amount):
+            low = merged.pop()
+            amount = Amount(low.start, amount.end, low.value, low.currency or amount.currency, amount.value)
+        merged.append(amount)
+    return merged
+
+
+def _is_range(body: str, low: Amount, high: Amount) -> bool:
+    between = body[low.end:high.start]
+    if low.value_high is not None or (low.currency and high.currency and low.currency != high.currency):
+        return False
+    if low.currency is None and high.currency is None:
+        return False
+    if re.fullmatch(r"\s*(?:to|-|–|~)\s*", between):
+        return not re.search(r"\bfrom\s+(?:\w+\s+)?$", body[max(0, low.start - 20):low.start], re.I)
+    return bool(re.fullmatch(r"\s*and\s*", between)) and bool(
+        re.search(r"\bbetween\s+$", body[max(0, low.start - 12):low.start], re.I))
+
+
+def _draft(body: str, amount: Amount, sentence: tuple[int, int], same_sentence: list[_Draft],
+           earlier: list[_Draft]) -> _Draft | None:
+    currency = amount.currency or _context_currency(body, amount, sentence, same_sentence)
+    if currency is None or _is_restatement(body, amount, currency, same_sentence):
+        return None
+    if currency in ("USD", "CNY") and amount.value == 1 and _kpw_follows(body, amount, sentence):
+        return None  # "1 dollar traded for 8,000 won": the base of an exchange rate, not a price
+    item = _item_for(body, amount, currency, sentence, earlier)
+    if item is None:
+        return None
+    draft = _Draft(amount, item, sentence, currency)
+    draft.unit = _unit(body, draft)
+    draft.start, draft.end = _mention_span(body, draft, same_sentence)
+    return draft
+
+
+def _context_currency(body: str, amount: Amount, sentence: tuple[int, int], same: list[_Draft]) -> str | None:
+    """A bare number is a price only in a rate phrase ("8,000 won per dollar", "the exchange rate stood at 8,000")
+    or as the other end of a change ("rose to 9,600 won, up from 9,000")."""
+    if amount.value < 10 or 1900 <= amount.value <= 2100 and "," not in body[amount.start:amount.end]:
+        return None
+    if PER_FOREIGN.match(body, amount.end):
+        return "KPW"
+    lead = LEAD_IN.search(body, max(sentence[0], amount.start - 30), amount.start)
+    if lead is None or lead.end() != amount.start:
+        return None
+    if RATE_CUE.search(body, sentence[0], sentence[1]) and amount.value >= 100:
+        return "KPW"
+    if re.search(r"\b(?:from|to)\s+$", body[lead.start():amount.start]) and same:
+        return same[-1].currency
+    return None
+
+
+def _is_restatement(body: str, amount: Amount, currency: str, same: list[_Draft]) -> bool:
+    """The same price again in another currency right after it: "KPW 15,000 (slightly less than USD 2".""" 
+    if not same or same[-1].currency == currency:
+        return False
+    previous_end = same[-1].amount.end
+    between = body[previous_end:amount.start]
+    unit = UNIT_AFTER.match(body, previous_end)
+    if unit and unit.end() <= amount.start:
+        between = body[unit.end():amount.start]
+    return bool(RESTATEMENT.fullmatch(between))
+
+
+def _kpw_follows(body: str, amount: Amount, sentence: tuple[int, int]) -> bool:
+    return any(a.currency == "KPW" for a in find_amounts(body, amount.end, min(sentence[1], amount.end + 80)))
+
+
+# ---------------------------------------------------------------- item, unit, mention
+
+def _item_for(body: str, amount: Amount, currency: str, sentence: tuple[int, int],
+              earlier: list[_Draft]) -> ItemMention | None:
+    """The item named last before the amount in its sentence, else the first one right after it."""
+    def usable(item: ItemMention) -> bool:
+        inside = amount.start <= item.start < amount.end
+        return not inside and CURRENCY_OF_ITEM.get(item.item) != currency
+
+    items = [i for i in find_items(body, sentence[0], sentence[1]) if usable(i)]
+    if currency != "KPW":
+        items = [i for i in items if i.group != "currency"]  # a rate is quoted in won
+    before = [i for i in items if i.end <= amount.start]
+    if before:
+        return before[-1]
+    after = [i for i in items if i.start >= amount.end and i.start - amount.end <= 60]
+    if after and not find_amounts(body, amount.end, after[0].start):
+        return after[0]
+    if currency == "KPW" and (PER_FOREIGN.match(body, amount.end) or RATE_CUE.search(body, *sentence)):
+        m = PER_FOREIGN.match(body, amount.end)
+        word = m.group("cur").lower() if m else ""
+        return ItemMention(amount.start, amount.start, "cny" if word in ("yuan", "cny") else "usd", "currency")
+    if earlier and re.search(r"\bprices?\b", body[sentence[0]:amount.start], re.I):
+        last = earlier[-1]
+        if body.rfind("\n\n", last.amount.end, amount.start) < 0:  # same paragraph: "prices then rose to …"
+            return ItemMention(amount.start, amount.start, last.item.item, last.item.group)
+    return None
+
+
+def _unit(body: str, draft: _Draft) -> str | None:
+    if draft.item.group == "currency":
+        return draft.item.item
+    after = UNIT_AFTER.match(body, draft.amount.end)
+    if after:
+        return unit_phrase(None, after.group("unit"))
+    before = UNIT_BEFORE.search(body, max(draft.sentence[0], draft.item.start - 40), draft.item.start)
+    if before and draft.item.end <= draft.amount.start:
+        return unit_phrase(before.group("qty"), before.group("unit"))
+    return None
+
+
+def _mention_span(body: str, draft: _Draft, same: list[_Draft]) -> tuple[int, int]:
+    """From the item (when it stands just before the amount in the same clause) to the amount and its unit."""
+    amount, item = draft.amount, draft.item
+    end = amount.end
+    after = UNIT_AFTER.match(body, end)
+    if after and draft.item.group != "currency":
+        end = after.end()
+    elif body[item.end:amount.start].strip() == "(" and body[end:end + 1] == ")":
+        end += 1
+    start = amount.start
+    previous_end = same[-1].end if same else draft.sentence[0]
+    if item.end <= amount.start and item.start >= previous_end and amount.start - item.end <= 80 \
+            and item.start < item.end and not re.search(r"[;]|,\s+but\b", body[item.end:amount.start]):
+        before = UNIT_BEFORE.search(body, max(previous_end, item.start - 40), item.start)
+        start = before.start() if before else item.start
+    else:
+        lead = CHANGE_TO.search(body, max(previous_end, amount.start - 50), amount.start)
+        if lead and lead.end() == amount.start:
+            start = lead.start()
+    return start, end
+
+
+# ---------------------------------------------------------------- place, date, kind
+
+def _attach_place(body: str, draft: _Draft, places: list[PlaceMention], speakers: list[SourceSpan]) -> None:
+    """The place right after the amount ("… won in Sinuiju"), else the last one before it in the sentence, else
+    the place of the source quoted, else a place in the sentence before (same paragraph)."""
+    s_start, s_end = draft.sentence
+    unit_end = draft.end
+    for m in places:
+        if unit_end <= m.start <= unit_end + 40 and ATTACHED_PLACE.fullmatch(body, unit_end, m.start):
+            draft.place = m.place
+            return
+    before = [m for m in places if s_start <= m.start and m.end <= draft.amount.start]
+    if before:
+        draft.place = before[-1].place
+        return
+    quoted = [s for s in speakers if s.start <= draft.amount.start < s.end]
+    if quoted:
+        draft.place = quoted[-1].place
+        return
+    paragraph_start = _paragraph_start(body, s_start)
+    if s_start > paragraph_start:
+        previous = sentence_bounds(body, max(paragraph_start, s_start - 2))
+        named = [m for m in places if previous[0] <= m.start and m.end <= s_start]
+        if named:
+            draft.place = _most_specific(named)
+
+
+def _paragraph_start(body: str, pos: int) -> int:
+    found = body.rfind("\n\n", 0, pos)
+    return 0 if found < 0 else found + 2
+
+
+def _most_specific(mentions: list[PlaceMention]) -> Place:
+    order = {"site": 0, "town": 1, "district": 2, "county": 3, "city": 4, "special_city": 5, "province": 6}
+    return min((m.place for m in mentions), key=lambda p: order.get(p.level, 9))
+
+
+def _attach_date(body: str, draft: _Draft, published: date | None) -> None:
+    """The date right after the amount (before the next amount), else one earlier in the sentence."""
+    dates = find_dates(body, draft.sentence[0], draft.sentence[1], published)
+    following = [d for d in dates if draft.end <= d.start <= draft.end + 45
+                 and not find_amounts(body, draft.end, d.start)
+                 and re.fullmatch(r"[^.;]*?\b(?:on|as of|of)\s+(?:the\s+)?", body[draft.end:d.start] or "x")]
+    if following:
+        draft.day = following[0]
+        return
+    before = [d for d in dates if d.end <= draft.amount.start]
+    draft.day = before[-1] if before else None
+
+
+def _assign_kinds(body: str, drafts: list[_Draft]) -> None:
+    for i, draft in enumerate(drafts):
+        if draft.item.group == "other" or _state_price(body, draft):
+            draft.kind = "other"
+        elif _is_previous(body, draft, drafts[i + 1:]):
+            draft.kind = "previous"
+        if draft.kind == "previous" and draft.day and draft.day.end <= draft.amount.start:
+            draft.day = None  # a date before a comparison price belongs to the current one
+        if draft.kind == "previous" and draft.place is None:
+            draft.place = _pair_place(draft, drafts[i + 1:])
+
+
+def _pair_place(draft: _Draft, later: list[_Draft]) -> Place | None:
+    """"rose from 8,000 won to 8,600 won in Hyesan": the comparison price shares its pair's place."""
+    pair = next((d for d in later if d.sentence == draft.sentence and d.item.item == draft.item.item), None)
+    return pair.place if pair else None
+
+
+def _state_price(body: str, draft: _Draft) -> bool:
+    s_start, s_end = draft.sentence
+    if STATE_PRICE.search(body, s_start, s_end):
+        return True
+    paragraph_start = _paragraph_start(body, s_start)
+    if s_start <= paragraph_start:
+        return False
+    previous = sentence_bounds(body, max(paragraph_start, s_start - 2))
+    return bool(STATE_PRICE.search(body, previous[0], s_start))
+
+
+def _is_previous(body: str, draft: _Draft, later: list[_Draft]) -> bool:
+    start = draft.amount.start
+    if PREVIOUS_BEFORE.search(body, max(draft.sentence[0], start - 40), start):
+        if PREVIOUS_BEFORE.search(body, max(draft.sentence[0], start - 40), start).end() == start:
+            return True
+    if PREVIOUS_AFTER.match(body, draft.end):
+        return True
+    same_sentence = [d for d in later if d.sentence == draft.sentence and d.item.item == draft.item.item
+                     and d.place == draft.place]
+    changed = any(CHANGE_TO.search(body, max(draft.end, d.amount.start - 50), d.amount.start) for d in same_sentence)
+    if changed:
+        return True
+    return bool(same_sentence) and bool(PREVIOUS_CONTEXT.search(body, draft.sentence[0], start))
+
+
+def _carry_units(drafts: list[_Draft]) -> None:
+    """An amount printed without a unit takes the unit of the same item's last price in the article."""
+    last: dict[str, str] = {}
+    for draft in drafts:
+        if draft.unit is None and draft.item.item in last:
+            draft.unit = last[draft.item.item]
+        if draft.unit is not None:
+            last[draft.item.item] = draft.unit
+
+
+# ---------------------------------------------------------------- rows
+
+def _draft_row(article_id: str, body: str, d: _Draft) -> PriceRow:
+    return PriceRow(
+        price_id=price_id(article_id, d.start, d.end), article_id=article_id, item=d.item.item,
+        value=d.amount.value, value_high=d.amount.value_high, currency=d.currency, unit=d.unit,
+        place=d.place.name if d.place else None, place_id=d.place.place_id if d.place else None,
+        observed_date=d.day.day if d.day else None, observed_date_source=d.day.source if d.day else None,
+        kind=d.kind, mention=body[d.start:d.end], char_start=d.start, char_end=d.end)
+
+
+def _row(article_id: str, body: str, cell: price_tables.CellPrice) -> PriceRow:
+    return PriceRow(
+        price_id=price_id(article_id, cell.start, cell.end), article_id=article_id, item=cell.item,
+        value=cell.value, value_high=None, currency=cell.currency, unit=cell.unit,
+        place=cell.place.name if cell.place else None, place_id=cell.place.place_id if cell.place else None,
+        observed_date=cell.day.day if cell.day else None, observed_date_source=cell.day.source if cell.day else None,
+        kind="current", mention=body[cell.start:cell.end], char_start=cell.start, char_end=cell.end)
+
+
+__all__ = ["PriceRow", "SourceSpan", "extract_prices"]

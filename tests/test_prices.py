@@ -1,0 +1,206 @@
+"""Prices: prose forms, exchange rates, dates, kinds, places, price tables — on invented sentences."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from dnkdata import gazetteer
+from dnkdata.extract import extract_article
+from dnkdata.extract.prices import SourceSpan, extract_prices
+
+ARTICLE = "ab" * 8
+PUBLISHED = date(2025, 6, 2)  # a Monday
+
+
+def prices(body: str, published: date | None = PUBLISHED, speakers: list[SourceSpan] | None = None) -> list[dict]:
+    mentions, _ = gazetteer.find_places(body)
+    rows = extract_prices(ARTICLE, body, published_date=published, places=mentions, speakers=speakers or [])
+    for row in rows:
+        assert body[row.char_start:row.char_end] == row.mention, "offsets must point at the mention"
+    return [row.__dict__ for row in rows]
+
+
+def brief(row: dict) -> tuple:
+    return row["item"], row["value"], row["currency"], row["place"], row["kind"]
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("A kilogram of rice sold for 9,600 won in Hyesan.", ("rice", 9600, "KPW", "Hyesan", "current")),
+    ("Corn cost KPW 5,500 per kilo in Sinuiju.", ("corn", 5500, "KPW", "Sinuiju", "current")),
+    ("In Pyongyang a liter of diesel went for 18,000 KPW.", ("diesel", 18000, "KPW", "Pyongyang", "current")),
+    ("Pork sold for 30 yuan per kilogram in Hyesan.", ("pork", 30, "CNY", "Hyesan", "current")),
+    ("Gasoline sold for $1.20 per liter in Sinuiju.", ("gasoline", 1.2, "USD", "Sinuiju", "current")),
+])
+def test_prose_price_forms(body, expected):
+    [row] = prices(body)
+    assert brief(row) == expected
+
+
+def test_units_per_kilo_and_quantity_first():
+    [corn] = prices("Corn cost KPW 5,500 per kilo in Sinuiju.")
+    assert corn["unit"] == "kg"
+    [meth] = prices("One gram of Philopon costs about KPW 15,000 in Chongjin.")
+    assert (meth["item"], meth["unit"]) == ("methamphetamine", "g")
+    [flour] = prices("Two kilograms of flour cost 9,000 won.")
+    assert (flour["item"], flour["unit"]) == ("flour", "2 kg")
+
+
+def test_dollar_amount_below_one():
+    [row] = prices("A pack of noodles cost $0.16 at the Hyesan market.")
+    assert (row["item"], row["value"], row["currency"]) == ("noodle", 0.16, "USD")
+
+
+@pytest.mark.parametrize("body", [
+    "Cabbage fetched 4,800 to 5,000 won per kilogram in Hyesan.",
+    "Cabbage fetched 4,800 won to 5,000 won per kilogram in Hyesan.",
+    "Cabbage fetched between 4,800 and 5,000 won per kilogram in Hyesan.",
+    "Cabbage fetched KPW 4,800-5,000 per kilogram in Hyesan.",
+])
+def test_ranges(body):
+    [row] = prices(body)
+    assert (row["item"], row["value"], row["value_high"], row["unit"]) == ("cabbage", 4800, 5000, "kg")
+
+
+def test_up_from_is_a_previous_price_with_its_own_date():
+    rows = prices("A kilogram of rice traded for 9,600 won at a Pyongyang market on May 25, "
+                  "up from 9,000 won on May 10.")
+    assert [brief(r) for r in rows] == [("rice", 9600, "KPW", "Pyongyang", "current"),
+                                        ("rice", 9000, "KPW", "Pyongyang", "previous")]
+    assert [r["observed_date"] for r in rows] == [date(2025, 5, 25), date(2025, 5, 10)]
+    assert {r["observed_date_source"] for r in rows} == {"article_year"}
+
+
+def test_rose_to_and_an_earlier_price_in_the_same_sentence():
+    rows = prices("Radish sold for 1,200 won in February, but prices have since rose to 3,100 won.")
+    assert [(r["value"], r["kind"]) for r in rows] == [(1200, "previous"), (3100, "current")]
+    rows = prices("Rice prices rose from 8,000 won to 8,600 won in Hyesan.")
+    assert [(r["value"], r["kind"], r["place"]) for r in rows] == [(8000, "previous", "Hyesan"),
+                                                                   (8600, "current", "Hyesan")]
+
+
+def test_bare_number_after_up_from_takes_the_currency_of_its_pair():
+    rows = prices("Rice rose to 9,600 won, up from 9,000 a week ago.")
+    assert [(r["value"], r["currency"], r["kind"]) for r in rows] == [(9600, "KPW", "current"),
+                                                                      (9000, "KPW", "previous")]
+
+
+@pytest.mark.parametrize("body, item, value", [
+    ("In Sinuiju 1 dollar traded for 8,000 won.", "usd", 8000),
+    ("The dollar/won rate stood at 8,100 in Sinuiju.", "usd", 8100),
+    ("The exchange rate in Sinuiju reached 8,150 won.", "usd", 8150),
+    ("In Sinuiju the won fell to 8,200 per dollar.", "usd", 8200),
+    ("In Sinuiju one yuan fetched 1,150 won.", "cny", 1150),
+    ("In Sinuiju the Chinese yuan traded at 1,160 won.", "cny", 1160),
+])
+def test_exchange_rates(body, item, value):
+    [row] = prices(body)
+    assert (row["item"], row["value"], row["currency"], row["unit"], row["place"]) == (
+        item, value, "KPW", item, "Sinuiju")
+
+
+def test_as_of_sunday_resolves_against_the_article_date():
+    [row] = prices("As of Sunday, rice sold for 9,500 won in Hyesan.")
+    assert row["observed_date"] == date(2025, 6, 1)
+    assert row["observed_date_source"] == "article_date"
+
+
+def test_full_date_in_text_and_unknown_year():
+    [row] = prices("Rice sold for 9,500 won in Hyesan on May 3, 2024.")
+    assert (row["observed_date"], row["observed_date_source"]) == (date(2024, 5, 3), "text")
+    [row] = prices("Rice sold for 9,500 won in Hyesan on May 3.", published=None)
+    assert row["observed_date"] is None and row["observed_date_source"] is None
+    [row] = prices("Rice sold for 9,500 won in Hyesan in May.")
+    assert row["observed_date"] is None  # a month is no day: never guessed
+
+
+def test_december_date_in_a_january_story_is_last_year():
+    [row] = prices("Rice sold for 9,500 won in Hyesan on Dec. 28.", published=date(2025, 1, 3))
+    assert row["observed_date"] == date(2024, 12, 28)
+
+
+@pytest.mark.parametrize("body, item", [
+    ("Traders paid a bribe of 500 dollars to border guards in Hyesan.", "bribe"),
+    ("Workers at the Hyesan mine earn a monthly salary of 5,000 won.", "wage"),
+    ("A vendor in Hyesan was fined 100,000 won.", "fine"),
+    ("Parents in Hyesan pay a school fee of 20,000 won.", "fee"),
+])
+def test_wages_fines_bribes_fees_are_other(body, item):
+    [row] = prices(body)
+    assert (row["item"], row["kind"]) == (item, "other")
+
+
+def test_state_prices_in_the_sentence_before_make_a_list_other():
+    rows = prices("The county factory supplied goods at state prices in April. "
+                  "Items included soap (2,500 won) and toothpaste (2,000 won).")
+    assert [(r["item"], r["value"], r["kind"], r["mention"]) for r in rows] == [
+        ("soap", 2500, "other", "soap (2,500 won)"), ("toothpaste", 2000, "other", "toothpaste (2,000 won)")]
+
+
+@pytest.mark.parametrize("body", [
+    "One gram of Philopon costs about KPW 15,000 (slightly less than USD 2) in Chongjin.",
+    "A kilogram of corn cost 1,300 won ($0.16) in Chongjin.",
+    "A kilogram of corn cost 1,300 won, or about $0.16, in Chongjin.",
+])
+def test_restatement_in_another_currency_is_not_a_second_price(body):
+    [row] = prices(body)
+    assert row["currency"] == "KPW"
+
+
+def test_rent_in_kind_and_counts_are_not_prices():
+    assert prices("You have to pay 20 kilograms of corn a month for a room, and 300 families lost homes.") == []
+    assert prices("In 2019 he won 3 medals.") == []
+
+
+def test_quoted_price_takes_the_source_place_when_the_sentence_names_none():
+    body = "“Rice now sells for 9,800 won,” a source in Ryanggang province said."
+    end = body.index("”")
+    ryanggang = next(m.place for m in gazetteer.find_places(body)[0] if m.place.name == "Ryanggang")
+    [row] = prices(body, speakers=[SourceSpan(1, end, ryanggang)])
+    assert (row["place"], row["place_id"]) == ("Ryanggang", ryanggang.place_id)
+
+
+def test_unquoted_general_price_has_no_place():
+    body = "A source in Chongjin described the arrests.\n\nOne gram of ice reportedly costs about KPW 15,000."
+    [row] = prices(body)
+    assert row["place"] is None
+
+
+def test_price_table_inside_the_body_one_row_per_cell():
+    body = ("Prices rose again this week.\n\nMarket prices as of May 25:\n\n"
+            "| Item | Pyongyang | Sinuiju | Hyesan | |---|---|---|---| | Rice (1 kg) | 9,600 | 9,500 | - | "
+            "| USD | 28,000 | 28,200 | 28,100 |\n\nThe dollar held steady.")
+    rows = prices(body)
+    got = [(r["item"], r["value"], r["currency"], r["unit"], r["place"], r["observed_date"]) for r in rows]
+    assert got == [
+        ("rice", 9600, "KPW", "kg", "Pyongyang", date(2025, 5, 25)),
+        ("rice", 9500, "KPW", "kg", "Sinuiju", date(2025, 5, 25)),
+        ("usd", 28000, "KPW", "usd", "Pyongyang", date(2025, 5, 25)),
+        ("usd", 28200, "KPW", "usd", "Sinuiju", date(2025, 5, 25)),
+        ("usd", 28100, "KPW", "usd", "Hyesan", date(2025, 5, 25)),
+    ]
+    assert all(r["kind"] == "current" for r in rows)
+
+
+def test_table_with_cities_in_rows():
+    body = ("Prices this week.\n\n| City | Rice | Corn |\n|---|---|---|\n| Hyesan | 9,700 | 3,900 |\n"
+            "| Sinuiju | 9,500 | 3,700 |")
+    got = [(r["place"], r["item"], r["value"]) for r in prices(body)]
+    assert got == [("Hyesan", "rice", 9700), ("Hyesan", "corn", 3900), ("Sinuiju", "rice", 9500),
+                   ("Sinuiju", "corn", 3700)]
+
+
+def test_legacy_hard_line_breaks():
+    [row] = prices("A source in Hyesan said that a kilogram of rice\nsold for 2,500\nwon on the 27th.")
+    assert (row["item"], row["value"], row["place"]) == ("rice", 2500, "Hyesan")
+    assert (row["observed_date"], row["observed_date_source"]) == (date(2025, 5, 27), "article_date")
+
+
+def test_extract_article_returns_prices_with_evaluation_fields():
+    body = "“Rice now sells for 9,800 won,” a source in Hyesan said on Sunday."
+    out = extract_article(ARTICLE, body, published_date=PUBLISHED)
+    [row] = out["prices"]
+    assert {"item", "value", "value_high", "currency", "unit", "place", "observed_date", "kind", "mention",
+            "price_id", "char_start", "char_end"} <= set(row)
+    assert row["place"] == "Hyesan"
