@@ -14,7 +14,7 @@ def summary_lines(report: dict) -> list[str]:
     lines = [f"{c['files']} files: {c['article']} articles, {c['excerpt']} excerpts, {c['duplicate']} duplicates, "
              f"{c['rejected']} rejected",
              f"rows: {c['rows_articles']} articles, {c['rows_quotes']} quotes, {c['rows_locations']} locations, "
-             f"{c['rows_officials']} officials"]
+             f"{c['rows_officials']} officials, {c.get('rows_prices', 0)} prices"]
     for entry in report["files"]:
         if entry["status"] == "rejected":
             lines.append(f"rejected {entry['path']}: {entry['reason_code']}: {entry['message']}")
@@ -41,6 +41,9 @@ def stats_lines(folder: Path) -> list[str]:
     lines.append("top provinces named: " + _counts(kp.filter(pl.col("province").is_not_null()), "province", 8))
     named = officials.filter(pl.col("kind") == "named")
     lines.append("top named officials: " + _counts(named, "name", 8))
+    if (folder / "prices.parquet").exists():
+        prices = pl.read_parquet(folder / "prices.parquet")
+        lines.append(f"{prices.height} price observations; items: " + _counts(prices, "item", 8))
     return lines
 
 

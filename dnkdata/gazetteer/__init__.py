@@ -18,7 +18,7 @@ from importlib import resources
 
 import ahocorasick
 
-DATA_FILES = ("places.csv", "foreign.csv", "officials.csv", "roles.csv")
+DATA_FILES = ("places.csv", "foreign.csv", "officials.csv", "roles.csv", "price_items.csv")
 PROVINCE_LEVELS = ("province", "special_city")
 
 # Generic words after a name and the level they point to; also part of the mention ("Onchon county").
