@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import glob
 import json
+import multiprocessing
 import os
 import shutil
 import signal
+import sys
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -196,22 +198,26 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-class Interrupted(DnkError):
-    """SIGINT or SIGTERM during a command that writes output; the exit code is 128 + the signal number."""
-
-    def __init__(self, message: str, exit_code: int = 130):
-        super().__init__(message)
-        self.exit_code = exit_code
-
-
 @contextmanager
 def interrupts_as_errors(target: Path):
-    """Turn SIGINT/SIGTERM into `Interrupted`, so staging folders are cleaned up and the CLI says what happened
-    (SIGTERM would otherwise end the process at once, leaving its staging folder behind)."""
+    """On SIGINT/SIGTERM: remove this process's staging folder and lock, say so, and exit 128 + the signal number.
+
+    The handler exits at once (os._exit) rather than raising: an exception raised at an arbitrary point can
+    land inside the process pool's machinery and hang it. The swap into target holds signals back, so the
+    handler never runs half-way through it. Worker processes inherit the handler and just exit quietly.
+    """
+    owner = os.getpid()
+
     def handler(signum, frame):
-        name = signal.Signals(signum).name
-        raise Interrupted(f"interrupted by {name}; nothing partial was written: {target} holds the previous "
-                          "output (or, if the signal came during the final swap, this complete one)", 128 + signum)
+        if os.getpid() != owner:  # a forked worker: its parent does the cleanup and the talking
+            os._exit(128 + signum)
+        with _signals_held():
+            abandon(target)
+            _kill_children()
+            sys.stderr.write(f"error: interrupted by {signal.Signals(signum).name}; nothing partial was written: "
+                             f"{target} holds the previous output (or this build, if it had already been swapped in)\n")
+            sys.stderr.flush()
+            os._exit(128 + signum)
 
     if threading.current_thread() is not threading.main_thread():  # only the main thread may set handlers
         yield
@@ -222,3 +228,35 @@ def interrupts_as_errors(target: Path):
     finally:
         for sig, old in previous.items():
             signal.signal(sig, old)
+
+
+def _kill_children() -> None:
+    """Stop this process's workers, including one forked a moment ago and not yet registered with its pool."""
+    pids = {child.pid for child in multiprocessing.active_children()}
+    for task in Path(f"/proc/{os.getpid()}/task").glob("*/children"):  # Linux; elsewhere the line above
+        try:
+            pids.update(int(pid) for pid in task.read_text().split())
+        except (OSError, ValueError):
+            continue
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError, TypeError):
+            continue
+
+
+def abandon(target: Path) -> None:
+    """This process's leftovers beside target: its staging folder, a swapped-out old folder, its lock."""
+    target = target.resolve()
+    pid = os.getpid()
+    shutil.rmtree(target.parent / f".{target.name}.tmp-{pid}", ignore_errors=True)
+    old = target.parent / f".{target.name}.old-{pid}"
+    if old.exists() and not target.exists():
+        os.replace(old, target)
+    shutil.rmtree(old, ignore_errors=True)
+    lock = target.parent / f".{target.name}.lock"
+    try:
+        if lock.read_text().strip() == str(pid):
+            lock.unlink()
+    except OSError:
+        pass
