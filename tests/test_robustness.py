@@ -422,3 +422,31 @@ def test_copy_of_messy_folder_is_stable(tmp_path, messy_build):
     first = json.loads((out / "build_report.json").read_text(encoding="utf-8"))
     assert result.report["files"] == first["files"]
     shutil.rmtree(again)
+
+
+# --- every reason code is documented ---------------------------------------------------------------------------
+
+
+def raised_codes() -> set[str]:
+    """Every reason and problem code the code can produce: literal Rejected("..")/Problem("..") calls, plus
+    the f"{kind}_no_article" family over the readers."""
+    from dnkdata.parse import READERS
+
+    package = Path(__file__).resolve().parents[1] / "dnkdata"
+    codes: set[str] = set()
+    for source in package.rglob("*.py"):
+        text = source.read_text(encoding="utf-8")
+        codes.update(re.findall(r'\b(?:Rejected|Problem)\(\s*"([a-z0-9_]+)"', text))
+        codes.update(re.findall(r'_rejected\(\s*\w+,\s*"([a-z0-9_]+)"', text))
+        if 'Rejected(f"{kind}_no_article"' in text:
+            codes.update(f"{kind}_no_article" for kind in READERS)
+    return codes
+
+
+def test_every_reason_code_is_in_troubleshooting():
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "troubleshooting.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^### `([a-z0-9_]+)`$", doc, flags=re.M))
+    codes = raised_codes()
+    assert {"empty", "binary", "undecodable", "too_large", "no_story", "unreadable", "outside_input",
+            "html_no_article", "feed_malformed", "jsonl_bad_line"} <= codes  # the grep itself still works
+    assert codes - documented == set()
