@@ -28,11 +28,13 @@ def build(
     strict: bool = typer.Option(False, help="Fail when any input is rejected."),
 ) -> None:
     """Parse, extract and validate every capture; write the tables and build_report.json to OUT."""
+    from dnkdata.export import interrupts_as_errors
     from dnkdata.pipeline import build as run_build
     from dnkdata.report import summary_lines
 
     try:
-        result = run_build(inputs, out, workers=workers, max_bytes=max_bytes, progress=True, strict=strict)
+        with interrupts_as_errors(out):
+            result = run_build(inputs, out, workers=workers, max_bytes=max_bytes, progress=True, strict=strict)
     except ValidationFailed as exc:
         typer.echo("error: the tables did not validate; nothing was written:", err=True)
         typer.echo(exc.report, err=True)

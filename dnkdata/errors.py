@@ -21,6 +21,10 @@ class ValidationFailed(DnkError):
         self.report = report
 
 
+class StrictRejections(DnkError):
+    """--strict is set and at least one input file was rejected; nothing was written."""
+
+
 class Rejected(Exception):
     """A capture that cannot become an article; `code` is a stable reason code (docs/troubleshooting.md)."""
 

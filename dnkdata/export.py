@@ -6,9 +6,14 @@ interrupted build leaves the previous output whole. A lock file stops two builds
 
 from __future__ import annotations
 
+import glob
 import json
+import multiprocessing
 import os
 import shutil
+import signal
+import sys
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -54,9 +59,14 @@ def write_build(out: Path, tables: dict[str, pl.DataFrame], report: dict) -> Non
 
 @contextmanager
 def staging(target: Path):
-    """Yield a fresh temporary folder beside target; on success it replaces target, on failure it is removed."""
+    """Yield a fresh temporary folder beside target; on success it replaces target, on failure it is removed.
+
+    Leftovers of builds that were killed (SIGKILL, power loss) are cleared first: their staging folders are
+    deleted, and a previous output caught mid-swap is put back.
+    """
     target = target.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
+    recover_interrupted(target)
     tmp = target.parent / f".{target.name}.tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
@@ -68,18 +78,60 @@ def staging(target: Path):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def recover_interrupted(target: Path) -> list[Path]:
+    """Remove the staging and old folders of dead processes beside target; restore an old output if target is gone."""
+    removed = []
+    for leftover in sorted(target.parent.glob(f".{glob.escape(target.name)}.*-*")):
+        kind, _, pid = leftover.name[len(target.name) + 2:].rpartition("-")
+        if kind not in ("tmp", "old") or not pid.isdigit() or not leftover.is_dir() or _pid_alive(int(pid)):
+            continue
+        if kind == "old" and not target.exists():
+            os.replace(leftover, target)  # killed between the two renames of a swap: this is the previous output
+            continue
+        shutil.rmtree(leftover, ignore_errors=True)
+        removed.append(leftover)
+    return removed
+
+
 def _swap(tmp: Path, target: Path) -> None:
+    """Put tmp in target's place. Signals wait until both renames are done, so target is never missing
+    because of SIGINT/SIGTERM; after SIGKILL in between, `recover_interrupted` restores the old folder."""
     old = target.parent / f".{target.name}.old-{os.getpid()}"
-    if target.exists():
-        os.replace(target, old)
-    os.replace(tmp, target)
+    with _signals_held():
+        if target.exists():
+            os.replace(target, old)
+        os.replace(tmp, target)
+        _fsync_dir(target.parent)
     shutil.rmtree(old, ignore_errors=True)
+
+
+@contextmanager
+def _signals_held():
+    """Delay SIGINT/SIGTERM until the block ends (POSIX; elsewhere a no-op)."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
 
 def _fsync_tree(folder: Path) -> None:
     for path in folder.iterdir():
         with open(path, "rb") as handle:
             os.fsync(handle.fileno())
+    _fsync_dir(folder)
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make renames inside folder durable (a folder's entries are flushed through its own descriptor)."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 @contextmanager
@@ -101,8 +153,7 @@ def _acquire(lock: Path, target: Path) -> None:
             fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
         except FileExistsError:
             if _holder_alive(lock):
-                raise OutputLocked(f"{target}: another dnkdata process (pid {lock.read_text().strip()}) is writing "
-                                   f"it; wait for it to finish, or remove {lock} if no such process runs")
+                raise OutputLocked(_locked_message(lock, target))
             lock.unlink(missing_ok=True)
             continue
         with os.fdopen(fd, "w") as handle:
@@ -111,11 +162,33 @@ def _acquire(lock: Path, target: Path) -> None:
     raise OutputLocked(f"{target}: could not take the lock {lock}")
 
 
+def check_unlocked(target: Path) -> None:
+    """Refuse early (before any work) when a live process holds target's lock; `output_lock` still decides."""
+    lock = target.resolve().parent / f".{target.resolve().name}.lock"
+    if lock.exists() and _holder_alive(lock):
+        raise OutputLocked(_locked_message(lock, target.resolve()))
+
+
+def _locked_message(lock: Path, target: Path) -> str:
+    try:
+        holder = lock.read_text().strip()
+    except OSError:
+        holder = "?"
+    return (f"{target}: another dnkdata process (pid {holder}) is writing it and holds the lock {lock}; "
+            f"wait for it to finish, or remove {lock} if no such process runs")
+
+
 def _holder_alive(lock: Path) -> bool:
     try:
         pid = int(lock.read_text().strip())
     except (OSError, ValueError):
         return False
+    return _pid_alive(pid)
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -123,3 +196,67 @@ def _holder_alive(lock: Path) -> bool:
     except PermissionError:
         return True
     return True
+
+
+@contextmanager
+def interrupts_as_errors(target: Path):
+    """On SIGINT/SIGTERM: remove this process's staging folder and lock, say so, and exit 128 + the signal number.
+
+    The handler exits at once (os._exit) rather than raising: an exception raised at an arbitrary point can
+    land inside the process pool's machinery and hang it. The swap into target holds signals back, so the
+    handler never runs half-way through it. Worker processes inherit the handler and just exit quietly.
+    """
+    owner = os.getpid()
+
+    def handler(signum, frame):
+        if os.getpid() != owner:  # a forked worker: its parent does the cleanup and the talking
+            os._exit(128 + signum)
+        with _signals_held():
+            abandon(target)
+            _kill_children()
+            sys.stderr.write(f"error: interrupted by {signal.Signals(signum).name}; nothing partial was written: "
+                             f"{target} holds the previous output (or this build, if it had already been swapped in)\n")
+            sys.stderr.flush()
+            os._exit(128 + signum)
+
+    if threading.current_thread() is not threading.main_thread():  # only the main thread may set handlers
+        yield
+        return
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+def _kill_children() -> None:
+    """Stop this process's workers, including one forked a moment ago and not yet registered with its pool."""
+    pids = {child.pid for child in multiprocessing.active_children()}
+    for task in Path(f"/proc/{os.getpid()}/task").glob("*/children"):  # Linux; elsewhere the line above
+        try:
+            pids.update(int(pid) for pid in task.read_text().split())
+        except (OSError, ValueError):
+            continue
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError, TypeError):
+            continue
+
+
+def abandon(target: Path) -> None:
+    """This process's leftovers beside target: its staging folder, a swapped-out old folder, its lock."""
+    target = target.resolve()
+    pid = os.getpid()
+    shutil.rmtree(target.parent / f".{target.name}.tmp-{pid}", ignore_errors=True)
+    old = target.parent / f".{target.name}.old-{pid}"
+    if old.exists() and not target.exists():
+        os.replace(old, target)
+    shutil.rmtree(old, ignore_errors=True)
+    lock = target.parent / f".{target.name}.lock"
+    try:
+        if lock.read_text().strip() == str(pid):
+            lock.unlink()
+    except OSError:
+        pass

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dnkdata.extract.text import official_id, price_id, quote_id
 from dnkdata.identity import article_identity
 from dnkdata.model import ParsedArticle
+from dnkdata.parse import FALLBACK_ENCODING
 
 FILLABLE = ("title", "standfirst", "published_date", "published_at", "published_tz", "byline", "url", "source_site")
 PARSED_FIELDS = tuple(ParsedArticle.__dataclass_fields__)
@@ -92,6 +93,8 @@ def _rekey(story: dict, article_id: str) -> None:
 def _entry(result, story_of: dict) -> dict:
     entry = {"path": result.source_path, "sha256": result.sha256 or None, "bytes": result.size,
              "encoding": result.encoding}
+    if result.encoding == FALLBACK_ENCODING:  # a guess: say so, so a reader can check the characters
+        entry["encoding_fallback"] = "not UTF-8 or UTF-16 text: decoded as Windows-1252 (cp1252)"
     if result.status == "rejected":
         return entry | {"status": "rejected", "reason_code": result.reason_code, "message": result.message}
     items = []

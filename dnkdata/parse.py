@@ -18,6 +18,11 @@ BINARY_SIGNATURES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"PK\x03\x04", b"%PDF
                      b"Rar!", b"\x00\x00\x01\x00", b"RIFF", b"II*\x00", b"MM\x00*", b"\x7fELF")
 HTML_START = re.compile(rb"^\s*(?:<!doctype html|<html|<head|<body|<!--)", re.I)
 FEED_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:rss|feed|rdf:RDF)\b", re.I | re.S)
+# Any other XML document goes to the feed reader: it refuses entity declarations (billion laughs) and rejects XML
+# that is not RSS/Atom, where the text reader would have taken the markup for a story.
+XML_START = re.compile(rb"^\s*(?:<\?xml\b|<!doctype (?!html)|<(?:rss|feed|rdf:RDF)\b)", re.I)
+SENTENCE_END = re.compile(r"[.!?\u201d\u2019\"'\u2026\u3002)]")
+FALLBACK_ENCODING = "cp1252"  # Windows-1252: the guess for text that is not UTF-8; the report flags it
 READERS = {"html": "dnkdata.sources.html", "feed": "dnkdata.sources.feed", "jsonl": "dnkdata.sources.jsonl"}
 
 
@@ -35,7 +40,7 @@ def decode(data: bytes) -> tuple[str, str]:
     except UnicodeDecodeError:
         pass
     try:
-        return data.decode("cp1252"), "cp1252"
+        return data.decode(FALLBACK_ENCODING), FALLBACK_ENCODING
     except UnicodeDecodeError as exc:
         raise Rejected("undecodable", "not UTF-8, UTF-16 or Windows-1252 text") from exc
 
@@ -56,13 +61,21 @@ def check_bytes(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
 def capture_kind(name: str, data: bytes) -> str:
     """text, html, feed or jsonl, from the file name and the first bytes."""
     lower = name.lower()
+    head = data.lstrip(codecs.BOM_UTF8)[:2048]
     if lower.endswith((".jsonl", ".ndjson")):
         return "jsonl"
-    if lower.endswith((".rss", ".atom")) or FEED_START.match(data[:2048]):
+    if lower.endswith((".rss", ".atom")) or FEED_START.match(head):
         return "feed"
-    if lower.endswith((".html", ".htm")) or HTML_START.match(data[:1024]):
+    if lower.endswith((".html", ".htm", ".xhtml")) or HTML_START.match(head) or _xhtml(head):
         return "html"
+    if lower.endswith(".xml") or XML_START.match(head):
+        return "feed"
     return "text"
+
+
+def _xhtml(head: bytes) -> bool:
+    """An XHTML page opens with an XML declaration or doctype; it is still a page, not a feed."""
+    return head.lstrip().startswith(b"<") and b"<html" in head.lower()
 
 
 def read_capture(name: str, data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[list[ParsedArticle | Problem], str]:
@@ -74,6 +87,8 @@ def read_capture(name: str, data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> 
         article = parse_text(text)
         if not article.body.strip():
             raise Rejected("no_story", "no article body is left once page chrome is removed")
+        if not SENTENCE_END.search(article.body):
+            raise Rejected("no_story", "what is left once page chrome is removed holds no sentence of a story")
         return [article], encoding
     reader = _reader(kind)
     records = reader.read(data, name)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -18,11 +19,12 @@ from pathlib import Path
 import polars as pl
 
 from dnkdata import __version__, gazetteer
-from dnkdata.errors import InputError, Rejected, ValidationFailed
+from dnkdata.errors import InputError, Rejected, StrictRejections, ValidationFailed
 from dnkdata.extract import extract_article
 from dnkdata.identity import article_identity, merge_keys
 from dnkdata.model import ParsedArticle, Problem
 from dnkdata.parse import DEFAULT_MAX_BYTES, read_capture
+from dnkdata.report import strict_message
 
 TABLE_NAMES = ("articles", "quotes", "locations", "officials", "places", "prices")
 SKIP_SUFFIXES = (".meta.json",)  # provenance sidecars written by `dnkdata fetch`
@@ -35,6 +37,7 @@ class Capture:
 
     path: Path
     source_path: str  # relative to its input folder
+    root: Path | None = None  # the input folder it was found in; None when the file was named directly
 
 
 @dataclass
@@ -60,28 +63,39 @@ class BuildResult:
 
 
 def find_captures(inputs: list[Path]) -> list[Capture]:
-    """Every file under the inputs, in a stable order; hidden files and fetch sidecars are skipped."""
+    """Every file under the inputs, in a stable order; hidden files and fetch sidecars are skipped.
+
+    Anything that is not a folder is a capture, so FIFOs, sockets, broken links and links to folders are
+    listed (and rejected by `process_capture`) instead of silently dropped. Links to folders are not descended.
+    """
     captures: list[Capture] = []
     for root in inputs:
         if not root.exists() and not root.is_symlink():
             raise InputError(f"{root}: no such file or folder")
-        if root.is_file() or root.is_symlink() and not root.is_dir():
-            captures.append(Capture(root, root.name))
+        if not root.is_dir():
+            captures.append(Capture(root, _report_name(root.name)))
             continue
         for path in sorted(root.rglob("*")):
             relative = path.relative_to(root).as_posix()
             if any(part.startswith(".") for part in Path(relative).parts) or relative.endswith(SKIP_SUFFIXES):
                 continue
-            if path.is_file() or (path.is_symlink() and not path.is_dir()):
-                captures.append(Capture(path, relative))
+            if path.is_symlink() or not path.is_dir():
+                captures.append(Capture(path, _report_name(relative), root))
     return captures
+
+
+def _report_name(relative: str) -> str:
+    """The name as the report shows it: bytes that are not UTF-8 become \\xNN, so JSON and Parquet can hold it."""
+    return os.fsencode(relative).decode("utf-8", errors="backslashreplace")
 
 
 def process_capture(capture: Capture, max_bytes: int = DEFAULT_MAX_BYTES) -> CaptureResult:
     """Read, parse and extract one capture. Never raises for bad input: the result says what went wrong."""
     result = CaptureResult(capture.source_path)
     try:
-        data = capture.path.read_bytes()
+        data = _read_bytes(capture, max_bytes, result)
+    except Rejected as exc:
+        return _rejected(result, exc.code, exc.message)
     except OSError as exc:
         return _rejected(result, "unreadable", f"cannot read the file ({exc.strerror or exc})")
     result.sha256 = hashlib.sha256(data).hexdigest()
@@ -96,6 +110,29 @@ def process_capture(capture: Capture, max_bytes: int = DEFAULT_MAX_BYTES) -> Cap
         else:
             result.articles.append(_article_with_rows(record, result, index))
     return result
+
+
+def _read_bytes(capture: Capture, max_bytes: int, result: CaptureResult) -> bytes:
+    """The bytes of a regular file inside the input folder; an oversized file is hashed, never held in memory."""
+    path = capture.path
+    if path.is_symlink() and not path.exists():
+        raise Rejected("unreadable", f"a broken symbolic link (to {os.readlink(path)}): the file it names is gone")
+    if capture.root is not None and path.is_symlink():
+        target = path.resolve()
+        if not target.is_relative_to(capture.root.resolve()):
+            raise Rejected("outside_input", f"a symbolic link to {target}, outside the input folder; "
+                                            "copy the file in, or name it on the command line")
+    mode = os.stat(path).st_mode  # follows links: a broken link raises FileNotFoundError here
+    if stat.S_ISDIR(mode):
+        raise Rejected("unreadable", "a symbolic link to a folder; links to folders are not followed")
+    if not stat.S_ISREG(mode):
+        raise Rejected("unreadable", "not a regular file (a pipe, socket or device)")
+    with open(path, "rb") as handle:
+        result.size = os.fstat(handle.fileno()).st_size
+        if result.size > max_bytes:
+            result.sha256 = hashlib.file_digest(handle, "sha256").hexdigest()
+            raise Rejected("too_large", f"{result.size:,} bytes is over the {max_bytes:,}-byte limit (--max-bytes)")
+        return handle.read()
 
 
 def _rejected(result: CaptureResult, code: str, message: str) -> CaptureResult:
@@ -169,11 +206,12 @@ def default_workers() -> int:
 def build(inputs: list[Path], out: Path, *, workers: int | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
           progress: bool = False, strict: bool = False) -> BuildResult:
     """Build every table from the inputs into `out` (replaced atomically); raises ValidationFailed."""
-    from dnkdata.export import write_build
+    from dnkdata.export import check_unlocked, write_build
     from dnkdata.merge import merge_stories
     from dnkdata.tables import assemble_tables
     from dnkdata.validate import validate_tables
 
+    check_unlocked(out)  # refuse before the work, not after it, when another build holds the folder
     timings: dict[str, float] = {}
     clock = time.perf_counter()
     captures = find_captures(inputs)
@@ -192,7 +230,7 @@ def build(inputs: list[Path], out: Path, *, workers: int | None = None, max_byte
     if errors:
         raise ValidationFailed("\n".join(errors))
     if strict and report["counts"]["rejected"]:
-        raise ValidationFailed(f"{report['counts']['rejected']} input file(s) rejected and --strict is set")
+        raise StrictRejections(strict_message(report))
     clock = time.perf_counter()
     write_build(out, tables, report)
     report["timings"]["write"] = time.perf_counter() - clock

@@ -17,8 +17,27 @@ def summary_lines(report: dict) -> list[str]:
              f"{c['rows_officials']} officials, {c.get('rows_prices', 0)} prices"]
     for entry in report["files"]:
         if entry["status"] == "rejected":
-            lines.append(f"rejected {entry['path']}: {entry['reason_code']}: {entry['message']}")
+            lines.append(f"rejected {_one_line(entry['path'])}: {entry['reason_code']}: {_one_line(entry['message'])}")
+    fallback = [entry["path"] for entry in report["files"] if entry.get("encoding_fallback")]
+    for path in fallback:
+        lines.append(f"decoded as Windows-1252 (not UTF-8): {_one_line(path)}")
     return lines
+
+
+def strict_message(report: dict) -> str:
+    """Why a --strict build failed: how many files were rejected and which."""
+    rejected = [e for e in report["files"] if e["status"] == "rejected"]
+    lines = [f"{len(rejected)} of {report['counts']['files']} input files rejected and --strict is set; "
+             "nothing was written (docs/troubleshooting.md explains each reason):"]
+    lines += [f"  {_one_line(e['path'])}: {e['reason_code']}: {_one_line(e['message'])}" for e in rejected]
+    return "\n".join(lines)
+
+
+def _one_line(text: str) -> str:
+    """Control characters (a newline in a file name) escaped, so each file stays on one line."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
 def stats_lines(folder: Path) -> list[str]:
