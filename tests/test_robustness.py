@@ -23,6 +23,7 @@ from dnkdata.cli import app
 from dnkdata.errors import Rejected, StrictRejections
 from dnkdata.parse import capture_kind, decode, read_capture
 from dnkdata.pipeline import Capture, build, find_captures, process_capture
+from dnkdata.schemas import TABLES
 from tests.conftest import FIXTURES
 
 runner = CliRunner()
@@ -320,8 +321,7 @@ def test_html_reader_fetches_nothing(monkeypatch):
 def test_build_writes_only_its_own_files_inside_out(messy_build):
     _, _, out, _ = messy_build
     names = sorted(p.name for p in out.iterdir())
-    assert names == sorted(["articles.parquet", "quotes.parquet", "locations.parquet", "officials.parquet",
-                            "places.parquet", "build_report.json"])
+    assert names == sorted([f"{table}.parquet" for table in TABLES] + ["build_report.json"])
     assert not [p for p in out.parent.iterdir() if re.match(r"\.build\.(tmp|old|lock)", p.name)]
 
 
