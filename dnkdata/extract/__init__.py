@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from dnkdata import gazetteer
 from dnkdata.extract.locations import extract_locations
 from dnkdata.extract.officials import extract_officials
@@ -15,17 +13,17 @@ SPEAKER_OFFSETS = ("speaker_start", "speaker_end")
 
 def extract_article(article_id: str, body: str, *, is_excerpt: bool = False) -> dict[str, list[dict]]:
     """Rows for the quotes, locations and officials tables (plus unresolved place spellings, for the report)."""
-    finder = SpeakerFinder(body)
+    mentions, unresolved = gazetteer.find_places(body)
+    finder = SpeakerFinder(body, mentions)
     quotes = extract_quotes(article_id, body, is_excerpt=is_excerpt, finder=finder)
     source_spans = [(q.speaker_start, q.speaker_end) for q in quotes
                     if q.speaker_kind == "anonymous_source" and q.speaker_start is not None]
     source_spans += [(m.start(), m.end()) for m in finder.sources]
-    mentions, unresolved = gazetteer.find_places(body)
     locations = extract_locations(article_id, mentions, source_spans)
     officials = extract_officials(article_id, body, mentions)
     return {
-        "quotes": [{k: v for k, v in asdict(q).items() if k not in SPEAKER_OFFSETS} for q in quotes],
-        "locations": [asdict(row) for row in locations],
-        "officials": [asdict(row) for row in officials],
+        "quotes": [{k: v for k, v in vars(q).items() if k not in SPEAKER_OFFSETS} for q in quotes],
+        "locations": [dict(vars(row)) for row in locations],  # flat rows of immutable values: no deep copy needed
+        "officials": [dict(vars(row)) for row in officials],
         "unresolved_places": unresolved,
     }

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from dnkdata import gazetteer
-from dnkdata.extract.speakers import KOREAN_NAME, PLACE_SPECIFICITY
-from dnkdata.extract.text import official_id
+from dnkdata.extract.speakers import KOREAN_NAME, PLACE_SPECIFICITY, SURNAMES
+from dnkdata.extract.text import finditer_at, literal_starts, literal_starts_ignorecase, official_id
 from dnkdata.gazetteer import PlaceMention
 
 TITLE_WORDS = {"leader", "secretary", "director", "premier", "minister", "chairman", "chairwoman", "president",
@@ -26,6 +26,10 @@ TITLE_BEFORE_NAME = re.compile(
     r"\b(?:[Pp]remier|[Mm]inister|[Dd]irector|[Ss]ecretary|[Cc]hairman|[Cc]hairwoman|[Mm]arshal|[Gg]eneral|"
     r"[Pp]resident|[Cc]hief|[Cc]ommander|[Hh]ead|[Aa]mbassador|[Dd]eputy|[Ll]eader|[Pp]rosecutor|[Mm]ayor|"
     r"[Vv]ice[- ][Pp]remier)\s+(?P<name>" + KOREAN_NAME + r")\b")
+TITLE_STARTS = tuple(w for word in ("premier", "minister", "director", "secretary", "chairman", "chairwoman",
+                                    "marshal", "general", "president", "chief", "commander", "head", "ambassador",
+                                    "deputy", "leader", "prosecutor", "mayor", "vice")
+                     for w in (word, word.capitalize()))  # every TITLE_BEFORE_NAME match begins with one
 APPOSITIVE = re.compile(
     r"(?P<name>" + KOREAN_NAME + r"),\s+(?P<role>(?:the\s+|a\s+|former\s+|then-)*(?:head|director|chairman|secretary|"
     r"minister|chief|premier|commander|member|vice|deputy|first)\b[^,.;:]{0,80})")
@@ -105,9 +109,23 @@ def _register() -> tuple[re.Pattern[str], dict[str, gazetteer.Person]]:
 
 
 @cache
+def _register_forms() -> tuple[str, ...]:
+    return tuple(sorted({f for p in gazetteer.people() for f in (p.name, *p.variants)}))
+
+
+@cache
 def _heads() -> re.Pattern[str]:
     heads = gazetteer.role_terms("head")
     return re.compile(r"(?<![\w\-])(?:" + "|".join(re.escape(h) for h in heads) + r")(?![\w\-])", re.I)
+
+
+_fold = lru_cache(maxsize=8192)(gazetteer.fold)  # roles and heads repeat across mentions and articles
+
+
+def _find_heads(body: str) -> list[re.Match[str]]:
+    """_heads() matches in body, tried only where a head word begins (case-insensitively)."""
+    starts = literal_starts_ignorecase(gazetteer.role_terms("head"), body)
+    return list(_heads().finditer(body)) if starts is None else finditer_at(_heads(), body, starts)
 
 
 @cache
@@ -140,7 +158,7 @@ def extract_officials(article_id: str, body: str, places: list[PlaceMention]) ->
 def _named_hits(body: str) -> list[_Hit]:
     pattern, by_form = _register()
     hits = []
-    for m in pattern.finditer(body):
+    for m in finditer_at(pattern, body, literal_starts(_register_forms(), body)):
         person = by_form[gazetteer.fold(m.group(0))]
         role, org = _title_before(body, m.start())
         appositive = APPOSITIVE_AFTER.match(body, m.end())
@@ -148,7 +166,8 @@ def _named_hits(body: str) -> list[_Hit]:
             role, org = _appositive_role(appositive.group("role"))
         hits.append(_Hit(person.person_id, "named", m.start(), m.end(), person.name, person.person_id, role, org))
     known = {(h.start, h.end) for h in hits}
-    for m in list(TITLE_BEFORE_NAME.finditer(body)) + list(APPOSITIVE.finditer(body)):
+    titled = finditer_at(TITLE_BEFORE_NAME, body, literal_starts(TITLE_STARTS, body))
+    for m in titled + finditer_at(APPOSITIVE, body, literal_starts(SURNAMES, body)):
         start, end = m.start("name"), m.end("name")
         if any(s <= start < e for s, e in known):
             continue
@@ -194,7 +213,7 @@ def _slug(name: str) -> str:
 
 def _group_hits(body: str, places: list[PlaceMention], title_spans: list[tuple[int, int]]) -> list[_Hit]:
     hits = []
-    for m in _heads().finditer(body):
+    for m in _find_heads(body):
         if any(s <= m.start() < e for s, e in title_spans) or not _is_role_noun(body, m):
             continue
         if _excluded(body, m.start(), m.end()):
@@ -212,12 +231,12 @@ def _group_hits(body: str, places: list[PlaceMention], title_spans: list[tuple[i
 
 def _group_key(head: str, role: str, organization: str | None, place: str | None, bare: bool) -> str:
     """Mentions of one group share a key: same head and place, else same role and organization."""
-    head = gazetteer.fold(head.split()[-1])
+    head = _fold(head.split()[-1])
     if bare:
         return f"bare|{head}"
     if place:
         return f"place|{head}|{place}"
-    return f"role|{gazetteer.fold(role)}|{gazetteer.fold(organization or '')}"
+    return f"role|{_fold(role)}|{_fold(organization or '')}"
 
 
 def _merge_bare(hits: list[_Hit]) -> list[_Hit]:
@@ -226,7 +245,7 @@ def _merge_bare(hits: list[_Hit]) -> list[_Hit]:
         if not hit.key.startswith("bare|"):
             continue
         head = hit.key.split("|")[1]
-        earlier = [h for h in hits[:i] if not h.key.startswith("bare|") and gazetteer.fold(h.role or "").endswith(head)]
+        earlier = [h for h in hits[:i] if not h.key.startswith("bare|") and _fold(h.role or "").endswith(head)]
         if earlier:
             hit.key = earlier[-1].key
     return hits
@@ -253,7 +272,12 @@ def _is_role_noun(body: str, m: re.Match[str]) -> bool:
 def _excluded(body: str, start: int, end: int) -> bool:
     """An exclude phrase ending where the head ends ("border guards") wins over the head."""
     window = body[max(0, start - 40):end].lower()
-    return any(window.endswith(term.lower()) and len(term) > end - start for term in _excludes())
+    return window.endswith(_excludes_longer_than(end - start))
+
+
+@cache
+def _excludes_longer_than(length: int) -> tuple[str, ...]:
+    return tuple(term.lower() for term in _excludes() if len(term) > length)
 
 
 def _expand_left(body: str, head_start: int) -> tuple[int, list[str], bool]:

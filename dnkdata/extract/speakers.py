@@ -9,11 +9,12 @@ its phrase; "a source in the province" takes the province named last before it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, replace
 from functools import cache
 
 from dnkdata import gazetteer
-from dnkdata.extract.text import sentence_bounds
+from dnkdata.extract.text import finditer_at, literal_starts, sentence_bounds
 
 SPEECH_VERBS = (
     r"said|says|say|added|adds|explained|explains|noted|notes|told|tells|reported|reports|stated|states|claimed|"
@@ -60,14 +61,56 @@ KOREAN_NAME = (r"(?:Kim|Ri|Lee|Yi|Pak|Park|Choe|Choi|Jo|Cho|Jong|Jeong|Chong|Jan
 
 ANAPHOR = re.compile(r"^(?:[Hh]e|[Ss]he|(?:[Tt]he|[Tt]his|[Tt]hat)\s+(?:same\s+|Daily NK\s+|former\s+|latter\s+)?"
                      r"(?:sources?|informants?|insiders?))$")
+VERB_AFTER_SPACE = re.compile(rf"\s(?:{SPEECH_VERBS}|{TERM_VERBS})\b")  # the subject_* patterns need one
 CONTEXT_PLACE = re.compile(r"\b(?:the|this|that)\s+(province|city|county|region|area)\b")
 PLACE_SPECIFICITY = {"site": 0, "town": 1, "district": 2, "county": 3, "city": 4, "special_city": 5, "province": 6}
+
+
+SURNAMES = tuple(KOREAN_NAME[len("(?:"):KOREAN_NAME.index(")")].split("|"))
+SOURCE_WORD = re.compile(r"source|informant|insider")  # every SOURCE_NP match holds one
+NOT_IN_SOURCE_NP = re.compile(r"[^\w’'\- ]")  # a SOURCE_NP match holds none of these before its keyword
 
 
 @cache
 def _name_pattern() -> str:
     forms = sorted({f for p in gazetteer.people() for f in (p.name, *p.variants)}, key=len, reverse=True)
     return "(?:" + "|".join(re.escape(f) for f in forms) + "|" + KOREAN_NAME + ")"
+
+
+@cache
+def _name_starts() -> tuple[str, ...]:
+    """Literals every name match begins with: the register's spellings and the surnames of KOREAN_NAME."""
+    return tuple(sorted({f for p in gazetteer.people() for f in (p.name, *p.variants)} | set(SURNAMES)))
+
+
+@cache
+def _canonical_names() -> dict[str, str]:
+    """Folded spelling → canonical name; the first register person with that spelling wins."""
+    names: dict[str, str] = {}
+    for person in gazetteer.people():
+        for form in (person.name, *person.variants):
+            names.setdefault(gazetteer.fold(form), person.name)
+    return names
+
+
+def find_sources(body: str) -> list[re.Match[str]]:
+    """SOURCE_NP matches in body, as a full finditer scan would give, tried only where one can begin."""
+    return finditer_at(_patterns()["source"], body, _source_starts(body))
+
+
+def _source_starts(body: str):
+    separators = [m.start() for m in NOT_IN_SOURCE_NP.finditer(body)]
+    next_start = 0
+    for keyword in SOURCE_WORD.finditer(body):
+        before = bisect_left(separators, keyword.start())
+        run_start = separators[before - 1] + 1 if before else 0
+        yield from range(max(run_start, next_start), keyword.start() + 1)
+        next_start = keyword.start() + 1
+
+
+def find_people(body: str) -> list[re.Match[str]]:
+    """Person-name matches in body, as a full finditer scan would give."""
+    return finditer_at(_patterns()["person"], body, literal_starts(_name_starts(), body))
 
 
 @cache
@@ -114,12 +157,11 @@ class Found:
 class SpeakerFinder:
     """Finds and resolves speakers in one article body."""
 
-    def __init__(self, body: str):
+    def __init__(self, body: str, places: list[gazetteer.PlaceMention] | None = None):
         self.body = body
-        pats = _patterns()
-        self.places, _ = gazetteer.find_places(body)
-        self.sources = [m for m in pats["source"].finditer(body) if not ANAPHOR.match(m.group(0))]
-        self.people = list(pats["person"].finditer(body))
+        self.places = gazetteer.find_places(body)[0] if places is None else places
+        self.sources = [m for m in find_sources(body) if not ANAPHOR.match(m.group(0))]
+        self.people = find_people(body)
         self.speaking_people: list[Speaker] = []  # named people already attributed a quote: "he" may mean them
 
     # ---- finding a phrase
@@ -147,7 +189,7 @@ class SpeakerFinder:
         head = self.body[start:open_mark]
         pats = _patterns()
         for key in ("before_colon", "before_that"):
-            m = _last_search(pats[key], head)
+            m = _last_search(pats[key], head) if _may_match(key, head) else None
             if m:
                 return self._found(start, m)
         return None
@@ -160,7 +202,8 @@ class SpeakerFinder:
         if m and not _inside_quote(self.body, m.start(), quote_start):
             return Found(m.group("sp").strip(), m.start("sp"), m.start("sp") + len(m.group("sp").strip()))
         key = "subject_speech" if kind == "direct" else "subject_term"
-        m = _last_search(pats[key], self.body[start:quote_start])
+        head = self.body[start:quote_start]
+        m = _last_search(pats[key], head) if VERB_AFTER_SPACE.search(head) else None
         return self._found(start, m) if m else None
 
     def _found(self, base: int, m: re.Match[str]) -> Found:
@@ -228,10 +271,9 @@ class SpeakerFinder:
 
 def canonical_person(text: str) -> str | None:
     """Canonical name of a register person written as text; the text itself for an unregistered Korean name."""
-    key = gazetteer.fold(text)
-    for person in gazetteer.people():
-        if key in {gazetteer.fold(f) for f in (person.name, *person.variants)}:
-            return person.name
+    name = _canonical_names().get(gazetteer.fold(text))
+    if name is not None:
+        return name
     return text if re.fullmatch(KOREAN_NAME, text) else None
 
 
@@ -243,6 +285,12 @@ def _window_end(body: str, pos: int) -> int:
         if found >= 0:
             ends.append(found)
     return min(ends)
+
+
+def _may_match(key: str, head: str) -> bool:
+    """A cheap necessary condition for the before_* patterns, which end in "[:,]\\s*$" or "that\\s*$"."""
+    tail = head.rstrip()
+    return tail[-1:] in (":", ",") if key == "before_colon" else tail.endswith("that")
 
 
 def _last_search(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:

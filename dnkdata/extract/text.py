@@ -5,6 +5,9 @@ from __future__ import annotations
 import hashlib
 import re
 from bisect import bisect_right
+from functools import cache
+
+import ahocorasick
 
 ABBREVIATIONS = re.compile(
     r"(?:\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Mr|Mrs|Ms|Dr|Gen|Lt|Col|Sgt|St|No|Vol|vs|etc|approx|"
@@ -60,3 +63,47 @@ def sentence_bounds(body: str, start: int, end: int | None = None) -> tuple[int,
 
 def count_occurrences(body: str, pattern: re.Pattern[str]) -> int:
     return sum(1 for _ in pattern.finditer(body))
+
+
+def finditer_at(pattern: re.Pattern[str], text: str, starts) -> list[re.Match[str]]:
+    """What pattern.finditer(text) gives, trying only the ascending `starts` where a match can begin.
+
+    For speed: a cheap scan (literals, keywords) names the few places a complex pattern could start, and the
+    pattern itself runs only there, so matches are exactly those of a full scan (non-empty patterns only).
+    """
+    found, cursor = [], 0
+    for start in starts:
+        if start < cursor:
+            continue
+        m = pattern.match(text, start)
+        if m:
+            found.append(m)
+            cursor = m.end()
+    return found
+
+
+@cache
+def literal_automaton(words: tuple[str, ...]) -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for word in words:
+        automaton.add_word(word, len(word))
+    automaton.make_automaton()
+    return automaton
+
+
+def literal_starts(words: tuple[str, ...], text: str) -> list[int]:
+    """Every offset where one of words begins in text (overlaps included), ascending."""
+    return sorted({end - length + 1 for end, length in literal_automaton(words).iter(text)})
+
+
+def literal_starts_ignorecase(words: tuple[str, ...], text: str) -> list[int] | None:
+    """literal_starts for a re.IGNORECASE pattern over ASCII words; None when text holds a character that
+    re.IGNORECASE could equate with an ASCII letter (ſ, K, İ, ı), where lowercasing would not be exact."""
+    if not text.isascii() and any(_ascii_alike(c) for c in set(text) if not c.isascii()):
+        return None
+    return literal_starts(tuple(sorted({w.lower() for w in words})), text.lower())
+
+
+@cache
+def _ascii_alike(char: str) -> bool:
+    return bool(re.match("[a-z]", char, re.I)) or len(char.lower()) != 1
