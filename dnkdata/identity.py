@@ -56,8 +56,9 @@ def _opening(body: str, words: int = OPENING_WORDS) -> str | None:
 def article_identity(record: ParsedArticle) -> str:
     if record.url:
         key = "url:" + canonical_url(record.url)
-    elif record.title:
-        key = f"title:{OUTLET}|{_normalise(record.title)}|{record.published_date or ''}"
+    elif record.title and record.published_date:
+        # a title alone is not an identity: different stories share headlines (and merge_keys agrees)
+        key = f"title:{OUTLET}|{_normalise(record.title)}|{record.published_date}"
     else:
         key = "body:" + " ".join(_leading_words(record.body, 60)[:60])
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
