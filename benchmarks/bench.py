@@ -207,13 +207,14 @@ def _cpu_model() -> str:
 BUILD_TEMPLATE: str | None = None  # --build-cmd: measure another command, e.g. a stub while the CLI is missing
 
 
-def build_command(corpus: Path, out: Path) -> list[str]:
+def build_command(corpus: Path, out: Path, cache: Path) -> list[str]:
     """The installed `dnkdata` script next to this interpreter, else `python -m dnkdata.cli`."""
     if BUILD_TEMPLATE:
-        return shlex.split(BUILD_TEMPLATE.format(corpus=shlex.quote(str(corpus)), out=shlex.quote(str(out))))
+        return shlex.split(BUILD_TEMPLATE.format(corpus=shlex.quote(str(corpus)), out=shlex.quote(str(out)),
+                                                 cache=shlex.quote(str(cache))))
     script = Path(sys.executable).with_name("dnkdata")
     base = [str(script)] if script.exists() else [sys.executable, "-m", "dnkdata.cli"]
-    return base + ["build", str(corpus), "--out", str(out)]
+    return base + ["build", str(corpus), "--out", str(out), "--cache", str(cache)]
 
 
 def run_measured(cmd: list[str], interval: float = 0.025) -> tuple[float, int, int, str]:
@@ -340,12 +341,13 @@ def _link_or_copy(src: str, dst: str) -> None:
 
 def measure_size(workdir: Path, size: int, seed: int, repeat: int) -> SizeResult:
     corpus = ensure_corpus(workdir, size, seed)
-    out = workdir / f"out-{size}"
+    out, cache = workdir / f"out-{size}", workdir / f"cache-{size}"
     result = SizeResult(size=size)
     for i in range(repeat):
-        if out.exists():
-            shutil.rmtree(out)  # cold build each time: no cache left from the previous run
-        wall, peak, code, err = run_measured(build_command(corpus, out))
+        for folder in (out, cache):
+            if folder.exists():
+                shutil.rmtree(folder)  # cold build each time: no output or cache left from the previous run
+        wall, peak, code, err = run_measured(build_command(corpus, out, cache))
         print(f"[bench] build {size} run {i + 1}/{repeat}: {wall:.2f} s, peak {peak / MIB:.0f} MiB, exit {code}",
               flush=True)
         if code != 0:
@@ -365,7 +367,8 @@ def measure_incremental(workdir: Path, size: int, seed: int) -> IncrementalResul
     corpus = workdir / f"corpus-{size}"
     plus = corpus_plus_new(workdir, corpus, seed)
     result = IncrementalResult(base_size=size, added=INCREMENTAL_ADDED)
-    wall, peak, code, err = run_measured(build_command(plus, workdir / f"out-{size}"))
+    # the cache the last cold build of this size filled: only the new captures need processing
+    wall, peak, code, err = run_measured(build_command(plus, workdir / f"out-{size}", workdir / f"cache-{size}"))
     print(f"[bench] incremental +{INCREMENTAL_ADDED} on {size}: {wall:.2f} s, exit {code}", flush=True)
     if code != 0:
         result.error = f"exit {code}: {err.strip().splitlines()[-1] if err.strip() else ''}"
@@ -383,7 +386,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--no-incremental", action="store_true", help="skip the incremental rebuild")
     ap.add_argument("--build-cmd", default=None,
-                    help="command template instead of `dnkdata build`, with {corpus} and {out} placeholders")
+                    help="command template instead of `dnkdata build`, with {corpus}, {out} and {cache} placeholders")
     return ap.parse_args(argv)
 
 
