@@ -10,12 +10,15 @@ beside it, so finding which segments hold what needs no segment to be opened.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import pickle
 import shutil
 from functools import cache
 from pathlib import Path
+
+import polars as pl
 
 import dnkdata
 from dnkdata import gazetteer
@@ -52,6 +55,9 @@ class BuildCache:
         self.folder = Path(root) / version_key(max_bytes)
         self.folder.mkdir(parents=True, exist_ok=True)
         self._prune(Path(root))
+        self.hash_file = Path(root) / "sha256-by-stat.pickle"  # not versioned: file hashes do not depend on code
+        self._hashes = self._load_hashes()
+        self._hashes_changed = False
 
     def known(self) -> dict[str, str]:
         """capture key → segment name, for every capture the cache holds."""
@@ -62,18 +68,56 @@ class BuildCache:
                 where.setdefault(key, segment)
         return where
 
-    def load(self, segment: str):
+    def load(self, segment: str) -> tuple[list[dict], dict[str, pl.DataFrame]]:
+        """A segment's capture entries and frames."""
         with open(self.folder / f"{segment}.pkl", "rb") as handle:
-            return pickle.load(handle)
+            captures, frames = pickle.load(handle)
+        return captures, {name: pl.read_ipc(io.BytesIO(data)) for name, data in frames.items()}
 
-    def save(self, batch, keys: list[str]) -> None:
-        """Write the segment first and its key list last (atomically), so a crash leaves no dangling keys."""
+    def save(self, captures: list[dict], frames: dict[str, pl.DataFrame]) -> None:
+        """Write the segment first and its key list last (atomically), so a crash leaves no dangling keys.
+
+        Frames are kept as LZ4-compressed Arrow IPC: a third of the size of plain pickles, as fast to load."""
+        keys = [c["key"] for c in captures]
         name = hashlib.sha256("\n".join(keys).encode()).hexdigest()[:24]
-        _atomic_write(self.folder / f"{name}.pkl", pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL))
+        packed = {}
+        for table, df in frames.items():
+            buffer = io.BytesIO()
+            df.write_ipc(buffer, compression="lz4")
+            packed[table] = buffer.getvalue()
+        _atomic_write(self.folder / f"{name}.pkl", pickle.dumps((captures, packed), protocol=pickle.HIGHEST_PROTOCOL))
         _atomic_write(self.folder / f"{name}.keys.json", json.dumps(keys).encode())
 
+    def sha256(self, path: Path) -> str:
+        """The file's sha256, remembered by (size, mtime, inode) so unchanged files are not read again."""
+        try:
+            stat = path.stat()
+        except OSError:
+            return ""
+        stamp = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+        known = self._hashes.get(str(path))
+        if known is not None and known[0] == stamp:
+            return known[1]
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            return ""
+        self._hashes[str(path)] = (stamp, digest)
+        self._hashes_changed = True
+        return digest
+
+    def save_hashes(self) -> None:
+        if self._hashes_changed:
+            _atomic_write(self.hash_file, pickle.dumps(self._hashes, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def _load_hashes(self) -> dict:
+        try:
+            return pickle.loads(self.hash_file.read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError):
+            return {}
+
     def _prune(self, root: Path) -> None:
-        versions = sorted((p for p in root.iterdir() if p.is_dir() and p != self.folder),
+        versions = sorted((p for p in root.iterdir() if p.is_dir() and p != self.folder and not p.name.startswith(".")),
                           key=lambda p: p.stat().st_mtime, reverse=True)
         for stale in versions[KEEP_VERSIONS - 1:]:
             shutil.rmtree(stale, ignore_errors=True)

@@ -6,6 +6,7 @@ rows; fields it lacks are filled from the others. Every capture is listed in the
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from dnkdata.extract.text import official_id, quote_id
@@ -36,7 +37,21 @@ def merge_articles(records: list[dict]) -> Merged:
         merged.stories.append(story)
         for record in members:
             merged.story_of[(record["_capture"], record["item"])] = story
+    _keep_ids_distinct(merged.stories)
     return merged
+
+
+def _keep_ids_distinct(stories: list[dict]) -> None:
+    """A story whose new id (from fields filled in from another capture: a title from one, a date from another)
+    is another story's id keeps the id of its own primary capture. Those are distinct: captures with the same
+    URL, dated title or opening share a merge key, so they are in one story."""
+    while True:
+        counts = Counter(story["article_id"] for story in stories)
+        clashing = [s for s in stories if s["rekeyed"] and counts[s["article_id"]] > 1]
+        if not clashing:
+            return
+        for story in clashing:
+            story["article_id"], story["rekeyed"] = story["provisional_id"], False
 
 
 def _group(records: list[dict]) -> list[list[dict]]:
@@ -76,6 +91,7 @@ def _merge(members: list[dict]) -> dict:
                 filled = True
         primary["has_korean_version"] = primary["has_korean_version"] or other["has_korean_version"]
     final = _final_identity(primary) if filled else primary["article_id"]
+    primary["provisional_id"] = primary["article_id"]
     primary["rekeyed"] = final != primary["article_id"]
     primary["article_id"] = final
     return primary

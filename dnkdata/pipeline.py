@@ -137,7 +137,7 @@ class Batch:
 
     captures: one small dict per capture (report fields); articles: every article record with its fields,
     merge keys and unresolved place spellings; quotes, locations, officials: extracted rows. Every frame carries
-    _key (the capture key) and the article's item, so rows find their capture again.
+    _slot (the capture's position in `captures`) and the article's item, so rows find their capture again.
     """
 
     captures: list[dict]
@@ -164,17 +164,18 @@ def collect_batches(captures: list[Capture], *, workers: int, max_bytes: int, pr
                     cache_dir: Path | None) -> tuple[list[str], list[Batch], dict]:
     """Every capture's key (input order) and the batches holding their results: from the cache when it knows
     a capture, else processed (in a process pool when it pays off) and added to the cache."""
-    keys = [capture_key(c.source_path, _sha256(c.path)) for c in captures]
     store = BuildCache(cache_dir, max_bytes) if cache_dir is not None else None
+    keys = [capture_key(c.source_path, store.sha256(c.path) if store else _sha256(c.path)) for c in captures]
     where = store.known() if store else {}
-    batches = [_cached_part(store, segment, {k for k in set(keys) if where.get(k) == segment})
-               for segment in sorted({where[k] for k in keys if k in where})]
+    batches = [_cached_batch(store, segment) for segment in sorted({where[k] for k in keys if k in where})]
     missing = [c for c, k in zip(captures, keys) if k not in where]
     stats = {"enabled": store is not None, "hits": len(captures) - len(missing), "misses": len(missing)}
     for batch in _run(missing, workers=workers, max_bytes=max_bytes, progress=progress):
         if store is not None:
-            store.save(batch, [c["key"] for c in batch.captures])
+            store.save(batch.captures, batch.frames)
         batches.append(batch)
+    if store is not None:
+        store.save_hashes()
     return keys, batches, stats
 
 
@@ -185,10 +186,9 @@ def _sha256(path: Path) -> str:
         return ""  # unreadable: process_capture reports it
 
 
-def _cached_part(store: BuildCache, segment: str, wanted: set[str]) -> Batch:
-    batch = store.load(segment)
-    captures = [c for c in batch.captures if c["key"] in wanted]
-    frames = {name: df.filter(pl.col("_key").is_in(list(wanted))) for name, df in batch.frames.items()}
+def _cached_batch(store: BuildCache, segment: str) -> Batch:
+    """A segment as it was saved; captures no longer among the inputs are dropped when frames are assembled."""
+    captures, frames = store.load(segment)
     return Batch(captures, frames, {stage: 0.0 for stage in STAGES})
 
 
@@ -266,6 +266,7 @@ def build(inputs: list[Path], out: Path, *, workers: int | None = None, max_byte
         timings[stage] = sum(b.seconds[stage] for b in batches)
     clock = time.perf_counter()
     collected = assemble_frames(keys, batches)
+    unresolved = collected.unresolved()
     merged = merge_articles(collected.records())
     tables = collected.tables(merged)
     entries = _entries(keys, batches, merged)
@@ -273,7 +274,7 @@ def build(inputs: list[Path], out: Path, *, workers: int | None = None, max_byte
     clock = time.perf_counter()
     errors = validate_tables(tables)
     timings["validate"] = time.perf_counter() - clock
-    report = build_report(inputs, keys, batches, entries, tables, errors, timings)
+    report = build_report(inputs, unresolved, entries, tables, errors, timings)
     report["cache"] = cache_stats
     if errors:
         raise ValidationFailed("\n".join(errors))
@@ -299,15 +300,13 @@ def _entries(keys: list[str], batches: list[Batch], merged) -> list[dict]:
     return [capture_entry(by_key[key], index, merged) for index, key in enumerate(keys)]
 
 
-def build_report(inputs: list[Path], keys: list[str], batches: list[Batch], entries: list[dict],
+def build_report(inputs: list[Path], unresolved: list[str], entries: list[dict],
                  tables: dict[str, pl.DataFrame], errors: list[str], timings: dict[str, float]) -> dict:
     """Every input accounted for, with counts that add up to the files seen."""
     counts = {"files": len(entries)}
     for status in ("article", "excerpt", "duplicate", "rejected"):
         counts[status] = sum(1 for e in entries if e["status"] == status)
     counts.update({f"rows_{name}": tables[name].height for name in TABLE_NAMES})
-    unresolved = sorted({s for b in batches for s in b.frames["articles"]["unresolved_places"].explode()
-                         .drop_nulls().to_list()})
     return {
         "dnkdata_version": __version__,
         "gazetteer_version": gazetteer.data_version(),

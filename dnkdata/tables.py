@@ -27,9 +27,9 @@ def frame(table: str, rows: list[dict]) -> pl.DataFrame:
 
 
 ROW_TABLES = ("quotes", "locations", "officials")
-ARTICLE_EXTRA = {"_key": pl.String, "item": pl.Int64, "merge_keys": pl.List(pl.String),
+ARTICLE_EXTRA = {"_slot": pl.Int32, "item": pl.Int64, "merge_keys": pl.List(pl.String),
                  "unresolved_places": pl.List(pl.String)}
-ROW_EXTRA = {"_key": pl.String, "_item": pl.Int64}
+ROW_EXTRA = {"_slot": pl.Int32, "_item": pl.Int64}
 ROW_EXTRA_BY_TABLE = {"officials": {"group_key": pl.String}}  # what official_id hashes, kept for re-keying
 STORY_FIELDS = ("article_id", "has_korean_version", *FILLABLE)  # what merging may change on the primary record
 
@@ -39,20 +39,18 @@ def _typed(rows: list[dict], schema: dict[str, pl.DataType]) -> pl.DataFrame:
 
 
 def batch_frames(results: list) -> dict[str, pl.DataFrame]:
-    """Capture results (dict rows) → one frame per table, each row tagged with its capture key and item.
+    """Capture results (dict rows) → one frame per table, each row tagged with its capture's position in the
+    batch (_slot) and its article's item.
 
     Runs in the worker, so what travels back to the main process (and into the cache) is a few columnar frames
     rather than thousands of small dicts.
     """
-    from dnkdata.cache import capture_key
-
     articles, rows = [], {name: [] for name in ROW_TABLES}
-    for result in results:
-        key = capture_key(result.source_path, result.sha256)
+    for slot, result in enumerate(results):
         for article in result.articles:
-            articles.append(article | {"_key": key})
+            articles.append(article | {"_slot": slot})
             for name in ROW_TABLES:
-                rows[name] += [row | {"_key": key, "_item": article["item"]} for row in article[name]]
+                rows[name] += [row | {"_slot": slot, "_item": article["item"]} for row in article[name]]
     frames = {"articles": _typed(articles, polars_schema("articles") | ARTICLE_EXTRA)}
     for name in ROW_TABLES:
         frames[name] = _typed(rows[name], polars_schema(name) | ROW_EXTRA | ROW_EXTRA_BY_TABLE.get(name, {}))
@@ -65,38 +63,69 @@ class Collected:
 
     frames: dict[str, pl.DataFrame]
 
+    def unresolved(self) -> list[str]:
+        """Place spellings no context settled, over every article read (for the report)."""
+        return sorted(set(self.frames["articles"]["unresolved_places"].explode().drop_nulls().to_list()))
+
     def records(self) -> list[dict]:
-        """Light article records for merging: no body, no rows."""
+        """Light article records for merging, in input order: no body, no rows."""
         return self.frames["articles"].select(
             "_capture", "source_path", "item", "merge_keys", "is_excerpt", "source_format", *STORY_FIELDS,
-            body_length=pl.col("body").str.len_chars()).to_dicts()
+            body_length=pl.col("body").str.len_chars()).sort("_capture", "item").to_dicts()
 
     def tables(self, merged) -> dict[str, pl.DataFrame]:
-        """The five tables: each story's primary record with its merged fields, and that record's rows."""
+        """The five tables: each story's primary record with its merged fields, and that record's rows.
+
+        The gathered frames are released table by table, so at most one extra copy of a table is alive.
+        """
         stories = _stories_frame(merged.stories)
-        articles = (self.frames["articles"].drop(*STORY_FIELDS)
-                    .join(stories, on=["_capture", "item"], how="inner"))
-        tables = {"articles": _finish("articles", articles)}
+        tables = {"articles": self._articles(stories)}
         story_ids = stories.select("_capture", pl.col("item").alias("_item"), "article_id", "rekeyed")
         for name in ROW_TABLES:
-            rows = self.frames[name].drop("article_id").join(story_ids, on=["_capture", "_item"], how="inner")
+            rows = self.frames.pop(name).drop("article_id").join(story_ids, on=["_capture", "_item"], how="inner")
             tables[name] = _finish(name, _rekey(name, rows))
         tables["places"] = places_table()
         return tables
 
+    def _articles(self, stories: pl.DataFrame) -> pl.DataFrame:
+        """Primary records in article_id order: the order is worked out on light columns, then the bodies are
+        gathered once."""
+        gathered = self.frames.pop("articles")
+        order = (gathered.select("_capture", "item").with_row_index("_row")
+                 .join(stories, on=["_capture", "item"], how="inner").sort("article_id"))
+        picked = gathered.drop(*STORY_FIELDS, "_capture", "item").select(pl.all().gather(order["_row"]))
+        del gathered
+        return picked.hstack(order.select(*STORY_FIELDS).get_columns()).select(list(polars_schema("articles")))
+
 
 def assemble_frames(keys: list[str], batches: list) -> Collected:
-    order = pl.DataFrame({"_key": keys, "_capture": range(len(keys))}, schema={"_key": pl.String, "_capture": pl.Int64})
+    """Each table's frames from every batch, each row tagged with its capture's input position (_capture).
+
+    Rows of captures that are not among the inputs (a cache segment can hold more) are dropped. The batches'
+    frames are handed over (removed from the batches), so they are not kept twice.
+    """
+    positions: dict[str, list[int]] = {}
+    for index, key in enumerate(keys):
+        positions.setdefault(key, []).append(index)
     frames = {}
     for name in ("articles", *ROW_TABLES):
-        parts = [b.frames[name] for b in batches if b.frames[name].height]
-        df = pl.concat(parts) if parts else batches[0].frames[name].clear() if batches else None
-        if df is None:
-            df = pl.DataFrame(schema=polars_schema(name) | (ARTICLE_EXTRA if name == "articles" else ROW_EXTRA)
-                              | ROW_EXTRA_BY_TABLE.get(name, {}))
-        frames[name] = df.join(order, on="_key", how="inner").drop("_key")
-    frames["articles"] = frames["articles"].sort("_capture", "item")
+        parts = [_with_capture(b.frames.pop(name), [positions.get(c["key"], []) for c in b.captures])
+                 for b in batches]
+        parts = [p for p in parts if p.height]
+        schema = polars_schema(name) | (ARTICLE_EXTRA if name == "articles" else ROW_EXTRA) | ROW_EXTRA_BY_TABLE.get(name, {})
+        frames[name] = pl.concat(parts) if parts else _with_capture(pl.DataFrame(schema=schema), [])
     return Collected(frames)
+
+
+def _with_capture(df: pl.DataFrame, slot_positions: list[list[int]]) -> pl.DataFrame:
+    """Replace _slot (position in the batch) by _capture (position in the inputs)."""
+    if all(len(p) <= 1 for p in slot_positions):
+        lookup = pl.Series([p[0] if p else None for p in slot_positions], dtype=pl.Int64)
+        return df.with_columns(_capture=lookup.gather(df["_slot"])).drop("_slot").drop_nulls("_capture")
+    # one file given twice (same path and bytes under two inputs): a row for each time it was given
+    pairs = [(slot, index) for slot, indexes in enumerate(slot_positions) for index in indexes]
+    order = pl.DataFrame(pairs, schema={"_slot": pl.Int32, "_capture": pl.Int64}, orient="row")
+    return df.join(order, on="_slot", how="inner").drop("_slot")
 
 
 def _stories_frame(stories: list[dict]) -> pl.DataFrame:

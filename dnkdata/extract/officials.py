@@ -11,7 +11,7 @@ from functools import cache, lru_cache
 
 from dnkdata import gazetteer
 from dnkdata.extract.speakers import KOREAN_NAME, PLACE_SPECIFICITY, SURNAMES
-from dnkdata.extract.text import finditer_at, literal_starts, literal_starts_ignorecase, official_id
+from dnkdata.extract.text import finditer_at, literal_starts, literal_starts_ignorecase, official_id, trie_pattern
 from dnkdata.gazetteer import PlaceMention
 
 TITLE_WORDS = {"leader", "secretary", "director", "premier", "minister", "chairman", "chairwoman", "president",
@@ -103,8 +103,8 @@ def _register() -> tuple[re.Pattern[str], dict[str, gazetteer.Person]]:
     for person in gazetteer.people():
         for form in (person.name, *person.variants):
             by_form[gazetteer.fold(form)] = person
-    forms = sorted({f for p in gazetteer.people() for f in (p.name, *p.variants)}, key=len, reverse=True)
-    pattern = re.compile(r"(?<![\w’'])(?:" + "|".join(re.escape(f) for f in forms) + r")(?![\w]|-\w)")
+    forms = {f for p in gazetteer.people() for f in (p.name, *p.variants)}
+    pattern = re.compile(r"(?<![\w’'])(?:" + trie_pattern(forms) + r")(?![\w]|-\w)")  # = forms longest first
     return pattern, by_form
 
 

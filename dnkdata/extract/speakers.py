@@ -9,12 +9,11 @@ its phrase; "a source in the province" takes the province named last before it.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from dataclasses import dataclass, replace
 from functools import cache
 
 from dnkdata import gazetteer
-from dnkdata.extract.text import finditer_at, literal_starts, sentence_bounds
+from dnkdata.extract.text import finditer_at, literal_starts, sentence_bounds, trie_pattern
 
 SPEECH_VERBS = (
     r"said|says|say|added|adds|explained|explains|noted|notes|told|tells|reported|reports|stated|states|claimed|"
@@ -68,13 +67,13 @@ PLACE_SPECIFICITY = {"site": 0, "town": 1, "district": 2, "county": 3, "city": 4
 
 SURNAMES = tuple(KOREAN_NAME[len("(?:"):KOREAN_NAME.index(")")].split("|"))
 SOURCE_WORD = re.compile(r"source|informant|insider")  # every SOURCE_NP match holds one
-NOT_IN_SOURCE_NP = re.compile(r"[^\w’'\- ]")  # a SOURCE_NP match holds none of these before its keyword
+LAST_SEPARATOR = re.compile(r"[^\w’'\- ][\w’'\- ]*\Z")  # a SOURCE_NP match holds none of these before its keyword
 
 
 @cache
 def _name_pattern() -> str:
-    forms = sorted({f for p in gazetteer.people() for f in (p.name, *p.variants)}, key=len, reverse=True)
-    return "(?:" + "|".join(re.escape(f) for f in forms) + "|" + KOREAN_NAME + ")"
+    forms = {f for p in gazetteer.people() for f in (p.name, *p.variants)}
+    return "(?:" + trie_pattern(forms) + "|" + KOREAN_NAME + ")"  # = the forms longest first, then KOREAN_NAME
 
 
 @cache
@@ -94,18 +93,52 @@ def _canonical_names() -> dict[str, str]:
 
 
 def find_sources(body: str) -> list[re.Match[str]]:
-    """SOURCE_NP matches in body, as a full finditer scan would give, tried only where one can begin."""
-    return finditer_at(_patterns()["source"], body, _source_starts(body))
+    """SOURCE_NP matches in body, exactly as pattern.finditer(body) gives them, without scanning all of body.
 
-
-def _source_starts(body: str):
-    separators = [m.start() for m in NOT_IN_SOURCE_NP.finditer(body)]
-    next_start = 0
+    A match can only begin in the run of word characters, apostrophes, hyphens and spaces that leads up to a
+    keyword (source, informant, insider). Searching from the start of the first such run at or after the
+    previous match finds the next match: no match can begin in the text skipped.
+    """
+    pattern = _patterns()["source"]
+    found: list[re.Match[str]] = []
+    cursor = 0
     for keyword in SOURCE_WORD.finditer(body):
-        before = bisect_left(separators, keyword.start())
-        run_start = separators[before - 1] + 1 if before else 0
-        yield from range(max(run_start, next_start), keyword.start() + 1)
-        next_start = keyword.start() + 1
+        if keyword.start() < cursor:
+            continue
+        m = pattern.search(body, max(cursor, _earliest_start(body, keyword.start())))
+        if m is None:
+            break
+        found.append(m)
+        cursor = m.end()
+    return found
+
+
+def _earliest_start(body: str, keyword: int) -> int:
+    """The earliest offset a SOURCE_NP match using this keyword can begin at: at most five space-separated words
+    (a determiner and four modifiers) before it, within its run of SOURCE_NP characters."""
+    run_start = _run_start(body, keyword)
+    pos = keyword
+    for _ in range(5):
+        while pos > run_start and body[pos - 1] == " ":
+            pos -= 1
+        space = body.rfind(" ", run_start, pos)
+        if space < 0:
+            return run_start
+        pos = space + 1
+    return pos
+
+
+def _run_start(body: str, end: int) -> int:
+    """Where the run of SOURCE_NP characters that ends at `end` begins."""
+    window = 256
+    while True:
+        start = max(0, end - window)
+        last = LAST_SEPARATOR.search(body, start, end)
+        if last is not None:
+            return last.start() + 1
+        if start == 0:
+            return 0
+        window *= 4
 
 
 def find_people(body: str) -> list[re.Match[str]]:

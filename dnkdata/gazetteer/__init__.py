@@ -216,6 +216,8 @@ PAIRED = re.compile(r"\b(North|South) and (North|South) (Hamgyong|Pyongan|Hwangh
 
 def _paired_provinces(text: str, mentions: list[PlaceMention]) -> list[PlaceMention]:
     """"North and South Hamgyong provinces" names two provinces; the second is found by spelling, the first here."""
+    if "h and " not in text:
+        return []  # every PAIRED match holds "North and " or "South and "
     by_name = _provinces_by_folded_name()
     extra = []
     for m in PAIRED.finditer(text):
