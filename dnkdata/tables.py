@@ -31,6 +31,8 @@ ARTICLE_EXTRA = {"_slot": pl.Int32, "item": pl.Int64, "merge_keys": pl.List(pl.S
                  "unresolved_places": pl.List(pl.String)}
 ROW_EXTRA = {"_slot": pl.Int32, "_item": pl.Int64}
 ROW_EXTRA_BY_TABLE = {"officials": {"group_key": pl.String}}  # what official_id hashes, kept for re-keying
+ID_COLUMNS = {"quotes": "quote_id", "officials": "official_id"}  # ids made from article_id
+REKEY_INPUTS = {"quotes": ("quote_id", "char_start", "char_end"), "officials": ("official_id", "kind", "group_key")}
 STORY_FIELDS = ("article_id", "has_korean_version", *FILLABLE)  # what merging may change on the primary record
 
 
@@ -82,10 +84,26 @@ class Collected:
         tables = {"articles": self._articles(stories)}
         story_ids = stories.select("_capture", pl.col("item").alias("_item"), "article_id", "rekeyed")
         for name in ROW_TABLES:
-            rows = self.frames.pop(name).drop("article_id").join(story_ids, on=["_capture", "_item"], how="inner")
-            tables[name] = _finish(name, _rekey(name, rows))
+            tables[name] = self._rows(name, story_ids)
         tables["places"] = places_table()
         return tables
+
+    def _rows(self, name: str, story_ids: pl.DataFrame) -> pl.DataFrame:
+        """The rows of primary records, with the story's id, in table order: ordered on light columns, then
+        gathered once."""
+        rows = self.frames.pop(name)
+        id_column = ID_COLUMNS.get(name)
+        light = ["_capture", "_item", *[c for c in SORT_KEYS[name] if c != "article_id"], *REKEY_INPUTS.get(name, ())]
+        order = (rows.select(list(dict.fromkeys(light))).with_row_index("_row")
+                 .join(story_ids, on=["_capture", "_item"], how="inner"))
+        if id_column:
+            order = order.with_columns(_new_id=_new_ids(name, order)).with_columns(
+                pl.coalesce("_new_id", id_column).alias(id_column))
+        order = order.sort(SORT_KEYS[name], maintain_order=True)
+        picked = rows.select(pl.all().gather(order["_row"]))
+        del rows
+        replaced = ["article_id", *([id_column] if id_column else [])]
+        return picked.with_columns(order.select(replaced).get_columns()).select(list(polars_schema(name)))
 
     def _articles(self, stories: pl.DataFrame) -> pl.DataFrame:
         """Primary records in article_id order: the order is worked out on light columns, then the bodies are
@@ -134,26 +152,21 @@ def _stories_frame(stories: list[dict]) -> pl.DataFrame:
     return _typed(stories, schema)
 
 
-def _rekey(name: str, rows: pl.DataFrame) -> pl.DataFrame:
-    """Rows of a story whose id changed in merging get ids made from the new article_id."""
+def _new_ids(name: str, order: pl.DataFrame) -> pl.Series:
+    """For rows of a story whose id changed in merging, ids made from the new article_id; null elsewhere."""
     from dnkdata.merge import rekeyed_official_ids, rekeyed_quote_ids
 
-    moved = rows.filter("rekeyed")
-    if not moved.height or name == "locations":
-        return rows
+    new = pl.Series("_new_id", [None] * order.height, dtype=pl.String)
+    moved = order.with_row_index("_i").filter("rekeyed")
+    if not moved.height:
+        return new
     if name == "quotes":
         ids = rekeyed_quote_ids(moved["article_id"].to_list(), moved["char_start"].to_list(),
                                 moved["char_end"].to_list())
-        moved = moved.with_columns(quote_id=pl.Series(ids, dtype=pl.String))
     else:
         ids = rekeyed_official_ids(moved["article_id"].to_list(), moved["kind"].to_list(),
                                    moved["group_key"].to_list())
-        moved = moved.with_columns(official_id=pl.Series(ids, dtype=pl.String))
-    return pl.concat([rows.filter(~pl.col("rekeyed")), moved])
-
-
-def _finish(table: str, df: pl.DataFrame) -> pl.DataFrame:
-    return df.select(list(polars_schema(table))).sort(SORT_KEYS[table], maintain_order=True)
+    return new.scatter(moved["_i"], pl.Series(ids, dtype=pl.String))
 
 
 def places_table() -> pl.DataFrame:

@@ -30,6 +30,10 @@ TITLE_STARTS = tuple(w for word in ("premier", "minister", "director", "secretar
                                     "marshal", "general", "president", "chief", "commander", "head", "ambassador",
                                     "deputy", "leader", "prosecutor", "mayor", "vice")
                      for w in (word, word.capitalize()))  # every TITLE_BEFORE_NAME match begins with one
+POSSESSIVE_AFTER = re.compile(r"[’']s\b")
+NEXT_WORD = re.compile(r"\s+([A-Za-z][\w’'\-]*)")
+NAME_AFTER = re.compile(r"\s+" + KOREAN_NAME)
+TOKEN = re.compile(r"[\w’'\-]+|,")
 APPOSITIVE = re.compile(
     r"(?P<name>" + KOREAN_NAME + r"),\s+(?P<role>(?:the\s+|a\s+|former\s+|then-)*(?:head|director|chairman|secretary|"
     r"minister|chief|premier|commander|member|vice|deputy|first)\b[^,.;:]{0,80})")
@@ -254,13 +258,13 @@ def _merge_bare(hits: list[_Hit]) -> list[_Hit]:
 def _is_role_noun(body: str, m: re.Match[str]) -> bool:
     """The head is used as a noun: not "police station", "official media", "the prosecutor’s office" or a title."""
     after = body[m.end():m.end() + 40]
-    if re.match(r"[’']s\b", after):
+    if POSSESSIVE_AFTER.match(after):
         return False  # a possessor: "the provincial prosecutor’s office" is an institution
-    nxt = re.match(r"\s+([A-Za-z][\w’'\-]*)", after)
+    nxt = NEXT_WORD.match(after)
     if not nxt:
         return True
     word = nxt.group(1)
-    if re.match(r"\s+" + KOREAN_NAME, after) or _heads().match(after.lstrip()):
+    if NAME_AFTER.match(after) or _heads().match(after.lstrip()):
         return False  # a title before a name, or the first noun of "police officials"
     if word.lower() in COMPOUND_NOUNS:
         return False
@@ -286,7 +290,7 @@ def _expand_left(body: str, head_start: int) -> tuple[int, list[str], bool]:
     Returns where the mention starts, the role words, and whether an owner was found.
     """
     base = max(0, head_start - 120)
-    tokens = [t for t in re.finditer(r"[\w’'\-]+|,", body[base:head_start])]
+    tokens = list(TOKEN.finditer(body[base:head_start]))
     start, role_words, pending, owner = head_start, [], [], False
     for index in range(len(tokens) - 1, -1, -1):
         word = tokens[index].group(0)

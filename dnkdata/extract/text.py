@@ -82,18 +82,45 @@ def finditer_at(pattern: re.Pattern[str], text: str, starts) -> list[re.Match[st
     return found
 
 
-@cache
-def literal_automaton(words: tuple[str, ...]) -> ahocorasick.Automaton:
+class _LiteralIndex:
+    """Where words of several word lists begin in one text, from a single Aho–Corasick pass over it.
+
+    The extractors ask for several lists (register names, surnames, titles) in the same body; one automaton
+    over all of them, and the hits of the last text asked about, save a pass over the body per list.
+    """
+
+    def __init__(self):
+        self.lists: dict[tuple[str, ...], frozenset[str]] = {}
+        self.automaton: ahocorasick.Automaton | None = None
+        self.text: str | None = None
+        self.hits: list[tuple[int, str]] = []
+
+    def starts(self, words: tuple[str, ...], text: str) -> list[int]:
+        if words not in self.lists:
+            self.lists[words] = frozenset(words)
+            self.automaton, self.text = _automaton({w for ws in self.lists for w in ws}), None
+        if text is not self.text:
+            self.text = text
+            self.hits = [(end - len(word) + 1, word) for end, word in self.automaton.iter(text)]
+        wanted = self.lists[words]
+        return sorted({start for start, word in self.hits if word in wanted})
+
+
+def _automaton(words: set[str]) -> ahocorasick.Automaton:
     automaton = ahocorasick.Automaton()
     for word in words:
-        automaton.add_word(word, len(word))
+        automaton.add_word(word, word)
     automaton.make_automaton()
     return automaton
 
 
+_CASED_LITERALS = _LiteralIndex()
+_LOWERED_LITERALS = _LiteralIndex()  # for literal_starts_ignorecase: other texts, other words
+
+
 def literal_starts(words: tuple[str, ...], text: str) -> list[int]:
     """Every offset where one of words begins in text (overlaps included), ascending."""
-    return sorted({end - length + 1 for end, length in literal_automaton(words).iter(text)})
+    return _CASED_LITERALS.starts(words, text)
 
 
 def literal_starts_ignorecase(words: tuple[str, ...], text: str) -> list[int] | None:
@@ -101,7 +128,7 @@ def literal_starts_ignorecase(words: tuple[str, ...], text: str) -> list[int] | 
     re.IGNORECASE could equate with an ASCII letter (ſ, K, İ, ı), where lowercasing would not be exact."""
     if not text.isascii() and any(_ascii_alike(c) for c in set(text) if not c.isascii()):
         return None
-    return literal_starts(tuple(sorted({w.lower() for w in words})), text.lower())
+    return _LOWERED_LITERALS.starts(tuple(sorted({w.lower() for w in words})), text.lower())
 
 
 @cache
