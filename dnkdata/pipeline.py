@@ -27,7 +27,8 @@ from dnkdata.parse import DEFAULT_MAX_BYTES, read_capture
 
 TABLE_NAMES = ("articles", "quotes", "locations", "officials", "places")
 SKIP_SUFFIXES = (".meta.json",)  # provenance sidecars written by `dnkdata fetch`
-BATCH_SIZE = 200
+BATCH_SIZE = 1000  # captures per batch at most: one cache segment each, so a large corpus loads from few files
+BATCHES_PER_WORKER = 4  # at least this many batches per worker when the corpus is small, to keep every core busy
 STAGES = ("read", "parse", "extract")
 
 
@@ -194,7 +195,8 @@ def _cached_batch(store: BuildCache, segment: str) -> Batch:
 
 def _run(captures: list[Capture], *, workers: int, max_bytes: int, progress: bool):
     """Batches of processed captures, as they finish (order does not matter: the build sorts)."""
-    batches = [captures[i:i + BATCH_SIZE] for i in range(0, len(captures), BATCH_SIZE)]
+    size = min(BATCH_SIZE, max(1, -(-len(captures) // (max(workers, 1) * BATCHES_PER_WORKER))))
+    batches = [captures[i:i + size] for i in range(0, len(captures), size)]
     with _progress_bar(progress, len(captures)) as advance:
         if workers <= 1 or len(batches) <= 1:
             for batch in batches:
