@@ -168,15 +168,17 @@ def collect_batches(captures: list[Capture], *, workers: int, max_bytes: int, pr
     store = BuildCache(cache_dir, max_bytes) if cache_dir is not None else None
     keys = [capture_key(c.source_path, store.sha256(c.path) if store else _sha256(c.path)) for c in captures]
     where = store.known() if store else {}
-    batches = [_cached_batch(store, segment) for segment in sorted({where[k] for k in keys if k in where})]
     missing = [c for c, k in zip(captures, keys) if k not in where]
     stats = {"enabled": store is not None, "hits": len(captures) - len(missing), "misses": len(missing)}
+    batches = []
     for batch in _run(missing, workers=workers, max_bytes=max_bytes, progress=progress):
         if store is not None:
             store.save(batch.captures, batch.frames)
         batches.append(batch)
     if store is not None:
         store.save_hashes()
+    # cached results are loaded after the pool has finished, so the workers are not forked from a large process
+    batches += [_cached_batch(store, segment) for segment in sorted({where[k] for k in keys if k in where})]
     return keys, batches, stats
 
 
