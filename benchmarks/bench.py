@@ -30,6 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 STAGES = ("read", "parse", "extract", "validate", "write")
+WALL_STEPS = ("discover", "process", "merge", "validate", "write", "total")  # wall seconds in the main process
 GIB = 2**30
 MIB = 2**20
 INCREMENTAL_ADDED = 100
@@ -150,10 +151,17 @@ def render_report(results: list[SizeResult], incremental: IncrementalResult | No
               "", "Wall time is the median of the runs: " +
               ", ".join(f"{r.size}: {len(r.walls)} run(s) [{', '.join(f'{w:.2f}' for w in r.walls)}]" for r in results),
               "", "### Stage times (s, from build_report.json)", "",
-              "| size | " + " | ".join(STAGES) + " |", "|---:|" + "---:|" * len(STAGES)]
+              "read, parse and extract are seconds summed over the worker processes (on two cores they add up to "
+              "about twice the wall time of the `process` step); the other columns are wall seconds of the build's "
+              "steps: `process` (hashing every capture, then the pool), `merge` (gathering the batches, one story "
+              "one row, the tables), `validate`, `write` and the build's `total` (Python start-up and imports "
+              "are the difference to the measured wall time).", "",
+              "| size | " + " | ".join(STAGES) + " | " + " | ".join(f"wall: {w}" for w in WALL_STEPS) + " |",
+              "|---:|" + "---:|" * (len(STAGES) + len(WALL_STEPS))]
     for r in results:
-        cells = [_fmt(r.stages.get(s), "{:.2f}") if r.stages else "n/a" for s in STAGES]
+        cells = [_fmt(r.stages.get(s), "{:.2f}") if r.stages else "n/a" for s in STAGES + WALL_STEPS]
         lines.append(f"| {r.size} | " + " | ".join(cells) + " |")
+    lines += where_the_time_goes(results)
     lines += ["", "### Output files", ""]
     for r in results:
         files = ", ".join(f"{name} {size / MIB:.1f} MiB" for name, size in sorted(r.outputs.items())) or "none"
@@ -173,6 +181,21 @@ def render_report(results: list[SizeResult], incremental: IncrementalResult | No
     return "\n".join(lines)
 
 
+def where_the_time_goes(results: list[SizeResult]) -> list[str]:
+    """Per-capture CPU cost of each worker stage and the main process's share, at the largest size measured."""
+    r = next((r for r in sorted(results, key=lambda r: -r.size) if r.wall_s and r.stages), None)
+    if r is None:
+        return []
+    worker = {s: r.stages.get(s, 0.0) for s in ("read", "parse", "extract")}
+    main = {w: r.stages.get(w, 0.0) for w in ("merge", "validate", "write")}
+    cells = ", ".join(f"{s} {v * 1000 / r.size:.3f} ms" for s, v in worker.items())
+    serial = sum(main.values())
+    return ["", f"Where the time goes at {r.size}: worker CPU per capture {cells} "
+                f"(total {sum(worker.values()) * 1000 / r.size:.3f} ms); whole-table steps in the main process "
+                f"{serial:.1f} s of the {r.wall_s:.1f} s wall (" +
+                ", ".join(f"{w} {v:.1f} s" for w, v in main.items()) + ")."]
+
+
 def machine_info() -> dict[str, str]:
     info = {"platform": platform.platform(), "cpu": _cpu_model(), "cores": str(os.cpu_count()),
             "usable cores": str(len(os.sched_getaffinity(0))) if hasattr(os, "sched_getaffinity") else "?"}
@@ -183,6 +206,8 @@ def machine_info() -> dict[str, str]:
     except ImportError:
         info["memory"] = "? (psutil missing)"
     info["python"] = platform.python_version()
+    if hasattr(os, "getloadavg"):
+        info["load average when the report was written (1, 5, 15 min)"] = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     for pkg in ("dnkdata", "polars", "pyarrow", "pandera", "typer", "psutil"):
         try:
             info[pkg] = metadata.version(pkg)
@@ -207,13 +232,14 @@ def _cpu_model() -> str:
 BUILD_TEMPLATE: str | None = None  # --build-cmd: measure another command, e.g. a stub while the CLI is missing
 
 
-def build_command(corpus: Path, out: Path) -> list[str]:
+def build_command(corpus: Path, out: Path, cache: Path) -> list[str]:
     """The installed `dnkdata` script next to this interpreter, else `python -m dnkdata.cli`."""
     if BUILD_TEMPLATE:
-        return shlex.split(BUILD_TEMPLATE.format(corpus=shlex.quote(str(corpus)), out=shlex.quote(str(out))))
+        return shlex.split(BUILD_TEMPLATE.format(corpus=shlex.quote(str(corpus)), out=shlex.quote(str(out)),
+                                                 cache=shlex.quote(str(cache))))
     script = Path(sys.executable).with_name("dnkdata")
     base = [str(script)] if script.exists() else [sys.executable, "-m", "dnkdata.cli"]
-    return base + ["build", str(corpus), "--out", str(out)]
+    return base + ["build", str(corpus), "--out", str(out), "--cache", str(cache)]
 
 
 def run_measured(cmd: list[str], interval: float = 0.025) -> tuple[float, int, int, str]:
@@ -340,12 +366,13 @@ def _link_or_copy(src: str, dst: str) -> None:
 
 def measure_size(workdir: Path, size: int, seed: int, repeat: int) -> SizeResult:
     corpus = ensure_corpus(workdir, size, seed)
-    out = workdir / f"out-{size}"
+    out, cache = workdir / f"out-{size}", workdir / f"cache-{size}"
     result = SizeResult(size=size)
     for i in range(repeat):
-        if out.exists():
-            shutil.rmtree(out)  # cold build each time: no cache left from the previous run
-        wall, peak, code, err = run_measured(build_command(corpus, out))
+        for folder in (out, cache):
+            if folder.exists():
+                shutil.rmtree(folder)  # cold build each time: no output or cache left from the previous run
+        wall, peak, code, err = run_measured(build_command(corpus, out, cache))
         print(f"[bench] build {size} run {i + 1}/{repeat}: {wall:.2f} s, peak {peak / MIB:.0f} MiB, exit {code}",
               flush=True)
         if code != 0:
@@ -365,7 +392,8 @@ def measure_incremental(workdir: Path, size: int, seed: int) -> IncrementalResul
     corpus = workdir / f"corpus-{size}"
     plus = corpus_plus_new(workdir, corpus, seed)
     result = IncrementalResult(base_size=size, added=INCREMENTAL_ADDED)
-    wall, peak, code, err = run_measured(build_command(plus, workdir / f"out-{size}"))
+    # the cache the last cold build of this size filled: only the new captures need processing
+    wall, peak, code, err = run_measured(build_command(plus, workdir / f"out-{size}", workdir / f"cache-{size}"))
     print(f"[bench] incremental +{INCREMENTAL_ADDED} on {size}: {wall:.2f} s, exit {code}", flush=True)
     if code != 0:
         result.error = f"exit {code}: {err.strip().splitlines()[-1] if err.strip() else ''}"
@@ -383,7 +411,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--no-incremental", action="store_true", help="skip the incremental rebuild")
     ap.add_argument("--build-cmd", default=None,
-                    help="command template instead of `dnkdata build`, with {corpus} and {out} placeholders")
+                    help="command template instead of `dnkdata build`, with {corpus}, {out} and {cache} placeholders")
     return ap.parse_args(argv)
 
 

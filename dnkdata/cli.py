@@ -26,15 +26,20 @@ def build(
     workers: Optional[int] = typer.Option(None, help="Worker processes (default: all cores)."),
     max_bytes: int = typer.Option(5 * 1024 * 1024, help="Reject captures larger than this."),
     strict: bool = typer.Option(False, help="Fail when any input is rejected."),
+    cache: Optional[Path] = typer.Option(None, help="Cache folder for per-capture results "
+                                                   "(default: .dnkdata-cache beside OUT)."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Process every capture afresh; keep no cache."),
 ) -> None:
     """Parse, extract and validate every capture; write the tables and build_report.json to OUT."""
     from dnkdata.export import interrupts_as_errors
     from dnkdata.pipeline import build as run_build
     from dnkdata.report import summary_lines
 
+    cache_dir = None if no_cache else (cache or "default")
     try:
         with interrupts_as_errors(out):
-            result = run_build(inputs, out, workers=workers, max_bytes=max_bytes, progress=True, strict=strict)
+            result = run_build(inputs, out, workers=workers, max_bytes=max_bytes, progress=True, strict=strict,
+                               cache_dir=cache_dir)
     except ValidationFailed as exc:
         typer.echo("error: the tables did not validate; nothing was written:", err=True)
         typer.echo(exc.report, err=True)

@@ -50,10 +50,13 @@ def write_json(path: Path, data: dict) -> None:
                     encoding="utf-8")
 
 
-def write_build(out: Path, tables: dict[str, pl.DataFrame], report: dict) -> None:
+def write_build(out: Path, tables: dict[str, pl.DataFrame], report: dict, timings=None) -> None:
+    """Tables, then the report; timings (a callable) gives the report's final timings once the tables are on disk."""
     with output_lock(out), staging(out) as tmp:
         for name, df in tables.items():
             write_table(df, tmp / f"{name}.parquet", name)
+        if timings is not None:
+            report["timings"] = timings()
         write_json(tmp / "build_report.json", report)
 
 

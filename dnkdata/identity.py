@@ -15,6 +15,7 @@ from dnkdata.model import ParsedArticle
 
 OUTLET = "Daily NK"
 OPENING_WORDS = 25  # a teaser and its full story share at least this many opening words
+WHITESPACE = re.compile(r"\s")
 KEEP_QUERY = {"num", "cataid", "p", "id", "no"}  # query keys that name the story (legacy read.php?num=…)
 
 
@@ -31,19 +32,35 @@ def _normalise(text: str) -> str:
     return re.sub(r"[^\w ]+", "", fold(text))
 
 
+def _leading_words(text: str, count: int) -> list[str]:
+    """The normalised words of text, at least the first count + 1 of them (all if fewer).
+
+    Only a prefix cut at whitespace is normalised: folding is character by character, so the prefix's words are
+    the first words of the whole text, and long bodies are not folded in full just to read their opening.
+    """
+    size = 8 * (count + 1)
+    while True:
+        gap = WHITESPACE.search(text, size)
+        cut = gap.start() if gap else len(text)
+        words = _normalise(text[:cut]).split()
+        if len(words) > count or cut == len(text):
+            return words
+        size *= 4
+
+
 def _opening(body: str, words: int = OPENING_WORDS) -> str | None:
-    tokens = _normalise(body).split()
-    tokens = [t for t in tokens if t]
+    tokens = _leading_words(body, words)
     return " ".join(tokens[:words]) if len(tokens) > words else None
 
 
 def article_identity(record: ParsedArticle) -> str:
     if record.url:
         key = "url:" + canonical_url(record.url)
-    elif record.title:
-        key = f"title:{OUTLET}|{_normalise(record.title)}|{record.published_date or ''}"
+    elif record.title and record.published_date:
+        # a title alone is not an identity: different stories share headlines (and merge_keys agrees)
+        key = f"title:{OUTLET}|{_normalise(record.title)}|{record.published_date}"
     else:
-        key = "body:" + " ".join(_normalise(record.body).split()[:60])
+        key = "body:" + " ".join(_leading_words(record.body, 60)[:60])
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
 

@@ -6,31 +6,56 @@ rows; fields it lacks are filled from the others. Every capture is listed in the
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass, field
+
 from dnkdata.extract.text import official_id, price_id, quote_id
 from dnkdata.identity import article_identity
 from dnkdata.model import ParsedArticle
 from dnkdata.parse import FALLBACK_ENCODING
 
 FILLABLE = ("title", "standfirst", "published_date", "published_at", "published_tz", "byline", "url", "source_site")
-PARSED_FIELDS = tuple(ParsedArticle.__dataclass_fields__)
+IDENTITY_FIELDS = ("source_format", "title", "published_date", "url")  # all article_identity reads besides body
 
 
-def merge_stories(results: list) -> tuple[list[dict], list[dict]]:
-    """The merged stories (article fields + rows) and one report entry per input file."""
-    records = [(r, a) for r in results if r.status != "rejected" for a in r.articles]
-    groups = _group(records)
-    stories, story_of = [], {}
-    for members in groups:
+@dataclass
+class Merged:
+    """The outcome of merging: one primary record per story, and the story each record belongs to."""
+
+    stories: list[dict]  # per story: _capture, item (of its primary record), article_id, filled fields, rekeyed
+    story_of: dict[tuple[int, int], dict] = field(default_factory=dict)  # (_capture, item) → its story
+
+
+def merge_articles(records: list[dict]) -> Merged:
+    """Group records (light dicts of article fields, input order) into stories and pick each story's primary.
+
+    A record carries _capture (input position), source_path, item, article_id, merge_keys, is_excerpt,
+    body_length, has_korean_version and the fillable fields; bodies and extracted rows stay in their frames.
+    """
+    merged = Merged([])
+    for members in _group(records):
         story = _merge(members)
-        stories.append(story)
-        for _, article in members:
-            story_of[id(article)] = story
-    entries = [_entry(result, story_of) for result in results]
-    stories.sort(key=lambda s: s["article_id"])
-    return stories, entries
+        merged.stories.append(story)
+        for record in members:
+            merged.story_of[(record["_capture"], record["item"])] = story
+    _keep_ids_distinct(merged.stories)
+    return merged
 
 
-def _group(records: list[tuple]) -> list[list[tuple]]:
+def _keep_ids_distinct(stories: list[dict]) -> None:
+    """A story whose new id (from fields filled in from another capture: a title from one, a date from another)
+    is another story's id keeps the id of its own primary capture. Those are distinct: captures with the same
+    URL, dated title or opening share a merge key, so they are in one story."""
+    while True:
+        counts = Counter(story["article_id"] for story in stories)
+        clashing = [s for s in stories if s["rekeyed"] and counts[s["article_id"]] > 1]
+        if not clashing:
+            return
+        for story in clashing:
+            story["article_id"], story["rekeyed"] = story["provisional_id"], False
+
+
+def _group(records: list[dict]) -> list[list[dict]]:
     """Union-find over shared merge keys; groups come out in input order."""
     parent = list(range(len(records)))
 
@@ -41,66 +66,71 @@ def _group(records: list[tuple]) -> list[list[tuple]]:
         return i
 
     first_with_key: dict[str, int] = {}
-    for i, (_, article) in enumerate(records):
-        for key in article["merge_keys"]:
+    for i, record in enumerate(records):
+        for key in record["merge_keys"]:
             j = first_with_key.setdefault(key, i)
             parent[root(i)] = root(j)
-    groups: dict[int, list[tuple]] = {}
+    groups: dict[int, list[dict]] = {}
     for i, record in enumerate(records):
         groups.setdefault(root(i), []).append(record)
     return list(groups.values())
 
 
-def _completeness(member: tuple) -> tuple:
-    result, article = member
-    filled = sum(article[f] is not None for f in FILLABLE)
-    return (not article["is_excerpt"], len(article["body"]), filled, result.source_path, article["item"])
+def _completeness(record: dict) -> tuple:
+    filled = sum(record[f] is not None for f in FILLABLE)
+    return (not record["is_excerpt"], record["body_length"], filled, record["source_path"], record["item"])
 
 
-def _merge(members: list[tuple]) -> dict:
+def _merge(members: list[dict]) -> dict:
     ranked = sorted(members, key=_completeness, reverse=True)
-    primary = dict(ranked[0][1])
-    for _, other in ranked[1:]:
+    primary = dict(ranked[0])
+    filled = False
+    for other in ranked[1:]:
         for name in FILLABLE:
             if primary[name] is None and other[name] is not None:
                 primary[name] = other[name]
+                filled = True
         primary["has_korean_version"] = primary["has_korean_version"] or other["has_korean_version"]
-    provisional = primary["article_id"]
-    final = article_identity(ParsedArticle(**{k: primary[k] for k in PARSED_FIELDS}))
-    if final != provisional:
-        _rekey(primary, final)
-    primary["capture_paths"] = _unique(result.source_path for result, _ in ranked)
+    final = _final_identity(primary) if filled else primary["article_id"]
+    primary["capture_paths"] = list(dict.fromkeys(record["source_path"] for record in ranked))
+    primary["provisional_id"] = primary["article_id"]
+    primary["rekeyed"] = final != primary["article_id"]
+    primary["article_id"] = final
     return primary
 
 
-def _unique(items) -> list[str]:
-    return list(dict.fromkeys(items))
+def _final_identity(story: dict) -> str:
+    """The story's id once fields came from other captures. Without a URL or a dated title the id is the body's
+    opening, which filling cannot change, so the body is never needed here."""
+    if not (story["url"] or (story["title"] and story["published_date"])):
+        return story["article_id"]
+    return article_identity(ParsedArticle(body="", **{k: story[k] for k in IDENTITY_FIELDS}))
 
 
-def _rekey(story: dict, article_id: str) -> None:
-    """The merged story's identity changed (a URL came from another capture): move its rows to the new id."""
-    story["article_id"] = article_id
-    for row in story["quotes"]:
-        row.update(article_id=article_id, quote_id=quote_id(article_id, row["char_start"], row["char_end"]))
-    for row in story["locations"]:
-        row["article_id"] = article_id
-    for row in story["officials"]:
-        row.update(article_id=article_id, official_id=official_id(article_id, row["kind"], row["group_key"]))
-    for row in story.get("prices", []):
-        row.update(article_id=article_id, price_id=price_id(article_id, row["char_start"], row["char_end"]))
+def rekeyed_quote_ids(article_ids: list[str], starts: list[int], ends: list[int]) -> list[str]:
+    return [quote_id(a, s, e) for a, s, e in zip(article_ids, starts, ends)]
 
 
-def _entry(result, story_of: dict) -> dict:
-    entry = {"path": result.source_path, "sha256": result.sha256 or None, "bytes": result.size,
-             "encoding": result.encoding}
-    if result.encoding == FALLBACK_ENCODING:  # a guess: say so, so a reader can check the characters
+def rekeyed_official_ids(article_ids: list[str], kinds: list[str], keys: list[str]) -> list[str]:
+    return [official_id(a, k, g) for a, k, g in zip(article_ids, kinds, keys)]
+
+
+def rekeyed_price_ids(article_ids: list[str], starts: list[int], ends: list[int]) -> list[str]:
+    return [price_id(a, s, e) for a, s, e in zip(article_ids, starts, ends)]
+
+
+def capture_entry(capture: dict, index: int, merged: Merged) -> dict:
+    """The report entry of one input file: what became of it (article, excerpt, duplicate of …, rejected)."""
+    entry = {"path": capture["path"], "sha256": capture["sha256"] or None, "bytes": capture["bytes"],
+             "encoding": capture["encoding"]}
+    if capture["encoding"] == FALLBACK_ENCODING:  # a guess: say so, so a reader can check the characters
         entry["encoding_fallback"] = "not UTF-8 or UTF-16 text: decoded as Windows-1252 (cp1252)"
-    if result.status == "rejected":
-        return entry | {"status": "rejected", "reason_code": result.reason_code, "message": result.message}
+    if capture["status"] == "rejected":
+        return entry | {"status": "rejected", "reason_code": capture["reason_code"], "message": capture["message"]}
     items = []
-    for article in result.articles:
-        story = story_of[id(article)]
-        is_primary = story["source_path"] == result.source_path and story["item"] == article["item"]
+    for item_index in capture["items"]:
+        story = merged.story_of[(index, item_index)]
+        is_primary = story["source_path"] == capture["path"] and story["item"] == item_index
         status = ("excerpt" if story["is_excerpt"] else "article") if is_primary else "duplicate"
         item = {"status": status, "article_id": story["article_id"]}
         if status == "duplicate":
@@ -112,6 +142,6 @@ def _entry(result, story_of: dict) -> dict:
         entry["duplicate_of"] = sorted({i["duplicate_of"] for i in items})
     if len(items) > 1:
         entry["items"] = items
-    if result.problems:
-        entry["problems"] = result.problems
+    if capture["problems"]:
+        entry["problems"] = capture["problems"]
     return entry

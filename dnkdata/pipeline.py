@@ -19,6 +19,7 @@ from pathlib import Path
 import polars as pl
 
 from dnkdata import __version__, gazetteer
+from dnkdata.cache import BuildCache, capture_key, file_sha256
 from dnkdata.errors import InputError, Rejected, StrictRejections, ValidationFailed
 from dnkdata.extract import extract_article
 from dnkdata.identity import article_identity, merge_keys
@@ -28,7 +29,9 @@ from dnkdata.report import strict_message
 
 TABLE_NAMES = ("articles", "quotes", "locations", "officials", "places", "prices")
 SKIP_SUFFIXES = (".meta.json",)  # provenance sidecars written by `dnkdata fetch`
-BATCH_SIZE = 200
+BATCH_SIZE = 1000  # captures per batch at most: one cache segment each, so a large corpus loads from few files
+BATCHES_PER_WORKER = 4  # at least this many batches per worker when the corpus is small, to keep every core busy
+STAGES = ("read", "parse", "extract")
 
 
 @dataclass
@@ -53,6 +56,7 @@ class CaptureResult:
     message: str | None = None
     articles: list[dict] = field(default_factory=list)  # article fields + extracted rows
     problems: list[dict] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)  # time spent per stage: read, parse, extract
 
 
 @dataclass
@@ -92,6 +96,7 @@ def _report_name(relative: str) -> str:
 def process_capture(capture: Capture, max_bytes: int = DEFAULT_MAX_BYTES) -> CaptureResult:
     """Read, parse and extract one capture. Never raises for bad input: the result says what went wrong."""
     result = CaptureResult(capture.source_path)
+    clock = time.perf_counter()
     try:
         data = _read_bytes(capture, max_bytes, result)
     except Rejected as exc:
@@ -100,15 +105,21 @@ def process_capture(capture: Capture, max_bytes: int = DEFAULT_MAX_BYTES) -> Cap
         return _rejected(result, "unreadable", f"cannot read the file ({exc.strerror or exc})")
     result.sha256 = hashlib.sha256(data).hexdigest()
     result.size = len(data)
+    result.seconds["read"] = time.perf_counter() - clock
+    clock = time.perf_counter()
     try:
         records, result.encoding = read_capture(capture.source_path, data, max_bytes)
     except Rejected as exc:
         return _rejected(result, exc.code, exc.message)
+    finally:
+        result.seconds["parse"] = time.perf_counter() - clock
+    clock = time.perf_counter()
     for index, record in enumerate(records):
         if isinstance(record, Problem):
             result.problems.append(asdict(record))
         else:
             result.articles.append(_article_with_rows(record, result, index))
+    result.seconds["extract"] = time.perf_counter() - clock
     return result
 
 
@@ -117,11 +128,9 @@ def _read_bytes(capture: Capture, max_bytes: int, result: CaptureResult) -> byte
     path = capture.path
     if path.is_symlink() and not path.exists():
         raise Rejected("unreadable", f"a broken symbolic link (to {os.readlink(path)}): the file it names is gone")
-    if capture.root is not None and path.is_symlink():
-        target = path.resolve()
-        if not target.is_relative_to(capture.root.resolve()):
-            raise Rejected("outside_input", f"a symbolic link to {target}, outside the input folder; "
-                                            "copy the file in, or name it on the command line")
+    if _escapes_input(capture):
+        raise Rejected("outside_input", f"a symbolic link to {path.resolve()}, outside the input folder; "
+                                        "copy the file in, or name it on the command line")
     mode = os.stat(path).st_mode  # follows links: a broken link raises FileNotFoundError here
     if stat.S_ISDIR(mode):
         raise Rejected("unreadable", "a symbolic link to a folder; links to folders are not followed")
@@ -141,7 +150,7 @@ def _rejected(result: CaptureResult, code: str, message: str) -> CaptureResult:
 
 
 def _article_with_rows(record: ParsedArticle, result: CaptureResult, index: int) -> dict:
-    article = asdict(record)
+    article = dict(vars(record))  # asdict would deep-copy every field; only tags is mutable and is not kept
     article_id = article_identity(record)
     paragraphs = record.body.split("\n\n")
     article.update(
@@ -155,25 +164,92 @@ def _article_with_rows(record: ParsedArticle, result: CaptureResult, index: int)
 
 
 def run_captures(captures: list[Capture], *, workers: int, max_bytes: int, progress: bool) -> list[CaptureResult]:
-    """process_capture over all captures, in a process pool when it pays off; results keep input order."""
-    batches = [captures[i:i + BATCH_SIZE] for i in range(0, len(captures), BATCH_SIZE)]
+    """process_capture over all captures, in input order (one process; for callers that want plain results)."""
+    return [process_capture(capture, max_bytes) for capture in captures]
+
+
+@dataclass
+class Batch:
+    """The results of a batch of captures in compact columnar form: what workers return and the cache keeps.
+
+    captures: one small dict per capture (report fields); articles: every article record with its fields,
+    merge keys and unresolved place spellings; quotes, locations, officials: extracted rows. Every frame carries
+    _slot (the capture's position in `captures`) and the article's item, so rows find their capture again.
+    """
+
+    captures: list[dict]
+    frames: dict[str, pl.DataFrame]
+    seconds: dict[str, float]  # read, parse, extract: summed over the batch's captures
+
+
+def _process_batch(batch: list[Capture], max_bytes: int) -> Batch:
+    from dnkdata.tables import batch_frames
+
+    results = [process_capture(capture, max_bytes) for capture in batch]
+    seconds = {stage: sum(r.seconds.get(stage, 0.0) for r in results) for stage in STAGES}
+    return Batch([_capture_entry(r) for r in results], batch_frames(results), seconds)
+
+
+def _capture_entry(result: CaptureResult) -> dict:
+    return {"key": capture_key(result.source_path, result.sha256), "path": result.source_path,
+            "sha256": result.sha256, "bytes": result.size, "encoding": result.encoding, "status": result.status,
+            "reason_code": result.reason_code, "message": result.message, "problems": result.problems,
+            "items": [a["item"] for a in result.articles]}
+
+
+def collect_batches(captures: list[Capture], *, workers: int, max_bytes: int, progress: bool,
+                    cache_dir: Path | None) -> tuple[list[str], list[Batch], dict]:
+    """Every capture's key (input order) and the batches holding their results: from the cache when it knows
+    a capture, else processed (in a process pool when it pays off) and added to the cache."""
+    store = BuildCache(cache_dir, max_bytes) if cache_dir is not None else None
+    keys = [capture_key(c.source_path, _content_hash(c, store)) for c in captures]
+    where = store.known() if store else {}
+    missing = [c for c, k in zip(captures, keys) if k not in where]
+    stats = {"enabled": store is not None, "hits": len(captures) - len(missing), "misses": len(missing)}
+    batches = []
+    for batch in _run(missing, workers=workers, max_bytes=max_bytes, progress=progress):
+        if store is not None:
+            store.save(batch.captures, batch.frames)
+        batches.append(batch)
+    if store is not None:
+        store.save_hashes()
+    # cached results are loaded after the pool has finished, so the workers are not forked from a large process
+    batches += [_cached_batch(store, segment) for segment in sorted({where[k] for k in keys if k in where})]
+    return keys, batches, stats
+
+
+def _content_hash(capture: Capture, store: BuildCache | None) -> str:
+    """The hash process_capture will record: none for a link out of the input folder (it is never read)."""
+    if _escapes_input(capture):
+        return ""
+    return store.sha256(capture.path) if store else file_sha256(capture.path)
+
+
+def _escapes_input(capture: Capture) -> bool:
+    return (capture.root is not None and capture.path.is_symlink()
+            and not capture.path.resolve().is_relative_to(capture.root.resolve()))
+
+
+def _cached_batch(store: BuildCache, segment: str) -> Batch:
+    """A segment as it was saved; captures no longer among the inputs are dropped when frames are assembled."""
+    captures, frames = store.load(segment)
+    return Batch(captures, frames, {stage: 0.0 for stage in STAGES})
+
+
+def _run(captures: list[Capture], *, workers: int, max_bytes: int, progress: bool):
+    """Batches of processed captures, as they finish (order does not matter: the build sorts)."""
+    size = min(BATCH_SIZE, max(1, -(-len(captures) // (max(workers, 1) * BATCHES_PER_WORKER))))
+    batches = [captures[i:i + size] for i in range(0, len(captures), size)]
     with _progress_bar(progress, len(captures)) as advance:
         if workers <= 1 or len(batches) <= 1:
-            results = []
             for batch in batches:
-                results += _process_batch(batch, max_bytes)
+                yield _process_batch(batch, max_bytes)
                 advance(len(batch))
-            return results
-        results = []
+            return
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            for batch_results in pool.map(_process_batch, batches, [max_bytes] * len(batches)):
-                results += batch_results
-                advance(len(batch_results))
-        return results
-
-
-def _process_batch(batch: list[Capture], max_bytes: int) -> list[CaptureResult]:
-    return [process_capture(capture, max_bytes) for capture in batch]
+            for done in pool.map(_process_batch, batches, [max_bytes] * len(batches)):
+                yield done
+                advance(len(done.captures))
 
 
 class _progress_bar:
@@ -203,53 +279,85 @@ def default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
+def default_cache_dir(out: Path) -> Path:
+    """The cache lives beside the output folder, so every build of one output shares it."""
+    return out.resolve().parent / ".dnkdata-cache"
+
+
 def build(inputs: list[Path], out: Path, *, workers: int | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
-          progress: bool = False, strict: bool = False) -> BuildResult:
-    """Build every table from the inputs into `out` (replaced atomically); raises ValidationFailed."""
+          progress: bool = False, strict: bool = False, cache_dir: Path | None | str = "default") -> BuildResult:
+    """Build every table from the inputs into `out` (replaced atomically); raises ValidationFailed.
+
+    cache_dir: where per-capture results are kept between builds ("default": beside out; None: no cache).
+    Timings in the report: read, parse and extract are seconds summed over the captures processed (worker time,
+    so on several cores they can exceed the wall time); process is the wall time of that stage; merge, validate
+    and write are wall seconds of the whole-table steps; total is the build's wall time.
+    """
     from dnkdata.export import check_unlocked, write_build
-    from dnkdata.merge import merge_stories
-    from dnkdata.tables import assemble_tables
+    from dnkdata.merge import merge_articles
+    from dnkdata.tables import assemble_frames
     from dnkdata.validate import validate_tables
 
     check_unlocked(out)  # refuse before the work, not after it, when another build holds the folder
+    started = clock = time.perf_counter()
     timings: dict[str, float] = {}
-    clock = time.perf_counter()
     captures = find_captures(inputs)
     timings["discover"] = time.perf_counter() - clock
     clock = time.perf_counter()
-    results = run_captures(captures, workers=workers or default_workers(), max_bytes=max_bytes, progress=progress)
-    timings["read_parse_extract"] = time.perf_counter() - clock
+    cache_dir = default_cache_dir(out) if cache_dir == "default" else cache_dir
+    keys, batches, cache_stats = collect_batches(captures, workers=workers or default_workers(),
+                                                 max_bytes=max_bytes, progress=progress, cache_dir=cache_dir)
+    timings["process"] = time.perf_counter() - clock
+    for stage in STAGES:
+        timings[stage] = sum(b.seconds[stage] for b in batches)
     clock = time.perf_counter()
-    stories, entries = merge_stories(results)
-    tables = assemble_tables(stories)
+    collected = assemble_frames(keys, batches)
+    unresolved = collected.unresolved()
+    merged = merge_articles(collected.records())
+    tables = collected.tables(merged)
+    entries = _entries(keys, batches, merged)
     timings["merge"] = time.perf_counter() - clock
     clock = time.perf_counter()
     errors = validate_tables(tables)
     timings["validate"] = time.perf_counter() - clock
-    report = build_report(inputs, results, entries, tables, errors, timings)
+    report = build_report(inputs, unresolved, entries, tables, errors, timings)
+    report["cache"] = cache_stats
     if errors:
         raise ValidationFailed("\n".join(errors))
     if strict and report["counts"]["rejected"]:
         raise StrictRejections(strict_message(report))
     clock = time.perf_counter()
-    write_build(out, tables, report)
-    report["timings"]["write"] = time.perf_counter() - clock
+    write_build(out, tables, report, timings=lambda: _final_timings(timings, clock, started))
     return BuildResult(out, report, {name: tables[name].height for name in TABLE_NAMES})
 
 
-def build_report(inputs: list[Path], results: list[CaptureResult], entries: list[dict],
+def _final_timings(timings: dict[str, float], write_started: float, started: float) -> dict[str, float]:
+    """The report's timings once writing the tables is done (the report itself is written last)."""
+    now = time.perf_counter()
+    timings.update(write=now - write_started, total=now - started)
+    return {k: round(v, 4) for k, v in timings.items()}
+
+
+def _entries(keys: list[str], batches: list[Batch], merged) -> list[dict]:
+    """One report entry per input file, in input order."""
+    from dnkdata.merge import capture_entry
+
+    by_key = {c["key"]: c for b in batches for c in b.captures}
+    return [capture_entry(by_key[key], index, merged) for index, key in enumerate(keys)]
+
+
+def build_report(inputs: list[Path], unresolved: list[str], entries: list[dict],
                  tables: dict[str, pl.DataFrame], errors: list[str], timings: dict[str, float]) -> dict:
     """Every input accounted for, with counts that add up to the files seen."""
-    counts = {"files": len(results)}
+    counts = {"files": len(entries)}
     for status in ("article", "excerpt", "duplicate", "rejected"):
         counts[status] = sum(1 for e in entries if e["status"] == status)
     counts.update({f"rows_{name}": tables[name].height for name in TABLE_NAMES})
-    unresolved = sorted({s for r in results for a in r.articles for s in a.get("unresolved_places", [])})
     return {
         "dnkdata_version": __version__,
         "gazetteer_version": gazetteer.data_version(),
         "inputs": [str(p) for p in inputs],
-        "inputs_fingerprint": inputs_fingerprint(results),
+        "inputs_fingerprint": inputs_fingerprint(entries),
         "counts": counts,
         "valid": not errors,
         "validation_errors": errors,
@@ -259,9 +367,9 @@ def build_report(inputs: list[Path], results: list[CaptureResult], entries: list
     }
 
 
-def inputs_fingerprint(results: list[CaptureResult]) -> str:
+def inputs_fingerprint(entries: list[dict]) -> str:
     """sha256 over every input's path and content hash: the same inputs give the same fingerprint."""
     digest = hashlib.sha256()
-    for r in sorted(results, key=lambda r: r.source_path):
-        digest.update(f"{r.source_path}\x1f{r.sha256}\n".encode())
+    for entry in sorted(entries, key=lambda e: e["path"]):
+        digest.update(f"{entry['path']}\x1f{entry['sha256'] or ''}\n".encode())
     return digest.hexdigest()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import polars as pl
 
 from dnkdata import gazetteer
+from dnkdata.merge import FILLABLE
 from dnkdata.schemas import PRIMARY_KEYS, polars_schema
 
 SORT_KEYS = {
@@ -24,15 +27,149 @@ def frame(table: str, rows: list[dict]) -> pl.DataFrame:
     return pl.DataFrame(data, schema=schema).sort(SORT_KEYS[table])
 
 
-def assemble_tables(stories: list[dict]) -> dict[str, pl.DataFrame]:
-    return {
-        "articles": frame("articles", stories),
-        "quotes": frame("quotes", [row for s in stories for row in s["quotes"]]),
-        "locations": frame("locations", [row for s in stories for row in s["locations"]]),
-        "officials": frame("officials", [row for s in stories for row in s["officials"]]),
-        "places": places_table(),
-        "prices": frame("prices", [row for s in stories for row in s.get("prices", [])]),
-    }
+ROW_TABLES = ("quotes", "locations", "officials", "prices")
+ARTICLE_EXTRA = {"_slot": pl.Int32, "item": pl.Int64, "merge_keys": pl.List(pl.String),
+                 "unresolved_places": pl.List(pl.String)}
+ROW_EXTRA = {"_slot": pl.Int32, "_item": pl.Int64}
+ROW_EXTRA_BY_TABLE = {"officials": {"group_key": pl.String}}  # what official_id hashes, kept for re-keying
+ID_COLUMNS = {"quotes": "quote_id", "officials": "official_id", "prices": "price_id"}  # ids made from article_id
+REKEY_INPUTS = {"quotes": ("quote_id", "char_start", "char_end"), "officials": ("official_id", "kind", "group_key"),
+                "prices": ("price_id", "char_start", "char_end")}
+# what merging may change or add on the primary record
+STORY_FIELDS = ("article_id", "has_korean_version", "capture_paths", *FILLABLE)
+
+
+def _typed(rows: list[dict], schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    return pl.DataFrame({name: [row.get(name) for row in rows] for name in schema}, schema=schema)
+
+
+def batch_frames(results: list) -> dict[str, pl.DataFrame]:
+    """Capture results (dict rows) → one frame per table, each row tagged with its capture's position in the
+    batch (_slot) and its article's item.
+
+    Runs in the worker, so what travels back to the main process (and into the cache) is a few columnar frames
+    rather than thousands of small dicts.
+    """
+    articles, rows = [], {name: [] for name in ROW_TABLES}
+    for slot, result in enumerate(results):
+        for article in result.articles:
+            articles.append(article | {"_slot": slot})
+            for name in ROW_TABLES:
+                rows[name] += [row | {"_slot": slot, "_item": article["item"]} for row in article[name]]
+    frames = {"articles": _typed(articles, polars_schema("articles") | ARTICLE_EXTRA)}
+    for name in ROW_TABLES:
+        frames[name] = _typed(rows[name], polars_schema(name) | ROW_EXTRA | ROW_EXTRA_BY_TABLE.get(name, {}))
+    return frames
+
+
+@dataclass
+class Collected:
+    """Every batch's frames gathered in input order (_capture is the capture's position in the input)."""
+
+    frames: dict[str, pl.DataFrame]
+
+    def unresolved(self) -> list[str]:
+        """Place spellings no context settled, over every article read (for the report)."""
+        return sorted(set(self.frames["articles"]["unresolved_places"].explode().drop_nulls().to_list()))
+
+    def records(self) -> list[dict]:
+        """Light article records for merging, in input order: no body, no rows."""
+        return self.frames["articles"].select(
+            "_capture", "source_path", "item", "merge_keys", "is_excerpt", "source_format", *STORY_FIELDS,
+            body_length=pl.col("body").str.len_chars()).sort("_capture", "item").to_dicts()
+
+    def tables(self, merged) -> dict[str, pl.DataFrame]:
+        """The tables: each story's primary record with its merged fields, and that record's rows.
+
+        The gathered frames are released table by table, so at most one extra copy of a table is alive.
+        """
+        stories = _stories_frame(merged.stories)
+        tables = {"articles": self._articles(stories)}
+        story_ids = stories.select("_capture", pl.col("item").alias("_item"), "article_id", "rekeyed")
+        for name in ROW_TABLES:
+            tables[name] = self._rows(name, story_ids)
+        tables["places"] = places_table()
+        return tables
+
+    def _rows(self, name: str, story_ids: pl.DataFrame) -> pl.DataFrame:
+        """The rows of primary records, with the story's id, in table order: ordered on light columns, then
+        gathered once."""
+        rows = self.frames.pop(name)
+        id_column = ID_COLUMNS.get(name)
+        light = ["_capture", "_item", *[c for c in SORT_KEYS[name] if c != "article_id"], *REKEY_INPUTS.get(name, ())]
+        order = (rows.select(list(dict.fromkeys(light))).with_row_index("_row")
+                 .join(story_ids, on=["_capture", "_item"], how="inner"))
+        if id_column:
+            order = order.with_columns(_new_id=_new_ids(name, order)).with_columns(
+                pl.coalesce("_new_id", id_column).alias(id_column))
+        order = order.sort(SORT_KEYS[name], maintain_order=True)
+        picked = rows.select(pl.all().gather(order["_row"]))
+        del rows
+        replaced = ["article_id", *([id_column] if id_column else [])]
+        return picked.with_columns(order.select(replaced).get_columns()).select(list(polars_schema(name)))
+
+    def _articles(self, stories: pl.DataFrame) -> pl.DataFrame:
+        """Primary records in article_id order: the order is worked out on light columns, then the bodies are
+        gathered once."""
+        gathered = self.frames.pop("articles")
+        order = (gathered.select("_capture", "item").with_row_index("_row")
+                 .join(stories, on=["_capture", "item"], how="inner").sort("article_id"))
+        picked = gathered.drop(*STORY_FIELDS, "_capture", "item").select(pl.all().gather(order["_row"]))
+        del gathered
+        return picked.hstack(order.select(*STORY_FIELDS).get_columns()).select(list(polars_schema("articles")))
+
+
+def assemble_frames(keys: list[str], batches: list) -> Collected:
+    """Each table's frames from every batch, each row tagged with its capture's input position (_capture).
+
+    Rows of captures that are not among the inputs (a cache segment can hold more) are dropped. The batches'
+    frames are handed over (removed from the batches), so they are not kept twice.
+    """
+    positions: dict[str, list[int]] = {}
+    for index, key in enumerate(keys):
+        positions.setdefault(key, []).append(index)
+    frames = {}
+    for name in ("articles", *ROW_TABLES):
+        parts = [_with_capture(b.frames.pop(name), [positions.get(c["key"], []) for c in b.captures])
+                 for b in batches]
+        parts = [p for p in parts if p.height]
+        schema = polars_schema(name) | (ARTICLE_EXTRA if name == "articles" else ROW_EXTRA) | ROW_EXTRA_BY_TABLE.get(name, {})
+        frames[name] = pl.concat(parts) if parts else _with_capture(pl.DataFrame(schema=schema), [])
+    return Collected(frames)
+
+
+def _with_capture(df: pl.DataFrame, slot_positions: list[list[int]]) -> pl.DataFrame:
+    """Replace _slot (position in the batch) by _capture (position in the inputs)."""
+    if all(len(p) <= 1 for p in slot_positions):
+        lookup = pl.Series([p[0] if p else None for p in slot_positions], dtype=pl.Int64)
+        return df.with_columns(_capture=lookup.gather(df["_slot"])).drop("_slot").drop_nulls("_capture")
+    # one file given twice (same path and bytes under two inputs): a row for each time it was given
+    pairs = [(slot, index) for slot, indexes in enumerate(slot_positions) for index in indexes]
+    order = pl.DataFrame(pairs, schema={"_slot": pl.Int32, "_capture": pl.Int64}, orient="row")
+    return df.join(order, on="_slot", how="inner").drop("_slot")
+
+
+def _stories_frame(stories: list[dict]) -> pl.DataFrame:
+    schema = {"_capture": pl.Int64, "item": pl.Int64, "rekeyed": pl.Boolean}
+    schema |= {name: polars_schema("articles")[name] for name in STORY_FIELDS}
+    return _typed(stories, schema)
+
+
+def _new_ids(name: str, order: pl.DataFrame) -> pl.Series:
+    """For rows of a story whose id changed in merging, ids made from the new article_id; null elsewhere."""
+    from dnkdata.merge import rekeyed_official_ids, rekeyed_price_ids, rekeyed_quote_ids
+
+    new = pl.Series("_new_id", [None] * order.height, dtype=pl.String)
+    moved = order.with_row_index("_i").filter("rekeyed")
+    if not moved.height:
+        return new
+    if name in ("quotes", "prices"):
+        rekey = rekeyed_quote_ids if name == "quotes" else rekeyed_price_ids
+        ids = rekey(moved["article_id"].to_list(), moved["char_start"].to_list(), moved["char_end"].to_list())
+    else:
+        ids = rekeyed_official_ids(moved["article_id"].to_list(), moved["kind"].to_list(),
+                                   moved["group_key"].to_list())
+    return new.scatter(moved["_i"], pl.Series(ids, dtype=pl.String))
 
 
 def places_table() -> pl.DataFrame:
@@ -43,8 +180,4 @@ def places_table() -> pl.DataFrame:
     return frame("places", rows)
 
 
-def empty(table: str) -> pl.DataFrame:
-    return pl.DataFrame(schema=polars_schema(table))
-
-
-__all__ = ["assemble_tables", "frame", "places_table", "empty", "PRIMARY_KEYS"]
+__all__ = ["assemble_frames", "batch_frames", "frame", "places_table", "PRIMARY_KEYS"]

@@ -41,7 +41,9 @@ def write_corpus(folder: Path, n: int) -> Path:
 
 
 def start_build(raw: Path, out: Path, *extra: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "dnkdata.cli", "build", str(raw), "--out", str(out), *extra],
+    """A build with no cache: every capture is really read, so there is work to interrupt."""
+    command = [sys.executable, "-m", "dnkdata.cli", "build", str(raw), "--out", str(out), "--no-cache", *extra]
+    return subprocess.Popen(command,
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)  # its own process group: SIGKILL reaches its workers too
 

@@ -332,7 +332,7 @@ def test_crafted_input_names_cannot_steer_output(tmp_path):
     (raw / "build_report.json").write_text(invented_story(2), encoding="utf-8")
     before = sorted(p.name for p in tmp_path.iterdir())
     build([raw], tmp_path / "out", workers=1)
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*before, "out"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*before, "out", ".dnkdata-cache"])  # the build cache lives beside --out by design
     report = json.loads((tmp_path / "out" / "build_report.json").read_text(encoding="utf-8"))
     assert report["counts"]["files"] == 2  # the capture named build_report.json did not overwrite the report
 
@@ -411,7 +411,7 @@ def test_failed_write_leaves_previous_output(tmp_path, monkeypatch):
     with pytest.raises(OSError):
         build([raw], out, workers=1)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "raw"]  # no staging folder, no lock left
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".dnkdata-cache", "out", "raw"]  # no staging, no lock
 
 
 def test_copy_of_messy_folder_is_stable(tmp_path, messy_build):

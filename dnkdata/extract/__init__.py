@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import date
 
 from dnkdata import gazetteer
@@ -19,21 +18,21 @@ def extract_article(article_id: str, body: str, *, is_excerpt: bool = False,
                     published_date: date | None = None) -> dict[str, list[dict]]:
     """Rows for the quotes, locations, officials and prices tables (plus unresolved place spellings, for the
     report). published_date resolves "on May 25" and "as of Sunday" in prices."""
-    finder = SpeakerFinder(body)
+    mentions, unresolved = gazetteer.find_places(body)
+    finder = SpeakerFinder(body, mentions)
     quotes = extract_quotes(article_id, body, is_excerpt=is_excerpt, finder=finder)
     source_spans = [(q.speaker_start, q.speaker_end) for q in quotes
                     if q.speaker_kind == "anonymous_source" and q.speaker_start is not None]
     source_spans += [(m.start(), m.end()) for m in finder.sources]
-    mentions, unresolved = gazetteer.find_places(body)
     locations = extract_locations(article_id, mentions, source_spans)
     officials = extract_officials(article_id, body, mentions)
     prices = extract_prices(article_id, body, published_date=published_date, places=mentions,
                             speakers=_quoted_sources(quotes, mentions))
     return {
-        "quotes": [{k: v for k, v in asdict(q).items() if k not in SPEAKER_OFFSETS} for q in quotes],
-        "locations": [asdict(row) for row in locations],
-        "officials": [asdict(row) for row in officials],
-        "prices": [asdict(row) for row in prices],
+        "quotes": [{k: v for k, v in vars(q).items() if k not in SPEAKER_OFFSETS} for q in quotes],
+        "locations": [dict(vars(row)) for row in locations],  # flat rows of immutable values: no deep copy needed
+        "officials": [dict(vars(row)) for row in officials],
+        "prices": [dict(vars(row)) for row in prices],
         "unresolved_places": unresolved,
     }
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from dnkdata import gazetteer
-from dnkdata.extract.speakers import KOREAN_NAME, PLACE_SPECIFICITY
-from dnkdata.extract.text import official_id
+from dnkdata.extract.speakers import KOREAN_NAME, PLACE_SPECIFICITY, SURNAMES
+from dnkdata.extract.text import finditer_at, literal_starts, literal_starts_ignorecase, official_id, trie_pattern
 from dnkdata.gazetteer import PlaceMention
 
 TITLE_WORDS = {"leader", "secretary", "director", "premier", "minister", "chairman", "chairwoman", "president",
@@ -29,10 +29,19 @@ TITLE_BEFORE_NAME = re.compile(
 APPOSITIVE = re.compile(
     r"(?P<name>" + KOREAN_NAME + r"),\s+(?P<role>(?:the\s+|a\s+|former\s+|then-)*(?:head|director|chairman|secretary|"
     r"minister|chief|premier|commander|member|vice|deputy|first)\b[^,.;:]{0,80})")
+TITLE_STARTS = tuple(w for word in ("premier", "minister", "director", "secretary", "chairman", "chairwoman",
+                                    "marshal", "general", "president", "chief", "commander", "head", "ambassador",
+                                    "deputy", "leader", "prosecutor", "mayor", "vice")
+                     for w in (word, word.capitalize()))  # every TITLE_BEFORE_NAME match begins with one
+POSSESSIVE_AFTER = re.compile(r"[’']s\b")
+NEXT_WORD = re.compile(r"\s+([A-Za-z][\w’'\-]*)")
+NAME_AFTER = re.compile(r"\s+" + KOREAN_NAME)
+TOKEN = re.compile(r"[\w’'\-]+|,")
 TITLE_HEAD_WORDS = (r"(?:secretary|director|minister|premier|chairman|chairwoman|chief|commander|head|president|"
                     r"leader|ambassador|mayor|prosecutor)")
 TITLE_APPOSITIVE_BEFORE = re.compile(
     r"(?P<role>\b(?:[Tt]he\s+)?(?:[\w’'\-]+\s+){0,5}?" + TITLE_HEAD_WORDS + r"),\s+(?P<name>" + KOREAN_NAME + r"),")
+TITLE_BEFORE_COMMA = re.compile(TITLE_HEAD_WORDS + r",\s+" + KOREAN_NAME)
 TITLE_APPOSITIVE_BEFORE_AT = re.compile(
     r"(?P<role>\b(?:[Tt]he\s+)?(?:[\w’'\-]+\s+){0,5}?" + TITLE_HEAD_WORDS + r"),\s+$")
 APPOSITIVE_AFTER = re.compile(
@@ -109,9 +118,14 @@ def _register() -> tuple[re.Pattern[str], dict[str, gazetteer.Person]]:
     for person in gazetteer.people():
         for form in (person.name, *person.variants):
             by_form[gazetteer.fold(form)] = person
-    forms = sorted({f for p in gazetteer.people() for f in (p.name, *p.variants)}, key=len, reverse=True)
-    pattern = re.compile(r"(?<![\w’'])(?:" + "|".join(re.escape(f) for f in forms) + r")(?![\w]|-\w)")
+    forms = {f for p in gazetteer.people() for f in (p.name, *p.variants)}
+    pattern = re.compile(r"(?<![\w’'])(?:" + trie_pattern(forms) + r")(?![\w]|-\w)")  # = forms longest first
     return pattern, by_form
+
+
+@cache
+def _register_forms() -> tuple[str, ...]:
+    return tuple(sorted({f for p in gazetteer.people() for f in (p.name, *p.variants)}))
 
 
 @cache
@@ -128,6 +142,15 @@ def _excludes() -> tuple[str, ...]:
 @cache
 def _modifiers() -> tuple[str, ...]:
     return gazetteer.role_terms("modifier")
+
+
+_fold = lru_cache(maxsize=8192)(gazetteer.fold)  # roles and heads repeat across mentions and articles
+
+
+def _find_heads(body: str) -> list[re.Match[str]]:
+    """_heads() matches in body, tried only where a head word begins (case-insensitively)."""
+    starts = literal_starts_ignorecase(gazetteer.role_terms("head"), body)
+    return list(_heads().finditer(body)) if starts is None else finditer_at(_heads(), body, starts)
 
 
 @cache
@@ -151,11 +174,14 @@ def _named_hits(body: str) -> list[_Hit]:
     """Register people anywhere, and unregistered Korean names next to an official title."""
     pattern, by_form = _register()
     hits = []
-    for m in pattern.finditer(body):
+    for m in finditer_at(pattern, body, literal_starts(_register_forms(), body)):
         person = by_form[gazetteer.fold(m.group(0))]
         hits.append(_named_hit(body, m.start(), m.end(), person.name, person.person_id))
     taken = [(h.start, h.end) for h in hits]
-    titled = [*TITLE_BEFORE_NAME.finditer(body), *APPOSITIVE.finditer(body), *TITLE_APPOSITIVE_BEFORE.finditer(body)]
+    titled = [*finditer_at(TITLE_BEFORE_NAME, body, literal_starts(TITLE_STARTS, body)),
+              *finditer_at(APPOSITIVE, body, literal_starts(SURNAMES, body))]
+    if TITLE_BEFORE_COMMA.search(body):  # the costly pattern runs only where a title stands before a comma
+        titled += TITLE_APPOSITIVE_BEFORE.finditer(body)
     for m in sorted(titled, key=lambda m: m.start("name")):
         start, end = m.start("name"), m.end("name")
         if any(s <= start < e for s, e in taken):
@@ -218,7 +244,7 @@ def _slug(name: str) -> str:
 
 def _group_hits(body: str, places: list[PlaceMention], title_spans: list[tuple[int, int]]) -> list[_Hit]:
     hits = []
-    for m in _heads().finditer(body):
+    for m in _find_heads(body):
         if any(s <= m.start() < e for s, e in title_spans) or not _is_role_noun(body, m):
             continue
         if _excluded(body, m.start(), m.end()):
@@ -237,12 +263,12 @@ def _group_hits(body: str, places: list[PlaceMention], title_spans: list[tuple[i
 
 def _group_key(head: str, role: str, organization: str | None, place: str | None, bare: bool) -> str:
     """Mentions of one group share a key: same head and place, else same role and organization."""
-    head = gazetteer.fold(head.split()[-1])
+    head = _fold(head.split()[-1])
     if bare:
         return f"bare|{head}"
     if place:
         return f"place|{head}|{place}"
-    return f"role|{gazetteer.fold(role)}|{gazetteer.fold(organization or '')}"
+    return f"role|{_fold(role)}|{_fold(organization or '')}"
 
 
 def _merge_bare(hits: list[_Hit]) -> list[_Hit]:
@@ -251,7 +277,7 @@ def _merge_bare(hits: list[_Hit]) -> list[_Hit]:
         if not hit.key.startswith("bare|"):
             continue
         head = hit.key.split("|")[1]
-        earlier = [h for h in hits[:i] if not h.key.startswith("bare|") and gazetteer.fold(h.role or "").endswith(head)]
+        earlier = [h for h in hits[:i] if not h.key.startswith("bare|") and _fold(h.role or "").endswith(head)]
         if earlier:
             hit.key = earlier[-1].key
     return hits
@@ -260,13 +286,13 @@ def _merge_bare(hits: list[_Hit]) -> list[_Hit]:
 def _is_role_noun(body: str, m: re.Match[str]) -> bool:
     """The head is used as a noun: not "police station", "official media", "the prosecutor’s office" or a title."""
     after = body[m.end():m.end() + 40]
-    if re.match(r"[’']s\b", after):
+    if POSSESSIVE_AFTER.match(after):
         return False  # a possessor: "the provincial prosecutor’s office" is an institution
-    nxt = re.match(r"\s+([A-Za-z][\w’'\-]*)", after)
+    nxt = NEXT_WORD.match(after)
     if not nxt:
         return True
     word = nxt.group(1)
-    if re.match(r"\s+" + KOREAN_NAME, after) or _heads().match(after.lstrip()):
+    if NAME_AFTER.match(after) or _heads().match(after.lstrip()):
         return False  # a title before a name, or the first noun of "police officials"
     if word.lower() in COMPOUND_NOUNS:
         return False
@@ -278,7 +304,12 @@ def _is_role_noun(body: str, m: re.Match[str]) -> bool:
 def _excluded(body: str, start: int, end: int) -> bool:
     """An exclude phrase ending where the head ends ("border guards") wins over the head."""
     window = body[max(0, start - 40):end].lower()
-    return any(window.endswith(term.lower()) and len(term) > end - start for term in _excludes())
+    return window.endswith(_excludes_longer_than(end - start))
+
+
+@cache
+def _excludes_longer_than(length: int) -> tuple[str, ...]:
+    return tuple(term.lower() for term in _excludes() if len(term) > length)
 
 
 def _expand_left(body: str, head_start: int) -> tuple[int, list[str], bool]:
@@ -287,7 +318,7 @@ def _expand_left(body: str, head_start: int) -> tuple[int, list[str], bool]:
     Returns where the mention starts, the role words, and whether an owner was found.
     """
     base = max(0, head_start - 120)
-    tokens = [t for t in re.finditer(r"[\w’'\-]+|,", body[base:head_start])]
+    tokens = list(TOKEN.finditer(body[base:head_start]))
     start, role_words, pending, owner = head_start, [], [], False
     right_edge = head_start
     for index in range(len(tokens) - 1, -1, -1):

@@ -22,6 +22,8 @@ OPEN_DOUBLE = "“"
 CLOSE_DOUBLE = "”"
 STRAIGHT = '"'
 MAX_TERM_WORDS = 6
+OPENING_MARKS = re.compile("[“\"‘]")
+CLOSING_MARKS = re.compile("[”\"“]")
 
 
 @dataclass
@@ -64,6 +66,10 @@ def find_spans(body: str) -> list[Span]:
 def _paragraph_spans(body: str, start: int, end: int) -> list[Span]:
     spans, i = [], start
     while i < end:
+        mark = OPENING_MARKS.search(body, i, end)  # skip straight to the next mark that could open a quote
+        if mark is None:
+            break
+        i = mark.start()
         c = body[i]
         if c == OPEN_DOUBLE or (c == STRAIGHT and _opens_straight(body, i, start)):
             span, i = _read_double(body, i, end)
@@ -95,6 +101,10 @@ def _read_double(body: str, open_at: int, end: int) -> tuple[Span, int]:
     """Read a double-quoted span from its opening mark; returns the span and where to continue."""
     j = open_at + 1
     while j < end:
+        mark = CLOSING_MARKS.search(body, j, end)  # skip straight to the next mark that could close or reopen
+        if mark is None:
+            break
+        j = mark.start()
         c = body[j]
         if c == CLOSE_DOUBLE or (c == STRAIGHT and _closes_straight(body, j, end)):
             return Span(open_at + 1, j, True), j + 1

@@ -9,11 +9,11 @@ its phrase; "a source in the province" takes the province named last before it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache
 
 from dnkdata import gazetteer
-from dnkdata.extract.text import sentence_bounds
+from dnkdata.extract.text import finditer_at, literal_starts, sentence_bounds, trie_pattern
 
 SPEECH_VERBS = (
     r"said|says|say|added|adds|explained|explains|noted|notes|told|tells|reported|reports|stated|states|claimed|"
@@ -73,14 +73,90 @@ ANAPHOR = re.compile(r"^(?:[Hh]e|[Ss]he|(?:[Tt]he|[Tt]his|[Tt]hat)\s+(?:same\s+|
                      r"smuggler|vendor|broker|woman|man))$")
 SURNAME_SPEAKER = re.compile(r"^(?:Kim|Ri|Pak|Choe|Jo|Jang|Kang|Hwang|Hyon|O|Oh|Jong|Ryu|Yun|Han|Ju|No|Thae|Ko|"
                              r"Moon|Yoon|Lee|Park|Choi|Trump|Putin|Xi|Biden)$")
+VERB_AFTER_SPACE = re.compile(rf"\s(?:{SPEECH_VERBS}|{TERM_VERBS})\b")  # the subject_* patterns need one
 CONTEXT_PLACE = re.compile(r"\b(?:the|this|that)\s+(province|city|county|region|area)\b")
 PLACE_SPECIFICITY = {"site": 0, "town": 1, "district": 2, "county": 3, "city": 4, "special_city": 5, "province": 6}
 
 
+SURNAMES = tuple(KOREAN_NAME[len("(?:"):KOREAN_NAME.index(")")].split("|"))
+SOURCE_WORD = re.compile(r"source|informant|insider")  # every SOURCE_NP match holds one
+LAST_SEPARATOR = re.compile(r"[^\w’'\- ][\w’'\- ]*\Z")  # a SOURCE_NP match holds none of these before its keyword
+
+
 @cache
 def _name_pattern() -> str:
-    forms = sorted({f for p in gazetteer.people() for f in (p.name, *p.variants)}, key=len, reverse=True)
-    return "(?:" + "|".join(re.escape(f) for f in forms) + "|" + KOREAN_NAME + ")"
+    forms = {f for p in gazetteer.people() for f in (p.name, *p.variants)}
+    return "(?:" + trie_pattern(forms) + "|" + KOREAN_NAME + ")"  # = the forms longest first, then KOREAN_NAME
+
+
+@cache
+def _name_starts() -> tuple[str, ...]:
+    """Literals every name match begins with: the register's spellings and the surnames of KOREAN_NAME."""
+    return tuple(sorted({f for p in gazetteer.people() for f in (p.name, *p.variants)} | set(SURNAMES)))
+
+
+@cache
+def _canonical_names() -> dict[str, str]:
+    """Folded spelling → canonical name; the first register person with that spelling wins."""
+    names: dict[str, str] = {}
+    for person in gazetteer.people():
+        for form in (person.name, *person.variants):
+            names.setdefault(gazetteer.fold(form), person.name)
+    return names
+
+
+def find_sources(body: str) -> list[re.Match[str]]:
+    """SOURCE_NP matches in body, exactly as pattern.finditer(body) gives them, without scanning all of body.
+
+    A match can only begin in the run of word characters, apostrophes, hyphens and spaces that leads up to a
+    keyword (source, informant, insider). Searching from the start of the first such run at or after the
+    previous match finds the next match: no match can begin in the text skipped.
+    """
+    pattern = _patterns()["source"]
+    found: list[re.Match[str]] = []
+    cursor = 0
+    for keyword in SOURCE_WORD.finditer(body):
+        if keyword.start() < cursor:
+            continue
+        m = pattern.search(body, max(cursor, _earliest_start(body, keyword.start())))
+        if m is None:
+            break
+        found.append(m)
+        cursor = m.end()
+    return found
+
+
+def _earliest_start(body: str, keyword: int) -> int:
+    """The earliest offset a SOURCE_NP match using this keyword can begin at: at most five space-separated words
+    (a determiner and four modifiers) before it, within its run of SOURCE_NP characters."""
+    run_start = _run_start(body, keyword)
+    pos = keyword
+    for _ in range(5):
+        while pos > run_start and body[pos - 1] == " ":
+            pos -= 1
+        space = body.rfind(" ", run_start, pos)
+        if space < 0:
+            return run_start
+        pos = space + 1
+    return pos
+
+
+def _run_start(body: str, end: int) -> int:
+    """Where the run of SOURCE_NP characters that ends at `end` begins."""
+    window = 256
+    while True:
+        start = max(0, end - window)
+        last = LAST_SEPARATOR.search(body, start, end)
+        if last is not None:
+            return last.start() + 1
+        if start == 0:
+            return 0
+        window *= 4
+
+
+def find_people(body: str) -> list[re.Match[str]]:
+    """Person-name matches in body, as a full finditer scan would give."""
+    return finditer_at(_patterns()["person"], body, literal_starts(_name_starts(), body))
 
 
 @cache
@@ -131,16 +207,16 @@ class Found:
 class SpeakerFinder:
     """Finds and resolves speakers in one article body."""
 
-    def __init__(self, body: str):
+    def __init__(self, body: str, places: list[gazetteer.PlaceMention] | None = None):
         self.body = body
         pats = _patterns()
-        self.places, _ = gazetteer.find_places(body)
-        self.sources = [m for m in pats["source"].finditer(body) if not ANAPHOR.match(m.group(0))]
+        self.places = gazetteer.find_places(body)[0] if places is None else places
+        self.sources = [m for m in find_sources(body) if not ANAPHOR.match(m.group(0))]
         # unnamed people introduced singly ("a resident of Hamhung") can be "he", "she" or "the resident"
         self.unnamed = [m for m in pats["unnamed"].finditer(body)
                         if re.match(r"(?:[Aa]n?|[Oo]ne|[Aa]nother)\s", m.group(0)) and not ANAPHOR.match(m.group(0))]
         self.quote_spans: list[tuple[int, int]] = []  # set by the quote extractor: no antecedent inside a quote
-        self.people = list(pats["person"].finditer(body))
+        self.people = find_people(body)
         self.speaking_people: list[Speaker] = []  # named people already attributed a quote: "he" may mean them
 
     # ---- finding a phrase
@@ -168,7 +244,7 @@ class SpeakerFinder:
         head = self.body[start:open_mark]
         pats = _patterns()
         for key in ("before_colon", "before_that"):
-            m = _last_search(pats[key], head)
+            m = _last_search(pats[key], head) if _may_match(key, head) else None
             if m:
                 return self._found(start, m)
         return None
@@ -181,7 +257,8 @@ class SpeakerFinder:
         if m and not _inside_quote(self.body, m.start(), quote_start):
             return Found(m.group("sp").strip(), m.start("sp"), m.start("sp") + len(m.group("sp").strip()))
         key = "subject_speech" if kind == "direct" else "subject_term"
-        m = _last_search(pats[key], self.body[start:quote_start])
+        head = self.body[start:quote_start]
+        m = _last_search(pats[key], head) if VERB_AFTER_SPACE.search(head) else None
         return self._found(start, m) if m else None
 
     def _found(self, base: int, m: re.Match[str]) -> Found:
@@ -282,10 +359,9 @@ class SpeakerFinder:
 
 def canonical_person(text: str) -> str | None:
     """Canonical name of a register person written as text; the text itself for an unregistered Korean name."""
-    key = gazetteer.fold(text)
-    for person in gazetteer.people():
-        if key in {gazetteer.fold(f) for f in (person.name, *person.variants)}:
-            return person.name
+    name = _canonical_names().get(gazetteer.fold(text))
+    if name is not None:
+        return name
     return text if re.fullmatch(KOREAN_NAME, text) else None
 
 
@@ -311,5 +387,7 @@ def _inside_quote(body: str, pos: int, quote_start: int) -> bool:
     return body.count("“", 0, pos) > body.count("”", 0, pos)
 
 
-def with_place(speaker: Speaker, place: str | None) -> Speaker:
-    return replace(speaker, place=place)
+def _may_match(key: str, head: str) -> bool:
+    """A cheap necessary condition for the before_* patterns, which end in "[:,]\\s*$" or "that\\s*$"."""
+    tail = head.rstrip()
+    return tail[-1:] in (":", ",") if key == "before_colon" else tail.endswith("that")

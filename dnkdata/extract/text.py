@@ -5,6 +5,9 @@ from __future__ import annotations
 import hashlib
 import re
 from bisect import bisect_right
+from functools import cache
+
+import ahocorasick
 
 ABBREVIATIONS = re.compile(
     r"(?:\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Mr|Mrs|Ms|Dr|Gen|Lt|Col|Sgt|St|No|Vol|vs|etc|approx|"
@@ -65,3 +68,101 @@ def sentence_bounds(body: str, start: int, end: int | None = None) -> tuple[int,
 
 def count_occurrences(body: str, pattern: re.Pattern[str]) -> int:
     return sum(1 for _ in pattern.finditer(body))
+
+
+def finditer_at(pattern: re.Pattern[str], text: str, starts) -> list[re.Match[str]]:
+    """What pattern.finditer(text) gives, trying only the ascending `starts` where a match can begin.
+
+    For speed: a cheap scan (literals, keywords) names the few places a complex pattern could start, and the
+    pattern itself runs only there, so matches are exactly those of a full scan (non-empty patterns only).
+    """
+    found, cursor = [], 0
+    for start in starts:
+        if start < cursor:
+            continue
+        m = pattern.match(text, start)
+        if m:
+            found.append(m)
+            cursor = m.end()
+    return found
+
+
+class _LiteralIndex:
+    """Where words of several word lists begin in one text, from a single Aho–Corasick pass over it.
+
+    The extractors ask for several lists (register names, surnames, titles) in the same body; one automaton
+    over all of them, and the hits of the last text asked about, save a pass over the body per list.
+    """
+
+    def __init__(self):
+        self.lists: dict[tuple[str, ...], frozenset[str]] = {}
+        self.automaton: ahocorasick.Automaton | None = None
+        self.text: str | None = None
+        self.hits: list[tuple[int, str]] = []
+
+    def starts(self, words: tuple[str, ...], text: str) -> list[int]:
+        if words not in self.lists:
+            self.lists[words] = frozenset(words)
+            self.automaton, self.text = _automaton({w for ws in self.lists for w in ws}), None
+        if text is not self.text:
+            self.text = text
+            self.hits = [(end - len(word) + 1, word) for end, word in self.automaton.iter(text)]
+        wanted = self.lists[words]
+        return sorted({start for start, word in self.hits if word in wanted})
+
+
+def _automaton(words: set[str]) -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for word in words:
+        automaton.add_word(word, word)
+    automaton.make_automaton()
+    return automaton
+
+
+_CASED_LITERALS = _LiteralIndex()
+_LOWERED_LITERALS = _LiteralIndex()  # for literal_starts_ignorecase: other texts, other words
+
+
+def literal_starts(words: tuple[str, ...], text: str) -> list[int]:
+    """Every offset where one of words begins in text (overlaps included), ascending."""
+    return _CASED_LITERALS.starts(words, text)
+
+
+def literal_starts_ignorecase(words: tuple[str, ...], text: str) -> list[int] | None:
+    """literal_starts for a re.IGNORECASE pattern over ASCII words; None when text holds a character that
+    re.IGNORECASE could equate with an ASCII letter (ſ, K, İ, ı), where lowercasing would not be exact."""
+    if not text.isascii() and any(_ascii_alike(c) for c in set(text) if not c.isascii()):
+        return None
+    return _LOWERED_LITERALS.starts(tuple(sorted({w.lower() for w in words})), text.lower())
+
+
+@cache
+def _ascii_alike(char: str) -> bool:
+    return bool(re.match("[a-z]", char, re.I)) or len(char.lower()) != 1
+
+
+def trie_pattern(words) -> str:
+    """One regex alternation for words, factored by shared prefixes, that matches as "|".join(longest first) does.
+
+    Words that match at one position are prefixes of each other, so they lie on one path of the trie; trying a
+    longer continuation before ending a word tries them longest first, as the plain alternation does. The regex
+    engine then checks one branch per character instead of every word at every position.
+    """
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return _trie_regex(trie)
+
+
+def _trie_regex(node: dict) -> str:
+    branches = [re.escape(char) + _trie_regex(child) for char, child in sorted(node.items()) if char]
+    if "" in node:
+        if not branches:
+            return ""
+        return "(?:" + "|".join(branches) + ")?"
+    if len(branches) == 1:
+        return branches[0]
+    return "(?:" + "|".join(branches) + ")"

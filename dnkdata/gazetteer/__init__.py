@@ -231,7 +231,9 @@ PAIRED = re.compile(r"\b(North|South) and (North|South) (Hamgyong|Pyongan|Hwangh
 
 def _paired_provinces(text: str, mentions: list[PlaceMention]) -> list[PlaceMention]:
     """"North and South Hamgyong provinces" names two provinces; the second is found by spelling, the first here."""
-    by_name = {fold(p.name): p for p in places() if p.level == "province"}
+    if "h and " not in text:
+        return []  # every PAIRED match holds "North and " or "South and "
+    by_name = _provinces_by_folded_name()
     extra = []
     for m in PAIRED.finditer(text):
         place = by_name.get(fold(f"{m.group(1)} {m.group(3)}"))
@@ -240,6 +242,11 @@ def _paired_provinces(text: str, mentions: list[PlaceMention]) -> list[PlaceMent
             end = hint_end.end() if hint_end else m.end()
             extra.append(PlaceMention(place, m.start(), end, text[m.start():end]))
     return extra
+
+
+@cache
+def _provinces_by_folded_name() -> dict[str, Place]:
+    return {fold(p.name): p for p in places() if p.level == "province"}
 
 
 @cache

@@ -1,0 +1,141 @@
+"""The build cache: per-capture results kept between builds, so a rebuild redoes only new or changed captures.
+
+A capture's result is a pure function of its bytes, its name (the reader is chosen by the file's extension),
+the code and the reference data. Results are stored in segments (one per processed batch: a pickled
+`pipeline.Batch` of compact columnar frames) under a folder named by the version key (code + gazetteer + the
+byte limit), so changing the code or the gazetteer starts an empty cache. Each segment has a small key list
+beside it, so finding which segments hold what needs no segment to be opened.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import pickle
+import shutil
+import stat
+from functools import cache
+from pathlib import Path
+
+import polars as pl
+
+import dnkdata
+from dnkdata import gazetteer
+
+KEEP_VERSIONS = 2  # older version folders are removed: the cache stays bounded as the code changes
+
+
+def capture_key(source_path: str, sha256: str) -> str:
+    return f"{sha256}:{source_path}"
+
+
+def source_digest(package: Path) -> str:
+    """sha256 over every .py file under package (paths and bytes), in a stable order."""
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+@cache
+def code_version() -> str:
+    return source_digest(Path(dnkdata.__file__).parent)[:16]
+
+
+def version_key(max_bytes: int) -> str:
+    text = f"{code_version()}|{gazetteer.data_version()}|{max_bytes}"
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def file_sha256(path: Path) -> str:
+    """sha256 of a regular file, streamed; "" for anything else (a pipe would block, a folder has no bytes):
+    process_capture then reports what it is."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return ""
+        with open(path, "rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError:
+        return ""
+
+
+class BuildCache:
+    """Segments of one version key under root; load() what is known, save() what was processed."""
+
+    def __init__(self, root: Path, max_bytes: int):
+        self.folder = Path(root) / version_key(max_bytes)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._prune(Path(root))
+        self.hash_file = Path(root) / "sha256-by-stat.pickle"  # not versioned: file hashes do not depend on code
+        self._hashes = self._load_hashes()
+        self._hashes_changed = False
+
+    def known(self) -> dict[str, str]:
+        """capture key → segment name, for every capture the cache holds."""
+        where: dict[str, str] = {}
+        for keys_file in sorted(self.folder.glob("*.keys.json")):
+            segment = keys_file.name.removesuffix(".keys.json")
+            for key in json.loads(keys_file.read_text(encoding="utf-8")):
+                where.setdefault(key, segment)
+        return where
+
+    def load(self, segment: str) -> tuple[list[dict], dict[str, pl.DataFrame]]:
+        """A segment's capture entries and frames."""
+        with open(self.folder / f"{segment}.pkl", "rb") as handle:
+            captures, frames = pickle.load(handle)
+        return captures, {name: pl.read_ipc(io.BytesIO(data)) for name, data in frames.items()}
+
+    def save(self, captures: list[dict], frames: dict[str, pl.DataFrame]) -> None:
+        """Write the segment first and its key list last (atomically), so a crash leaves no dangling keys.
+
+        Frames are kept as LZ4-compressed Arrow IPC: a third of the size of plain pickles, as fast to load."""
+        keys = [c["key"] for c in captures]
+        name = hashlib.sha256("\n".join(keys).encode()).hexdigest()[:24]
+        packed = {}
+        for table, df in frames.items():
+            buffer = io.BytesIO()
+            df.write_ipc(buffer, compression="lz4")
+            packed[table] = buffer.getvalue()
+        _atomic_write(self.folder / f"{name}.pkl", pickle.dumps((captures, packed), protocol=pickle.HIGHEST_PROTOCOL))
+        _atomic_write(self.folder / f"{name}.keys.json", json.dumps(keys).encode())
+
+    def sha256(self, path: Path) -> str:
+        """The file's sha256, remembered by (size, mtime, inode) so unchanged files are not read again."""
+        try:
+            stat = path.stat()
+        except OSError:
+            return ""
+        stamp = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+        known = self._hashes.get(str(path))
+        if known is not None and known[0] == stamp:
+            return known[1]
+        digest = file_sha256(path)
+        if not digest:
+            return ""
+        self._hashes[str(path)] = (stamp, digest)
+        self._hashes_changed = True
+        return digest
+
+    def save_hashes(self) -> None:
+        if self._hashes_changed:
+            _atomic_write(self.hash_file, pickle.dumps(self._hashes, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def _load_hashes(self) -> dict:
+        try:
+            return pickle.loads(self.hash_file.read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError):
+            return {}
+
+    def _prune(self, root: Path) -> None:
+        versions = sorted((p for p in root.iterdir() if p.is_dir() and p != self.folder and not p.name.startswith(".")),
+                          key=lambda p: p.stat().st_mtime, reverse=True)
+        for stale in versions[KEEP_VERSIONS - 1:]:
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
