@@ -79,13 +79,28 @@ def find_captures(inputs: list[Path]) -> list[Capture]:
         if not root.is_dir():
             captures.append(Capture(root, _report_name(root.name)))
             continue
-        for path in sorted(root.rglob("*")):
-            relative = path.relative_to(root).as_posix()
-            if any(part.startswith(".") for part in Path(relative).parts) or relative.endswith(SKIP_SUFFIXES):
+        for parts in sorted(_walk(str(root), ())):
+            relative = "/".join(parts)
+            if any(part.startswith(".") for part in parts) or relative.endswith(SKIP_SUFFIXES):
                 continue
-            if path.is_symlink() or not path.is_dir():
-                captures.append(Capture(path, _report_name(relative), root))
+            captures.append(Capture(root.joinpath(*parts), _report_name(relative), root))
     return captures
+
+
+def _walk(folder: str, parts: tuple[str, ...]):
+    """The path parts (below the input folder) of every non-folder under folder, as rglob("*") lists them: links
+    to folders are listed, not descended; an unreadable folder is skipped. os.scandir's entries know their type
+    from the directory listing, so 100,000 files need no stat each."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = list(listing)
+    except PermissionError:
+        return
+    for entry in entries:
+        if entry.is_symlink() or not entry.is_dir():
+            yield (*parts, entry.name)
+        else:
+            yield from _walk(entry.path, (*parts, entry.name))
 
 
 def _report_name(relative: str) -> str:

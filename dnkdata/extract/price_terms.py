@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import csv
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 from importlib import resources
+
+from dnkdata.extract.text import literal_starts_ignorecase
 
 NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s+(?:million|thousand|billion)\b)?"
 CURRENCY_BEFORE = {"KPW": r"KPW|NKW|₩", "CNY": r"CNY|RMB|¥", "USD": r"US\$|USD|\$"}
@@ -141,12 +144,48 @@ def _item_pattern() -> tuple[re.Pattern[str], dict[str, tuple[str, str]]]:
 
 def find_items(body: str, start: int = 0, end: int | None = None) -> list[ItemMention]:
     pattern, lookup = _item_pattern()
+    end = len(body) if end is None else end
     found = []
-    for m in pattern.finditer(body, start, len(body) if end is None else end):
+    for m in _item_matches(pattern, body, start, end):
         key = _singular(m.group(0).casefold(), lookup)
         if key is not None:
             found.append(ItemMention(m.start(), m.end(), *lookup[key]))
     return found
+
+
+def _item_matches(pattern: re.Pattern[str], body: str, start: int, end: int) -> list[re.Match[str]]:
+    """pattern.finditer(body, start, end), trying only where an item's spelling begins (case folded).
+
+    The item pattern begins with a lookbehind, so the regex engine cannot skip ahead on a first character; one
+    Aho-Corasick pass over the lowercased body (kept for the body's later windows) names the candidates."""
+    starts = _item_starts(body)
+    if starts is None:
+        return list(pattern.finditer(body, start, end))
+    found, cursor = [], start
+    for candidate in starts[bisect_left(starts, start):bisect_left(starts, end)]:
+        if candidate < cursor:
+            continue
+        m = pattern.match(body, candidate, end)
+        if m:
+            found.append(m)
+            cursor = m.end()
+    return found
+
+
+_LAST_ITEM_STARTS: list = [None, None]  # [body, its candidate starts]: find_items asks about one body many times
+
+
+def _item_starts(body: str) -> list[int] | None:
+    if _LAST_ITEM_STARTS[0] is not body:
+        words = _item_surfaces()
+        starts = literal_starts_ignorecase(words, body) if all(w.isascii() for w in words) else None
+        _LAST_ITEM_STARTS[:] = [body, starts]
+    return _LAST_ITEM_STARTS[1]
+
+
+@cache
+def _item_surfaces() -> tuple[str, ...]:
+    return tuple(surface for surface, _, _ in item_table())
 
 
 def _singular(text: str, lookup: dict) -> str | None:
