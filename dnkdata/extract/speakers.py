@@ -371,8 +371,20 @@ class SpeakerFinder:
         m = before[-1]
         return self.classify(Found(m.group(0), m.start(), m.end()))
 
+    @property
+    def quote_spans(self) -> list[tuple[int, int]]:
+        return self._quote_spans
+
+    @quote_spans.setter
+    def quote_spans(self, spans: list[tuple[int, int]]) -> None:
+        self._quote_spans = spans
+        self._in_quote_memo: dict[int, bool] = {}  # the same candidates are asked about for every quote
+
     def _in_quote(self, pos: int) -> bool:
-        return any(start <= pos < end for start, end in self.quote_spans)
+        known = self._in_quote_memo.get(pos)
+        if known is None:
+            known = self._in_quote_memo[pos] = any(start <= pos < end for start, end in self._quote_spans)
+        return known
 
     def _place_in(self, found: Found) -> str | None:
         """The most specific North Korean place inside the phrase; "the province" looks back in the article."""
