@@ -12,7 +12,7 @@ import os
 import stat
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -236,7 +236,11 @@ def collect_batches(captures: list[Capture], *, workers: int, max_bytes: int, pr
     if store is not None:
         store.save_hashes()
     # cached results are loaded after the pool has finished, so the workers are not forked from a large process
-    batches += [_cached_batch(store, segment) for segment in sorted({where[k] for k in keys if k in where})]
+    segments = sorted({where[k] for k in keys if k in where})
+    if segments:
+        # decoding a segment's frames releases the GIL: threads load them side by side
+        with ThreadPoolExecutor(max_workers=max(1, min(workers, len(segments)))) as threads:
+            batches += list(threads.map(lambda segment: _cached_batch(store, segment), segments))
     return keys, batches, stats
 
 
