@@ -154,7 +154,8 @@ def _run_start(body: str, end: int) -> int:
         window *= 4
 
 
-PERSON_NOUN_AFTER_SPACE = re.compile(rf"(?<=\s)(?:{PERSON_NOUNS})\b")  # every UNNAMED_PERSON match holds one
+PERSON_NOUN_AFTER_SPACE = re.compile(rf"\s(?:{PERSON_NOUNS})\b")  # every UNNAMED_PERSON match holds one
+DETERMINER = re.compile(r"(?:[Aa]n?|[Oo]ne|[Aa]nother|[Tt]he|[Ss]ome|[Mm]any|[Ss]everal)\s")  # how one begins
 LAST_NON_RUN = re.compile(r"[^\w\-\s][\w\-\s]*\Z")  # an UNNAMED_PERSON match holds none of these before its noun
 
 
@@ -169,13 +170,17 @@ def find_unnamed(body: str) -> list[re.Match[str]]:
     found: list[re.Match[str]] = []
     cursor = 0
     for noun in PERSON_NOUN_AFTER_SPACE.finditer(body):
-        if noun.start() < cursor:
+        noun_start = noun.start() + 1
+        if noun_start < cursor:
             continue
-        m = pattern.search(body, max(cursor, _run_start_of(LAST_NON_RUN, body, noun.start())))
-        if m is None:
-            break
-        found.append(m)
-        cursor = m.end()
+        # a match begins with a determiner and a space, both before the noun
+        lead_start = max(cursor, _run_start_of(LAST_NON_RUN, body, noun_start))
+        for determiner in DETERMINER.finditer(body, lead_start, noun_start):
+            m = pattern.match(body, determiner.start())
+            if m:
+                found.append(m)
+                cursor = m.end()
+                break
     return found
 
 
