@@ -68,7 +68,7 @@ class BuildCache:
         self.folder = Path(root) / version_key(max_bytes)
         self.folder.mkdir(parents=True, exist_ok=True)
         self._prune(Path(root))
-        self.hash_file = Path(root) / "sha256-by-stat.pickle"  # not versioned: file hashes do not depend on code
+        self.hash_file = Path(root) / "sha256-by-inode.pickle"  # not versioned: file hashes do not depend on code
         self._hashes = self._load_hashes()
         self._hashes_changed = False
 
@@ -102,21 +102,29 @@ class BuildCache:
         _atomic_write(self.folder / f"{name}.keys.json", json.dumps(keys).encode())
 
     def sha256(self, path: Path) -> str:
-        """The file's sha256, remembered by (size, mtime, inode) so unchanged files are not read again."""
+        """The file's sha256, remembered by (device, inode, size, mtime) so unchanged files are not read again,
+        also when the same file is reached under another name (a hard-linked or moved copy of a corpus)."""
         try:
             stat = path.stat()
         except OSError:
             return ""
-        stamp = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
-        known = self._hashes.get(str(path))
-        if known is not None and known[0] == stamp:
-            return known[1]
+        stamp = (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        known = self._hashes.get(stamp)
+        if known is not None:
+            return known
         digest = file_sha256(path)
         if not digest:
             return ""
-        self._hashes[str(path)] = (stamp, digest)
+        self._hashes[stamp] = digest
         self._hashes_changed = True
         return digest
+
+    def remember(self, captures: list[dict]) -> None:
+        """Hashes the workers computed, by the stamp of the file they read."""
+        for capture in captures:
+            if capture.get("stamp") and capture["sha256"] and capture["stamp"] not in self._hashes:
+                self._hashes[capture["stamp"]] = capture["sha256"]
+                self._hashes_changed = True
 
     def save_hashes(self) -> None:
         if self._hashes_changed:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import accumulate
 
 import polars as pl
+import pyarrow as pa
 
 from dnkdata import gazetteer
 from dnkdata.merge import FILLABLE
@@ -40,7 +42,23 @@ STORY_FIELDS = ("article_id", "has_korean_version", "capture_paths", *FILLABLE)
 
 
 def _typed(rows: list[dict], schema: dict[str, pl.DataType]) -> pl.DataFrame:
-    return pl.DataFrame({name: [row.get(name) for row in rows] for name in schema}, schema=schema)
+    return pl.DataFrame([_column(name, [row.get(name) for row in rows], dtype) for name, dtype in schema.items()])
+
+
+def _column(name: str, values: list, dtype: pl.DataType) -> pl.Series:
+    if dtype == pl.List(pl.String):
+        return _string_lists(name, values)
+    return pl.Series(name, values, dtype=dtype)
+
+
+def _string_lists(name: str, values: list[list[str] | None]) -> pl.Series:
+    """A List(String) column built from one flat array and offsets: polars builds one from Python lists of
+    lists with about 3 KiB of memory per row that it does not give back (350 MiB for 100,000 stories)."""
+    offsets = list(accumulate((len(v) if v is not None else 0 for v in values), initial=0))
+    mask = pa.array([v is None for v in values]) if any(v is None for v in values) else None
+    flat = pa.array([item for v in values if v is not None for item in v], type=pa.large_string())
+    lists = pa.LargeListArray.from_arrays(pa.array(offsets, type=pa.int64()), flat, mask=mask)
+    return pl.Series(name, lists).cast(pl.List(pl.String))
 
 
 def batch_frames(results: list) -> dict[str, pl.DataFrame]:

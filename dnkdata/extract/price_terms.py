@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import csv
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 from importlib import resources
+
+from dnkdata.extract.text import _ITEM_LITERALS, literal_starts_ignorecase
 
 NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s+(?:million|thousand|billion)\b)?"
 CURRENCY_BEFORE = {"KPW": r"KPW|NKW|₩", "CNY": r"CNY|RMB|¥", "USD": r"US\$|USD|\$"}
@@ -26,6 +29,10 @@ PREFIXED = re.compile(r"(?<![\w$])(?P<cur>" + "|".join(f"(?P<b{c}>{p})" for c, p
                       r")\s?(?P<num>" + NUMBER + r")(?!\d)")
 SUFFIXED = re.compile(r"(?<![\w.,])(?P<num>" + NUMBER + r")\s*(?P<cur>" +
                       "|".join(f"(?P<a{c}>{p})" for c, p in CURRENCY_AFTER.items()) + ")")
+# where amounts can begin: SUFFIXED and BARE at a digit after a non-word character (so at the start of a run
+# of digits), PREFIXED at a currency mark (no mark begins inside another one where PREFIXED could match)
+DIGIT_RUN = re.compile(r"\d+")
+CURRENCY_MARK = re.compile("|".join(CURRENCY_BEFORE.values()))
 BARE = re.compile(r"(?<![\w.,$])(?P<num>" + NUMBER + r")(?![\w%]|,\d|\.\d)")
 
 UNIT_WORDS = {"kilogram": "kg", "kilo": "kg", "kg": "kg", "gram": "g", "g": "g", "liter": "l", "litre": "l",
@@ -97,16 +104,34 @@ def find_amounts(body: str, start: int = 0, end: int | None = None) -> list[Amou
     """Money amounts with a printed currency ("9,600 won", "KPW 5,500", "$0.16"), then bare numbers."""
     end = len(body) if end is None else end
     found: list[Amount] = []
-    for pattern in (PREFIXED, SUFFIXED):
-        for m in pattern.finditer(body, start, end):
+    digits = [m.start() for m in DIGIT_RUN.finditer(body, start, end)]
+    for pattern, starts in ((PREFIXED, [m.start() for m in CURRENCY_MARK.finditer(body, start, end)]),
+                            (SUFFIXED, digits)):
+        for m in _matches_at(pattern, body, starts, end):
             currency = next(c for c in CURRENCY_BEFORE if m.group(("b" if pattern is PREFIXED else "a") + c))
             found.append(Amount(m.start(), m.end(), parse_number(m.group("num"), currency), currency))
     found = _without_overlaps(found)
     taken = [(a.start, a.end) for a in found]
-    for m in BARE.finditer(body, start, end):
+    for m in _matches_at(BARE, body, digits, end):
         if not any(s <= m.start() < e or s < m.end() <= e for s, e in taken):
             found.append(Amount(m.start(), m.end(), parse_number(m.group("num"), None), None))
     return sorted(found, key=lambda a: a.start)
+
+
+def _matches_at(pattern: re.Pattern[str], body: str, starts: list[int], end: int) -> list[re.Match[str]]:
+    """pattern.finditer(body, starts[0], end) when every match begins at one of the ascending starts.
+
+    The amount patterns begin with a lookbehind, which keeps the regex engine from skipping ahead to a digit or a
+    currency sign; trying them only there gives the same matches at a fraction of the cost."""
+    found, cursor = [], 0
+    for candidate in starts:
+        if candidate < cursor:
+            continue
+        m = pattern.match(body, candidate, end)
+        if m:
+            found.append(m)
+            cursor = m.end()
+    return found
 
 
 def _without_overlaps(amounts: list[Amount]) -> list[Amount]:
@@ -141,12 +166,48 @@ def _item_pattern() -> tuple[re.Pattern[str], dict[str, tuple[str, str]]]:
 
 def find_items(body: str, start: int = 0, end: int | None = None) -> list[ItemMention]:
     pattern, lookup = _item_pattern()
+    end = len(body) if end is None else end
     found = []
-    for m in pattern.finditer(body, start, len(body) if end is None else end):
+    for m in _item_matches(pattern, body, start, end):
         key = _singular(m.group(0).casefold(), lookup)
         if key is not None:
             found.append(ItemMention(m.start(), m.end(), *lookup[key]))
     return found
+
+
+def _item_matches(pattern: re.Pattern[str], body: str, start: int, end: int) -> list[re.Match[str]]:
+    """pattern.finditer(body, start, end), trying only where an item's spelling begins (case folded).
+
+    The item pattern begins with a lookbehind, so the regex engine cannot skip ahead on a first character; one
+    Aho-Corasick pass over the lowercased body (kept for the body's later windows) names the candidates."""
+    starts = _item_starts(body)
+    if starts is None:
+        return list(pattern.finditer(body, start, end))
+    found, cursor = [], start
+    for candidate in starts[bisect_left(starts, start):bisect_left(starts, end)]:
+        if candidate < cursor:
+            continue
+        m = pattern.match(body, candidate, end)
+        if m:
+            found.append(m)
+            cursor = m.end()
+    return found
+
+
+_LAST_ITEM_STARTS: list = [None, None]  # [body, its candidate starts]: find_items asks about one body many times
+
+
+def _item_starts(body: str) -> list[int] | None:
+    if _LAST_ITEM_STARTS[0] is not body:
+        words = _item_surfaces()
+        starts = literal_starts_ignorecase(words, body, _ITEM_LITERALS) if all(w.isascii() for w in words) else None
+        _LAST_ITEM_STARTS[:] = [body, starts]
+    return _LAST_ITEM_STARTS[1]
+
+
+@cache
+def _item_surfaces() -> tuple[str, ...]:
+    return tuple(surface for surface, _, _ in item_table())
 
 
 def _singular(text: str, lookup: dict) -> str | None:

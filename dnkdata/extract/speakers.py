@@ -154,6 +154,49 @@ def _run_start(body: str, end: int) -> int:
         window *= 4
 
 
+PERSON_NOUN_AFTER_SPACE = re.compile(rf"\s(?:{PERSON_NOUNS})\b")  # every UNNAMED_PERSON match holds one
+DETERMINER = re.compile(r"(?:[Aa]n?|[Oo]ne|[Aa]nother|[Tt]he|[Ss]ome|[Mm]any|[Ss]everal)\s")  # how one begins
+LAST_NON_RUN = re.compile(r"[^\w\-\s][\w\-\s]*\Z")  # an UNNAMED_PERSON match holds none of these before its noun
+
+
+def find_unnamed(body: str) -> list[re.Match[str]]:
+    """UNNAMED_PERSON matches in body, exactly as pattern.finditer(body) gives them, without scanning all of body.
+
+    Up to its person noun a match holds only word characters, hyphens and whitespace, and the noun follows
+    whitespace. So the next match begins in the run of such characters that leads up to the next noun at or
+    after the previous match: searching from that run's start (as find_sources does) skips no match.
+    """
+    pattern = _patterns()["unnamed"]
+    found: list[re.Match[str]] = []
+    cursor = 0
+    for noun in PERSON_NOUN_AFTER_SPACE.finditer(body):
+        noun_start = noun.start() + 1
+        if noun_start < cursor:
+            continue
+        # a match begins with a determiner and a space, both before the noun
+        lead_start = max(cursor, _run_start_of(LAST_NON_RUN, body, noun_start))
+        for determiner in DETERMINER.finditer(body, lead_start, noun_start):
+            m = pattern.match(body, determiner.start())
+            if m:
+                found.append(m)
+                cursor = m.end()
+                break
+    return found
+
+
+def _run_start_of(last_separator: re.Pattern[str], body: str, end: int) -> int:
+    """Where the run of characters that last_separator does not stop at, ending at `end`, begins."""
+    window = 256
+    while True:
+        start = max(0, end - window)
+        last = last_separator.search(body, start, end)
+        if last is not None:
+            return last.start() + 1
+        if start == 0:
+            return 0
+        window *= 4
+
+
 def find_people(body: str) -> list[re.Match[str]]:
     """Person-name matches in body, as a full finditer scan would give."""
     return finditer_at(_patterns()["person"], body, literal_starts(_name_starts(), body))
@@ -213,7 +256,7 @@ class SpeakerFinder:
         self.places = gazetteer.find_places(body)[0] if places is None else places
         self.sources = [m for m in find_sources(body) if not ANAPHOR.match(m.group(0))]
         # unnamed people introduced singly ("a resident of Hamhung") can be "he", "she" or "the resident"
-        self.unnamed = [m for m in pats["unnamed"].finditer(body)
+        self.unnamed = [m for m in find_unnamed(body)
                         if re.match(r"(?:[Aa]n?|[Oo]ne|[Aa]nother)\s", m.group(0)) and not ANAPHOR.match(m.group(0))]
         self.quote_spans: list[tuple[int, int]] = []  # set by the quote extractor: no antecedent inside a quote
         self.people = find_people(body)
@@ -333,8 +376,20 @@ class SpeakerFinder:
         m = before[-1]
         return self.classify(Found(m.group(0), m.start(), m.end()))
 
+    @property
+    def quote_spans(self) -> list[tuple[int, int]]:
+        return self._quote_spans
+
+    @quote_spans.setter
+    def quote_spans(self, spans: list[tuple[int, int]]) -> None:
+        self._quote_spans = spans
+        self._in_quote_memo: dict[int, bool] = {}  # the same candidates are asked about for every quote
+
     def _in_quote(self, pos: int) -> bool:
-        return any(start <= pos < end for start, end in self.quote_spans)
+        known = self._in_quote_memo.get(pos)
+        if known is None:
+            known = self._in_quote_memo[pos] = any(start <= pos < end for start, end in self._quote_spans)
+        return known
 
     def _place_in(self, found: Found) -> str | None:
         """The most specific North Korean place inside the phrase; "the province" looks back in the article."""

@@ -128,12 +128,15 @@ def literal_starts(words: tuple[str, ...], text: str) -> list[int]:
     return _CASED_LITERALS.starts(words, text)
 
 
-def literal_starts_ignorecase(words: tuple[str, ...], text: str) -> list[int] | None:
+_ITEM_LITERALS = _LiteralIndex()  # price items: a long list of its own, so other lists' passes stay short
+
+
+def literal_starts_ignorecase(words: tuple[str, ...], text: str, index: _LiteralIndex | None = None) -> list[int] | None:
     """literal_starts for a re.IGNORECASE pattern over ASCII words; None when text holds a character that
     re.IGNORECASE could equate with an ASCII letter (ſ, K, İ, ı), where lowercasing would not be exact."""
     if not text.isascii() and any(_ascii_alike(c) for c in set(text) if not c.isascii()):
         return None
-    return _LOWERED_LITERALS.starts(tuple(sorted({w.lower() for w in words})), text.lower())
+    return (index or _LOWERED_LITERALS).starts(tuple(sorted({w.lower() for w in words})), text.lower())
 
 
 @cache
