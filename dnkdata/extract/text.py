@@ -66,10 +66,6 @@ def sentence_bounds(body: str, start: int, end: int | None = None) -> tuple[int,
     return sentence_start, sentence_end
 
 
-def count_occurrences(body: str, pattern: re.Pattern[str]) -> int:
-    return sum(1 for _ in pattern.finditer(body))
-
-
 def finditer_at(pattern: re.Pattern[str], text: str, starts) -> list[re.Match[str]]:
     """What pattern.finditer(text) gives, trying only the ascending `starts` where a match can begin.
 

@@ -247,8 +247,3 @@ def _paired_provinces(text: str, mentions: list[PlaceMention]) -> list[PlaceMent
 @cache
 def _provinces_by_folded_name() -> dict[str, Place]:
     return {fold(p.name): p for p in places() if p.level == "province"}
-
-
-@cache
-def place_by_id() -> dict[str, Place]:
-    return {p.place_id: p for p in places()}
