@@ -46,7 +46,7 @@ def test_anaphoric_bare_head_is_the_same_group():
 
 def test_title_written_before_the_name_with_commas():
     rows = officials("The provincial party secretary, Ri Hi Yong, reportedly ordered the closure.")
-    assert [(r.kind, r.name, r.role) for r in rows] == [("named", "Ri Hi Yong", "The provincial party secretary")]
+    assert [(r.kind, r.name, r.role) for r in rows] == [("named", "Ri Hi Yong", "provincial party secretary")]
 
 
 def test_appositive_role_of_a_named_official_is_not_a_group():
@@ -59,3 +59,10 @@ def test_group_phrase_stops_at_punctuation():
     rows = officials("They searched Ryanggang Province.\n\n“Inspectors from the security department came,” he said.")
     [row] = [r for r in rows if r.kind == "group"]
     assert row.mention == "Inspectors from the security department"
+
+
+def test_title_with_an_of_phrase_before_the_name():
+    rows = officials("Premier Kim Tok Hun and the chief of the General Staff, Ri Yong Gil, visited the bridge.")
+    roles = {r.name: r.role for r in rows if r.kind == "named"}
+    assert roles == {"Kim Tok Hun": "Premier", "Ri Yong Gil": "chief of the General Staff"}
+    assert [r for r in rows if r.kind == "group"] == []

@@ -152,3 +152,13 @@ def test_named_person_outside_the_register():
 def test_a_country_speaking_is_not_a_person():
     [q] = quotes("“We will never accept this,” North Korea said in a statement.")
     assert q.speaker_kind == "organization"
+
+
+def test_a_capitalised_quote_attributed_with_a_verb_of_saying_is_speech():
+    first, second = quotes("“Nobody dares to refuse,” said one Sinuiju-based source. “The police come next day.”")
+    assert (first.kind, second.kind, second.attribution) == ("direct", "direct", "carried_over")
+
+
+def test_source_placed_in_a_county_and_its_province():
+    [q] = quotes("“Food is scarce,” a source in Kapsan County, Ryanggang Province, told Daily NK.")
+    assert (q.speaker, q.speaker_place) == ("a source in Kapsan County, Ryanggang Province", "Kapsan")

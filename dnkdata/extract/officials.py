@@ -39,11 +39,13 @@ NAME_AFTER = re.compile(r"\s+" + KOREAN_NAME)
 TOKEN = re.compile(r"[\w’'\-]+|,")
 TITLE_HEAD_WORDS = (r"(?:secretary|director|minister|premier|chairman|chairwoman|chief|commander|head|president|"
                     r"leader|ambassador|mayor|prosecutor)")
+TITLE_OF = r"(?:\s+of\s+(?:the\s+)?[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*){0,4})?"  # "chief of the General Staff"
 TITLE_APPOSITIVE_BEFORE = re.compile(
-    r"(?P<role>\b(?:[Tt]he\s+)?(?:[\w’'\-]+\s+){0,5}?" + TITLE_HEAD_WORDS + r"),\s+(?P<name>" + KOREAN_NAME + r"),")
-TITLE_BEFORE_COMMA = re.compile(TITLE_HEAD_WORDS + r",\s+" + KOREAN_NAME)
+    r"(?P<role>\b(?:[Tt]he\s+)?(?:[\w’'\-]+\s+){0,5}?" + TITLE_HEAD_WORDS + TITLE_OF + r"),\s+(?P<name>"
+    + KOREAN_NAME + r"),")
+TITLE_BEFORE_COMMA = re.compile(TITLE_HEAD_WORDS + TITLE_OF + r",\s+" + KOREAN_NAME)
 TITLE_APPOSITIVE_BEFORE_AT = re.compile(
-    r"(?P<role>\b(?:[Tt]he\s+)?(?:[\w’'\-]+\s+){0,5}?" + TITLE_HEAD_WORDS + r"),\s+$")
+    r"(?P<role>\b(?:[Tt]he\s+)?(?:[\w’'\-]+\s+){0,5}?" + TITLE_HEAD_WORDS + TITLE_OF + r"),\s+$")
 APPOSITIVE_AFTER = re.compile(
     r",\s+(?P<role>(?:the\s+|a\s+|former\s+|then-)*(?:head|director|chairman|secretary|minister|chief|premier|"
     r"commander|member|vice|deputy|first)\b[^,.;:]{0,80})")
@@ -231,7 +233,8 @@ def _title_before(body: str, start: int) -> tuple[str | None, str | None, int]:
 
 
 def _appositive_role(role: str) -> tuple[str, str | None]:
-    role = re.sub(r"^(?:the|a)\s+", "", role.strip())
+    role = re.split(r"\s+and\s+", role.strip())[-1]  # "Premier X and the chief of …": only the last title
+    role = re.sub(r"^(?:the|a)\s+", "", role, flags=re.I)
     org = ORG_IN_TEXT.search(role)
     return role, (org.group(0).strip() if org else None)
 

@@ -229,8 +229,11 @@ def extract_quotes(article_id: str, body: str, *, is_excerpt: bool = False,
         if not span.closed and is_excerpt and paragraph == last_paragraph:
             continue  # cut off by the capture's truncation
         text = body[span.start:span.end]
+        after = finder.after(span.end + (1 if span.closed else 0))
         kind = classify_kind(text)
-        speaker, attribution = _attribute(body, span, kind, rows, finder, starts)
+        if kind == "term" and after is not None and _reads_as_speech(text):
+            kind = "direct"  # “Nobody dares to refuse,” said one source: speech, whatever its verbs
+        speaker, attribution = _attribute(body, span, kind, rows, finder, starts, after)
         rows.append(_row(article_id, paragraph, span, text, kind, speaker, attribution))
     return rows
 
@@ -251,10 +254,14 @@ def _row(article_id: str, paragraph: int, span: Span, text: str, kind: str,
     )
 
 
+def _reads_as_speech(text: str) -> bool:
+    """A capitalised run of four or more words ending like a sentence or a clause before its attribution."""
+    return len(text.split()) >= 4 and text[:1].isupper() and text.rstrip()[-1:] in ",.?!"
+
+
 def _attribute(body: str, span: Span, kind: str, previous: list[QuoteRow], finder: SpeakerFinder,
-               starts: list[int]) -> tuple[Speaker | None, str]:
-    close_at = span.end + (1 if span.closed else 0)
-    found = finder.after(close_at) or finder.before(span.start - 1)
+               starts: list[int], after) -> tuple[Speaker | None, str]:
+    found = after or finder.before(span.start - 1)
     if found is None:
         found = finder.in_sentence(span.start, kind)
     if found is not None:

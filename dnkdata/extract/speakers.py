@@ -211,7 +211,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     return {
         "according_after": re.compile(r"\s*[,.]?\s*according to\s+(?P<sp>[^,.;:“”\"]+)"),
         "inverted": re.compile(rf"\s*,?\s*{ADVERBS}{verb}\s+(?P<sp>{speaker})(?=[\s,.;:]|$)"),
-        "normal": re.compile(rf"\s*,?\s*(?P<sp>{speaker}){appositive}\s+{ADVERBS}{verb}\b"),
+        "normal": re.compile(rf"\s*,?\s*(?P<sp>{speaker}){appositive},?\s+{ADVERBS}{verb}\b"),
         "truncated": re.compile(rf"\s*,?\s*(?P<sp>{SOURCE_NP}|{PRONOUN})\s+\w*\s*$"),
         "before_colon": re.compile(rf"(?P<sp>{speaker}){appositive}\s+{ADVERBS}{verb}\b[^“”\"]{{0,160}}?[:,]\s*$"),
         "before_that": re.compile(
