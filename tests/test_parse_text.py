@@ -101,3 +101,12 @@ def test_author_biography_and_contact_lines_are_not_body():
             "Jane Roe is a reporter who covers markets. She can be reached at jane@example.com.\n")
     article = parse_text(text)
     assert article.body == "The story body is here."
+
+
+def test_section_label_and_by_line_are_chrome():
+    text = ("Economy\n\nRice prices climb again in Hamhung markets\n\nBy Jane Roe - 2023.03.14 5:00pm\n\n"
+            "Rice prices rose again this week in Hamhung, a source said.\n\nMore text follows here.\n")
+    article = parse_text(text)
+    assert (article.title, article.byline) == ("Rice prices climb again in Hamhung markets", "Jane Roe")
+    assert article.published_at == datetime(2023, 3, 14, 17, 0)
+    assert article.body.startswith("Rice prices rose") and "Economy" not in article.body

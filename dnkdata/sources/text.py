@@ -21,6 +21,12 @@ CAPTURE_DATE = re.compile(rf"^(?:{WEEKDAYS}),\s+(?:{MONTHS})\s+\d{{1,2}},\s+\d{{
 FOOTER_DATE = re.compile(rf"^((?:{MONTHS})\s+\d{{1,2}},\s+\d{{4}})(?:\s+at\s+(\d{{1,2}}:\d{{2}})\s*([AP]M))?$", re.I)
 BOARD_DATE = re.compile(rf"^Date\s*:\s*((?:{MONTHS})\s+\d{{1,2}},\s+\d{{4}}|\d{{4}}[-./]\d{{1,2}}[-./]\d{{1,2}})", re.I)
 BYLINE = re.compile(r"^(?P<name>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,4})\s+\|\s+(?P<date>\d{4}-\d{2}-\d{2})(?:\s+(?P<time>\d{1,2}:\d{2}))?$")
+BYLINE_BY = re.compile(r"^By\s+(?P<name>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,4})"
+                       r"(?:\s+[-–|]\s+(?P<date>\d{4}[.-]\d{1,2}[.-]\d{1,2})(?:\s+(?P<time>\d{1,2}:\d{2})\s*(?P<ampm>[ap]m)?)?)?$",
+                       re.I)
+SECTION_LINE = re.compile(r"^(?:News|Economy|Politics|Society|North Korea|International|Opinion|Analysis|Features?|"
+                          r"Human Rights|Military|Business|Culture|Defectors?|Markets?|Interviews?|Columns?|"
+                          r"NK Economy|NK Politics|NK Society|Special Reports?)$", re.I)
 FEED_LABEL = re.compile(r"^by\s+Daily\s*NK\b", re.I)
 SITE_LINE = re.compile(r"^(?:https?://)?(?:www\.)?((?:[a-z0-9-]+\.)+(?:com|net|org|kr|co|info|top|news|io|uk|us))/?$", re.I)
 URL_LINE = re.compile(r"^(https?://\S+?)(?:\s+\[\d[\d,]*\])?$")
@@ -121,6 +127,8 @@ def _scan_chrome(lines: list[str]) -> _Header:
             _mark_alt_text(lines, i, header)
         elif TABLE_ROW.match(line) and i <= first_content + 6:
             header.chrome_lines.add(i)  # a site's price ticker above the story
+        elif i <= first_content + 2 and SECTION_LINE.match(line):
+            header.chrome_lines.add(i)  # the site's section label above the headline
         elif i == first_content and _is_tag_line(line, lines, i):
             header.chrome_lines.add(i)
     return header
@@ -145,6 +153,14 @@ def _read_field_line(line: str, header: _Header) -> bool:
         return True
     if m := BOARD_DATE.match(line):
         _set_date(header, m.group(1), None, None)
+        return True
+    if (m := BYLINE_BY.match(line)) and not FEED_LABEL.match(line):
+        header.byline = m.group("name")
+        if m.group("date"):
+            day = date.fromisoformat("-".join(part.zfill(2) for part in re.split(r"[.-]", m.group("date"))))
+            header.published_date = day
+            if m.group("time"):
+                _set_date(header, day.strftime("%B %d, %Y"), m.group("time"), m.group("ampm"))
         return True
     if m := BYLINE.match(line):
         header.byline = m.group("name")
