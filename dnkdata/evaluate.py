@@ -509,18 +509,13 @@ def _evaluate_one(gold_path: Path, raw_dir: Path, problems: list[dict]) -> Artic
 def summarize(articles: list[ArticleResult], problems: list[dict]) -> dict[str, Any]:
     """Micro-averaged metrics over all scored articles; a metric no article could score is "n/a"."""
     summary: dict[str, Any] = {"articles_scored": len(articles), "problems": len(problems)}
-    for name in PRF_METRICS:
-        rows = [a.counts[name] for a in articles if name in a.counts]
-        total = PRF()
-        for row in rows:
-            total.add(PRF(**row))
-        summary[name] = total.as_dict() if rows else "n/a"
-    for name in ACCURACY_METRICS:
-        rows = [a.counts[name] for a in articles if name in a.counts]
-        total = Accuracy()
-        for row in rows:
-            total.add(Accuracy(**row))
-        summary[name] = total.as_dict() if rows else "n/a"
+    for names, kind in ((PRF_METRICS, PRF), (ACCURACY_METRICS, Accuracy)):
+        for name in names:
+            rows = [a.counts[name] for a in articles if name in a.counts]
+            total = kind()
+            for row in rows:
+                total.add(kind(**row))
+            summary[name] = total.as_dict() if rows else "n/a"
     return summary
 
 

@@ -181,11 +181,6 @@ def _article_with_rows(record: ParsedArticle, result: CaptureResult, index: int)
     return article
 
 
-def run_captures(captures: list[Capture], *, workers: int, max_bytes: int, progress: bool) -> list[CaptureResult]:
-    """process_capture over all captures, in input order (one process; for callers that want plain results)."""
-    return [process_capture(capture, max_bytes) for capture in captures]
-
-
 @dataclass
 class Batch:
     """The results of a batch of captures in compact columnar form: what workers return and the cache keeps.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 from dnkdata.extract import price_terms, speakers
+from dnkdata.extract.text import finditer_at
 
 TRICKY = (
     "A resident of Hyesan said so. The two women traders in Sinuiju, a man, another\nold  farmer from the "
@@ -36,7 +37,7 @@ def test_amount_patterns_tried_at_candidates_match_a_full_scan():
             for pattern, starts in ((price_terms.PREFIXED, marks), (price_terms.SUFFIXED, digits),
                                     (price_terms.BARE, digits)):
                 expected = [m.span() for m in pattern.finditer(text, start, end)]
-                assert [m.span() for m in price_terms._matches_at(pattern, text, starts, end)] == expected
+                assert [m.span() for m in finditer_at(pattern, text, starts, end)] == expected
 
 
 def test_items_found_where_spellings_begin_match_a_full_scan():

@@ -297,7 +297,7 @@ class SpeakerFinder:
         start, end = sentence_bounds(self.body, quote_start)
         pats = _patterns()
         m = pats["according"].search(self.body, start, end)
-        if m and not _inside_quote(self.body, m.start(), quote_start):
+        if m and not self._in_quote(m.start()):
             return Found(m.group("sp").strip(), m.start("sp"), m.start("sp") + len(m.group("sp").strip()))
         key = "subject_speech" if kind == "direct" else "subject_term"
         head = self.body[start:quote_start]
@@ -437,9 +437,6 @@ def _last_search(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
         last = m
     return last
 
-
-def _inside_quote(body: str, pos: int, quote_start: int) -> bool:
-    return body.count("“", 0, pos) > body.count("”", 0, pos)
 
 
 def _may_match(key: str, head: str) -> bool:

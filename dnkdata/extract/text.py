@@ -66,8 +66,8 @@ def sentence_bounds(body: str, start: int, end: int | None = None) -> tuple[int,
     return sentence_start, sentence_end
 
 
-def finditer_at(pattern: re.Pattern[str], text: str, starts) -> list[re.Match[str]]:
-    """What pattern.finditer(text) gives, trying only the ascending `starts` where a match can begin.
+def finditer_at(pattern: re.Pattern[str], text: str, starts, end: int | None = None) -> list[re.Match[str]]:
+    """What pattern.finditer(text, 0, end) gives, trying only the ascending `starts` where a match can begin.
 
     For speed: a cheap scan (literals, keywords) names the few places a complex pattern could start, and the
     pattern itself runs only there, so matches are exactly those of a full scan (non-empty patterns only).
@@ -76,7 +76,7 @@ def finditer_at(pattern: re.Pattern[str], text: str, starts) -> list[re.Match[st
     for start in starts:
         if start < cursor:
             continue
-        m = pattern.match(text, start)
+        m = pattern.match(text, start, len(text) if end is None else end)
         if m:
             found.append(m)
             cursor = m.end()

@@ -129,7 +129,7 @@ def _scan_chrome(lines: list[str]) -> _Header:
             header.chrome_lines.add(i)  # a site's price ticker above the story
         elif i <= first_content + 2 and SECTION_LINE.match(line):
             header.chrome_lines.add(i)  # the site's section label above the headline
-        elif i == first_content and _is_tag_line(line, lines, i):
+        elif i == first_content and _is_tag_line(line):
             header.chrome_lines.add(i)
     return header
 
@@ -231,7 +231,7 @@ def _is_tag_list(line: str) -> bool:
             and not TERMINAL.search(line) and not any(c in line for c in "“”\""))
 
 
-def _is_tag_line(line: str, lines: list[str], i: int) -> bool:
+def _is_tag_line(line: str) -> bool:
     """A keyword line atop dailynk.com text: lowercase words (often comma-separated), no sentence punctuation."""
     words = line.replace(",", " ").split()
     return len(words) >= 3 and line == line.lower() and not TERMINAL.search(line)
