@@ -1,8 +1,8 @@
 """The build cache: per-capture results kept between builds, so a rebuild redoes only new or changed captures.
 
 A capture's result is a pure function of its bytes, its name (the reader is chosen by the file's extension),
-the code and the reference data. Results are stored in segments (one per processed batch: a pickled
-`pipeline.Batch` of compact columnar frames) under a folder named by the version key (code + gazetteer + the
+the code and the reference data. Results are stored in segments (one per processed batch: its capture entries and
+one compressed Arrow file per table) under a folder named by the version key (code + gazetteer + the
 byte limit), so changing the code or the gazetteer starts an empty cache. Each segment has a small key list
 beside it, so finding which segments hold what needs no segment to be opened.
 """
@@ -61,19 +61,19 @@ def file_sha256(path: Path) -> str:
         return ""
 
 
-class BuildCache:
-    """Segments of one version key under root; load() what is known, save() what was processed."""
+class SegmentStore:
+    """Segments in one folder: each processed batch's capture entries and one Arrow file per table.
 
-    def __init__(self, root: Path, max_bytes: int):
-        self.folder = Path(root) / version_key(max_bytes)
+    A table can be loaded from every segment without reading the others, so the build assembles one table at a
+    time and never holds all of them in memory.
+    """
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
-        self._prune(Path(root))
-        self.hash_file = Path(root) / "sha256-by-inode.pickle"  # not versioned: file hashes do not depend on code
-        self._hashes = self._load_hashes()
-        self._hashes_changed = False
 
     def known(self) -> dict[str, str]:
-        """capture key → segment name, for every capture the cache holds."""
+        """capture key → segment name, for every capture the store holds."""
         where: dict[str, str] = {}
         for keys_file in sorted(self.folder.glob("*.keys.json")):
             segment = keys_file.name.removesuffix(".keys.json")
@@ -81,25 +81,37 @@ class BuildCache:
                 where.setdefault(key, segment)
         return where
 
-    def load(self, segment: str) -> tuple[list[dict], dict[str, pl.DataFrame]]:
-        """A segment's capture entries and frames."""
-        with open(self.folder / f"{segment}.pkl", "rb") as handle:
-            captures, frames = pickle.load(handle)
-        return captures, {name: pl.read_ipc(io.BytesIO(data)) for name, data in frames.items()}
+    def load_captures(self, segment: str) -> list[dict]:
+        """A segment's capture entries (report fields, one per capture, in batch order)."""
+        return pickle.loads((self.folder / f"{segment}.captures.pkl").read_bytes())
 
-    def save(self, captures: list[dict], frames: dict[str, pl.DataFrame]) -> None:
-        """Write the segment first and its key list last (atomically), so a crash leaves no dangling keys.
+    def load_frame(self, segment: str, table: str) -> pl.DataFrame:
+        """One table's frame of a segment (decoding releases the GIL: threads can load several at once)."""
+        return pl.read_ipc(self.folder / f"{segment}.{table}.arrow")
 
-        Frames are kept as LZ4-compressed Arrow IPC: a third of the size of plain pickles, as fast to load."""
+    def save(self, captures: list[dict], frames: dict[str, pl.DataFrame]) -> str:
+        """Write the segment's files first and its key list last (atomically), so a crash leaves no dangling
+        keys; returns the segment's name. Frames are LZ4-compressed Arrow IPC: small, and fast to load."""
         keys = [c["key"] for c in captures]
         name = hashlib.sha256("\n".join(keys).encode()).hexdigest()[:24]
-        packed = {}
         for table, df in frames.items():
             buffer = io.BytesIO()
             df.write_ipc(buffer, compression="lz4")
-            packed[table] = buffer.getvalue()
-        _atomic_write(self.folder / f"{name}.pkl", pickle.dumps((captures, packed), protocol=pickle.HIGHEST_PROTOCOL))
+            _atomic_write(self.folder / f"{name}.{table}.arrow", buffer.getvalue())
+        _atomic_write(self.folder / f"{name}.captures.pkl", pickle.dumps(captures, protocol=pickle.HIGHEST_PROTOCOL))
         _atomic_write(self.folder / f"{name}.keys.json", json.dumps(keys).encode())
+        return name
+
+
+class BuildCache(SegmentStore):
+    """The segments of one version key under root, and file hashes remembered by inode (for every version)."""
+
+    def __init__(self, root: Path, max_bytes: int):
+        super().__init__(Path(root) / version_key(max_bytes))
+        self._prune(Path(root))
+        self.hash_file = Path(root) / "sha256-by-inode.pickle"  # not versioned: file hashes do not depend on code
+        self._hashes = self._load_hashes()
+        self._hashes_changed = False
 
     def sha256(self, path: Path) -> str:
         """The file's sha256, remembered by (device, inode, size, mtime) so unchanged files are not read again,

@@ -11,21 +11,26 @@ import hashlib
 import os
 import stat
 import sys
+import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import polars as pl
 
 from dnkdata import __version__, gazetteer
-from dnkdata.cache import BuildCache, capture_key, file_sha256
+from dnkdata.cache import BuildCache, SegmentStore, capture_key
 from dnkdata.errors import InputError, Rejected, StrictRejections, ValidationFailed
 from dnkdata.extract import extract_article
 from dnkdata.identity import article_identity, merge_keys
 from dnkdata.model import ParsedArticle, Problem
 from dnkdata.parse import DEFAULT_MAX_BYTES, read_capture
+from dnkdata.merge import merge_articles
 from dnkdata.report import strict_message
+from dnkdata.tables import (ROW_TABLES, Assembly, articles_table, merge_records, places_table, row_table,
+                            stories_frame, story_ids, unresolved_spellings)
 
 TABLE_NAMES = ("articles", "quotes", "locations", "officials", "places", "prices")
 SKIP_SUFFIXES = (".meta.json",)  # provenance sidecars written by `dnkdata fetch`
@@ -183,16 +188,25 @@ def _article_with_rows(record: ParsedArticle, result: CaptureResult, index: int)
 
 @dataclass
 class Batch:
-    """The results of a batch of captures in compact columnar form: what workers return and the cache keeps.
+    """The results of a batch of captures in compact columnar form: what workers return.
 
-    captures: one small dict per capture (report fields); articles: every article record with its fields,
-    merge keys and unresolved place spellings; quotes, locations, officials: extracted rows. Every frame carries
-    _slot (the capture's position in `captures`) and the article's item, so rows find their capture again.
+    captures: one small dict per capture (report fields); frames: every article record with its fields, merge
+    keys and unresolved place spellings, and the extracted rows of each row table. Every frame carries _slot (the
+    capture's position in `captures`) and the article's item, so rows find their capture again.
     """
 
     captures: list[dict]
     frames: dict[str, pl.DataFrame]
     seconds: dict[str, float]  # read, parse, extract: summed over the batch's captures
+
+
+@dataclass
+class Segment:
+    """A batch once it is in the segment store: its frames stay on disk until a table needs them."""
+
+    name: str
+    captures: list[dict]
+    seconds: dict[str, float]
 
 
 def _process_batch(batch: list[Capture], max_bytes: int) -> Batch:
@@ -210,51 +224,45 @@ def _capture_entry(result: CaptureResult) -> dict:
             "items": [a["item"] for a in result.articles], "stamp": result.stamp}
 
 
-def collect_batches(captures: list[Capture], *, workers: int, max_bytes: int, progress: bool,
-                    cache_dir: Path | None) -> tuple[list[str], list[Batch], dict]:
-    """Every capture's key (input order) and the batches holding their results: from the cache when it knows
-    a capture, else processed (in a process pool when it pays off) and added to the cache."""
-    store = BuildCache(cache_dir, max_bytes) if cache_dir is not None else None
-    where = store.known() if store else {}
+def collect_batches(captures: list[Capture], store: SegmentStore, *, workers: int, max_bytes: int,
+                    progress: bool) -> tuple[list[str], list[Segment], dict]:
+    """Every capture's key (input order) and the segments holding their results: those the store knows, and
+    new ones for the captures processed now (in a process pool when it pays off).
+
+    Results go to the store as they arrive and only their small capture entries stay in memory, so the main
+    process stays small while the workers run, whatever the size of the corpus.
+    """
+    caching = isinstance(store, BuildCache)
+    where = store.known() if caching else {}
     # with nothing cached every capture is processed, and the workers hash what they read: no pass ahead of them
     keys = [capture_key(c.source_path, _content_hash(c, store)) for c in captures] if where else None
     missing = [c for c, k in zip(captures, keys) if k not in where] if keys is not None else captures
-    stats = {"enabled": store is not None, "hits": len(captures) - len(missing), "misses": len(missing)}
-    batches = []
+    stats = {"enabled": caching, "hits": len(captures) - len(missing), "misses": len(missing)}
+    segments = []
     for batch in _run(missing, workers=workers, max_bytes=max_bytes, progress=progress):
-        if store is not None:
-            store.save(batch.captures, batch.frames)
+        name = store.save(batch.captures, batch.frames)
+        if caching:
             store.remember(batch.captures)
-        batches.append(batch)
+        segments.append(Segment(name, batch.captures, batch.seconds))
     if keys is None:
-        keys = [c["key"] for b in batches for c in b.captures]  # the pool returns batches in input order
-    if store is not None:
+        keys = [c["key"] for s in segments for c in s.captures]  # the pool returns batches in input order
+    if caching:
         store.save_hashes()
-    # cached results are loaded after the pool has finished, so the workers are not forked from a large process
-    segments = sorted({where[k] for k in keys if k in where})
-    if segments:
-        # decoding a segment's frames releases the GIL: threads load them side by side
-        with ThreadPoolExecutor(max_workers=max(1, min(workers, len(segments)))) as threads:
-            batches += list(threads.map(lambda segment: _cached_batch(store, segment), segments))
-    return keys, batches, stats
+    for name in sorted({where[k] for k in keys if k in where}):
+        segments.append(Segment(name, store.load_captures(name), {stage: 0.0 for stage in STAGES}))
+    return keys, segments, stats
 
 
-def _content_hash(capture: Capture, store: BuildCache | None) -> str:
+def _content_hash(capture: Capture, store: BuildCache) -> str:
     """The hash process_capture will record: none for a link out of the input folder (it is never read)."""
     if _escapes_input(capture):
         return ""
-    return store.sha256(capture.path) if store else file_sha256(capture.path)
+    return store.sha256(capture.path)
 
 
 def _escapes_input(capture: Capture) -> bool:
     return (capture.root is not None and capture.path.is_symlink()
             and not capture.path.resolve().is_relative_to(capture.root.resolve()))
-
-
-def _cached_batch(store: BuildCache, segment: str) -> Batch:
-    """A segment as it was saved; captures no longer among the inputs are dropped when frames are assembled."""
-    captures, frames = store.load(segment)
-    return Batch(captures, frames, {stage: 0.0 for stage in STAGES})
 
 
 def _run(captures: list[Capture], *, workers: int, max_bytes: int, progress: bool):
@@ -309,15 +317,13 @@ def build(inputs: list[Path], out: Path, *, workers: int | None = None, max_byte
           progress: bool = False, strict: bool = False, cache_dir: Path | None | str = "default") -> BuildResult:
     """Build every table from the inputs into `out` (replaced atomically); raises ValidationFailed.
 
-    cache_dir: where per-capture results are kept between builds ("default": beside out; None: no cache).
-    Timings in the report: read, parse and extract are seconds summed over the captures processed (worker time,
-    so on several cores they can exceed the wall time); process is the wall time of that stage; merge, validate
-    and write are wall seconds of the whole-table steps; total is the build's wall time.
+    cache_dir: where per-capture results are kept between builds ("default": beside out; None: no cache, the
+    results then wait in a temporary folder). Timings in the report: read, parse and extract are seconds summed
+    over the captures processed (worker time, so on several cores they can exceed the wall time); process is
+    the wall time of that stage; merge (gathering rows, one story one row), validate and write are wall seconds
+    of the table steps, summed over the tables; total is the build's wall time.
     """
-    from dnkdata.export import check_unlocked, write_build
-    from dnkdata.merge import merge_articles
-    from dnkdata.tables import assemble_frames
-    from dnkdata.validate import validate_tables
+    from dnkdata.export import check_unlocked, output_lock, staging, write_report
 
     check_unlocked(out)  # refuse before the work, not after it, when another build holds the folder
     started = clock = time.perf_counter()
@@ -325,55 +331,104 @@ def build(inputs: list[Path], out: Path, *, workers: int | None = None, max_byte
     captures = find_captures(inputs)
     timings["discover"] = time.perf_counter() - clock
     clock = time.perf_counter()
-    cache_dir = default_cache_dir(out) if cache_dir == "default" else cache_dir
-    keys, batches, cache_stats = collect_batches(captures, workers=workers or default_workers(),
-                                                 max_bytes=max_bytes, progress=progress, cache_dir=cache_dir)
-    timings["process"] = time.perf_counter() - clock
-    for stage in STAGES:
-        timings[stage] = sum(b.seconds[stage] for b in batches)
-    clock = time.perf_counter()
-    collected = assemble_frames(keys, batches)
-    unresolved = collected.unresolved()
-    merged = merge_articles(collected.records())
-    tables = collected.tables(merged)
-    entries = _entries(keys, batches, merged)
-    timings["merge"] = time.perf_counter() - clock
-    clock = time.perf_counter()
-    errors = validate_tables(tables)
-    timings["validate"] = time.perf_counter() - clock
-    report = build_report(inputs, unresolved, entries, tables, errors, timings)
-    report["cache"] = cache_stats
-    if errors:
-        raise ValidationFailed("\n".join(errors))
-    if strict and report["counts"]["rejected"]:
-        raise StrictRejections(strict_message(report))
-    clock = time.perf_counter()
-    write_build(out, tables, report, timings=lambda: _final_timings(timings, clock, started))
-    return BuildResult(out, report, {name: tables[name].height for name in TABLE_NAMES})
+    workers = workers or default_workers()
+    with _segment_store(default_cache_dir(out) if cache_dir == "default" else cache_dir, max_bytes) as store:
+        keys, segments, cache_stats = collect_batches(captures, store, workers=workers, max_bytes=max_bytes,
+                                                      progress=progress)
+        timings["process"] = time.perf_counter() - clock
+        for stage in STAGES:
+            timings[stage] = sum(s.seconds[stage] for s in segments)
+        with output_lock(out), staging(out) as folder:
+            writer = _TableWriter(folder, timings)
+            report = writer.write_all(Assembly(store, keys, segments, workers), inputs, keys, segments)
+            report["cache"] = cache_stats
+            if writer.errors:
+                raise ValidationFailed("\n".join(writer.errors))
+            if strict and report["counts"]["rejected"]:
+                raise StrictRejections(strict_message(report))
+            timings["total"] = time.perf_counter() - started
+            report["timings"] = {k: round(v, 4) for k, v in timings.items()}
+            write_report(folder / "build_report.json", report)
+    return BuildResult(out, report, {name: report["counts"][f"rows_{name}"] for name in TABLE_NAMES})
 
 
-def _final_timings(timings: dict[str, float], write_started: float, started: float) -> dict[str, float]:
-    """The report's timings once writing the tables is done (the report itself is written last)."""
-    now = time.perf_counter()
-    timings.update(write=now - write_started, total=now - started)
-    return {k: round(v, 4) for k, v in timings.items()}
+@contextmanager
+def _segment_store(cache_dir: Path | None, max_bytes: int):
+    """The build cache, or (without one) a temporary store the batches wait in until the tables are made."""
+    if cache_dir is not None:
+        yield BuildCache(cache_dir, max_bytes)
+        return
+    with tempfile.TemporaryDirectory(prefix="dnkdata-build-") as folder:
+        yield SegmentStore(Path(folder))
 
 
-def _entries(keys: list[str], batches: list[Batch], merged) -> list[dict]:
+class _TableWriter:
+    """Makes, checks and writes the tables one at a time, so only one table's rows are in memory besides the
+    articles (whose bodies the offset checks need). Nothing is written once a table has failed: the staging
+    folder is thrown away."""
+
+    def __init__(self, folder: Path, timings: dict[str, float]):
+        self.folder, self.timings = folder, timings
+        self.errors: list[str] = []
+        self.checked: dict[str, pl.DataFrame] = {}
+        self.rows: dict[str, int] = {}
+        for step in ("merge", "validate", "write"):
+            timings[step] = 0.0
+
+    def write_all(self, assembly: Assembly, inputs: list[Path], keys: list[str], segments: list[Segment]) -> dict:
+        clock = time.perf_counter()
+        gathered = assembly.gathered("articles")
+        unresolved = unresolved_spellings(gathered)
+        merged = merge_articles(merge_records(gathered))
+        stories = stories_frame(merged.stories)
+        articles = articles_table(gathered, stories)
+        del gathered
+        entries = _entries(keys, segments, merged)
+        self.timings["merge"] += time.perf_counter() - clock
+        self.add("articles", articles)
+        self.add("places", places_table())
+        ids = story_ids(stories)
+        for name in ROW_TABLES:
+            clock = time.perf_counter()
+            table = row_table(name, assembly.gathered(name), ids)
+            self.timings["merge"] += time.perf_counter() - clock
+            self.add(name, table)
+            del table
+        return build_report(inputs, unresolved, entries, self.rows, self.errors)
+
+    def add(self, name: str, df: pl.DataFrame) -> None:
+        from dnkdata.export import write_table
+        from dnkdata.validate import check_table
+
+        clock = time.perf_counter()
+        problems = check_table(name, df, self.checked)
+        self.timings["validate"] += time.perf_counter() - clock
+        self.errors += problems
+        self.rows[name] = df.height
+        if name in ("articles", "places") and not problems:
+            self.checked[name] = df.select("article_id", "body") if name == "articles" else df
+        if self.errors:
+            return
+        clock = time.perf_counter()
+        write_table(df, self.folder / f"{name}.parquet", name)
+        self.timings["write"] += time.perf_counter() - clock
+
+
+def _entries(keys: list[str], segments: list[Segment], merged) -> list[dict]:
     """One report entry per input file, in input order."""
     from dnkdata.merge import capture_entry
 
-    by_key = {c["key"]: c for b in batches for c in b.captures}
+    by_key = {c["key"]: c for s in segments for c in s.captures}
     return [capture_entry(by_key[key], index, merged) for index, key in enumerate(keys)]
 
 
-def build_report(inputs: list[Path], unresolved: list[str], entries: list[dict],
-                 tables: dict[str, pl.DataFrame], errors: list[str], timings: dict[str, float]) -> dict:
+def build_report(inputs: list[Path], unresolved: list[str], entries: list[dict], rows: dict[str, int],
+                 errors: list[str]) -> dict:
     """Every input accounted for, with counts that add up to the files seen."""
     counts = {"files": len(entries)}
     for status in ("article", "excerpt", "duplicate", "rejected"):
         counts[status] = sum(1 for e in entries if e["status"] == status)
-    counts.update({f"rows_{name}": tables[name].height for name in TABLE_NAMES})
+    counts.update({f"rows_{name}": rows.get(name, 0) for name in TABLE_NAMES})
     return {
         "dnkdata_version": __version__,
         "gazetteer_version": gazetteer.data_version(),
@@ -383,7 +438,7 @@ def build_report(inputs: list[Path], unresolved: list[str], entries: list[dict],
         "valid": not errors,
         "validation_errors": errors,
         "unresolved_place_spellings": unresolved,
-        "timings": {k: round(v, 4) for k, v in timings.items()},
+        "timings": {},
         "files": entries,
     }
 

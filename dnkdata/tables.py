@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
 from itertools import accumulate
 
 import polars as pl
@@ -80,80 +80,82 @@ def batch_frames(results: list) -> dict[str, pl.DataFrame]:
     return frames
 
 
-@dataclass
-class Collected:
-    """Every batch's frames gathered in input order (_capture is the capture's position in the input)."""
+class Assembly:
+    """The tables, one at a time, from the frames the segments hold (each row tagged with _capture, its
+    capture's input position): only one table's rows are gathered at once, so memory stays bounded.
 
-    frames: dict[str, pl.DataFrame]
-
-    def unresolved(self) -> list[str]:
-        """Place spellings no context settled, over every article read (for the report)."""
-        return sorted(set(self.frames["articles"]["unresolved_places"].explode().drop_nulls().to_list()))
-
-    def records(self) -> list[dict]:
-        """Light article records for merging, in input order: no body, no rows."""
-        return self.frames["articles"].select(
-            "_capture", "source_path", "item", "merge_keys", "is_excerpt", "source_format", *STORY_FIELDS,
-            body_length=pl.col("body").str.len_chars()).sort("_capture", "item").to_dicts()
-
-    def tables(self, merged) -> dict[str, pl.DataFrame]:
-        """The tables: each story's primary record with its merged fields, and that record's rows.
-
-        The gathered frames are released table by table, so at most one extra copy of a table is alive.
-        """
-        stories = _stories_frame(merged.stories)
-        tables = {"articles": self._articles(stories)}
-        story_ids = stories.select("_capture", pl.col("item").alias("_item"), "article_id", "rekeyed")
-        for name in ROW_TABLES:
-            tables[name] = self._rows(name, story_ids)
-        tables["places"] = places_table()
-        return tables
-
-    def _rows(self, name: str, story_ids: pl.DataFrame) -> pl.DataFrame:
-        """The rows of primary records, with the story's id, in table order: ordered on light columns, then
-        gathered once."""
-        rows = self.frames.pop(name)
-        id_column = ID_COLUMNS.get(name)
-        light = ["_capture", "_item", *[c for c in SORT_KEYS[name] if c != "article_id"], *REKEY_INPUTS.get(name, ())]
-        order = (rows.select(list(dict.fromkeys(light))).with_row_index("_row")
-                 .join(story_ids, on=["_capture", "_item"], how="inner"))
-        if id_column:
-            order = order.with_columns(_new_id=_new_ids(name, order)).with_columns(
-                pl.coalesce("_new_id", id_column).alias(id_column))
-        order = order.sort(SORT_KEYS[name], maintain_order=True)
-        picked = rows.select(pl.all().gather(order["_row"]))
-        del rows
-        replaced = ["article_id", *([id_column] if id_column else [])]
-        return picked.with_columns(order.select(replaced).get_columns()).select(list(polars_schema(name)))
-
-    def _articles(self, stories: pl.DataFrame) -> pl.DataFrame:
-        """Primary records in article_id order: the order is worked out on light columns, then the bodies are
-        gathered once."""
-        gathered = self.frames.pop("articles")
-        order = (gathered.select("_capture", "item").with_row_index("_row")
-                 .join(stories, on=["_capture", "item"], how="inner").sort("article_id"))
-        picked = gathered.drop(*STORY_FIELDS, "_capture", "item").select(pl.all().gather(order["_row"]))
-        del gathered
-        return picked.hstack(order.select(*STORY_FIELDS).get_columns()).select(list(polars_schema("articles")))
-
-
-def assemble_frames(keys: list[str], batches: list) -> Collected:
-    """Each table's frames from every batch, each row tagged with its capture's input position (_capture).
-
-    Rows of captures that are not among the inputs (a cache segment can hold more) are dropped. The batches'
-    frames are handed over (removed from the batches), so they are not kept twice.
+    A capture's rows are taken from the first segment holding it; captures of a segment that are not among the
+    inputs (a cache segment can hold more) are dropped.
     """
-    positions: dict[str, list[int]] = {}
-    for index, key in enumerate(keys):
-        positions.setdefault(key, []).append(index)
-    frames = {}
-    for name in ("articles", *ROW_TABLES):
-        parts = [_with_capture(b.frames.pop(name), [positions.get(c["key"], []) for c in b.captures])
-                 for b in batches]
-        parts = [p for p in parts if p.height]
-        schema = polars_schema(name) | (ARTICLE_EXTRA if name == "articles" else ROW_EXTRA) | ROW_EXTRA_BY_TABLE.get(name, {})
-        frames[name] = pl.concat(parts) if parts else _with_capture(pl.DataFrame(schema=schema), [])
-    return Collected(frames)
+
+    def __init__(self, store, keys: list[str], segments: list, workers: int = 2):
+        positions: dict[str, list[int]] = {}
+        for index, key in enumerate(keys):
+            positions.setdefault(key, []).append(index)
+        owner: dict[str, str] = {}
+        for segment in segments:
+            for capture in segment.captures:
+                owner.setdefault(capture["key"], segment.name)
+        self.store, self.workers = store, max(1, workers)
+        self.slots = [(segment.name, [positions.get(c["key"], []) if owner[c["key"]] == segment.name else []
+                                      for c in segment.captures]) for segment in segments]
+
+    def gathered(self, table: str) -> pl.DataFrame:
+        """Every segment's frame of one table, tagged with _capture, in one frame."""
+        def load(slot):
+            name, positions = slot
+            return _with_capture(self.store.load_frame(name, table), positions)
+
+        with ThreadPoolExecutor(max_workers=self.workers) as threads:
+            parts = [p for p in threads.map(load, self.slots) if p.height]
+        return pl.concat(parts) if parts else _with_capture(pl.DataFrame(schema=_gathered_schema(table)), [])
+
+
+def _gathered_schema(table: str) -> dict[str, pl.DataType]:
+    extra = ARTICLE_EXTRA if table == "articles" else ROW_EXTRA
+    return polars_schema(table) | extra | ROW_EXTRA_BY_TABLE.get(table, {})
+
+
+def unresolved_spellings(gathered: pl.DataFrame) -> list[str]:
+    """Place spellings no context settled, over every article read (for the report)."""
+    return sorted(set(gathered["unresolved_places"].explode().drop_nulls().to_list()))
+
+
+def merge_records(gathered: pl.DataFrame) -> list[dict]:
+    """Light article records for merging, in input order: no body, no rows."""
+    return gathered.select(
+        "_capture", "source_path", "item", "merge_keys", "is_excerpt", "source_format", *STORY_FIELDS,
+        body_length=pl.col("body").str.len_chars()).sort("_capture", "item").to_dicts()
+
+
+def story_ids(stories: pl.DataFrame) -> pl.DataFrame:
+    """(capture, item) of each story's primary record → the story's id, for picking the row tables' rows."""
+    return stories.select("_capture", pl.col("item").alias("_item"), "article_id", "rekeyed")
+
+
+def articles_table(gathered: pl.DataFrame, stories: pl.DataFrame) -> pl.DataFrame:
+    """Primary records in article_id order: the order is worked out on light columns, then the bodies are
+    gathered once."""
+    order = (gathered.select("_capture", "item").with_row_index("_row")
+             .join(stories, on=["_capture", "item"], how="inner").sort("article_id"))
+    picked = gathered.drop(*STORY_FIELDS, "_capture", "item").select(pl.all().gather(order["_row"]))
+    return picked.hstack(order.select(*STORY_FIELDS).get_columns()).select(list(polars_schema("articles")))
+
+
+def row_table(name: str, rows: pl.DataFrame, ids: pl.DataFrame) -> pl.DataFrame:
+    """The rows of primary records, with the story's id, in table order: ordered on light columns, then
+    gathered once."""
+    id_column = ID_COLUMNS.get(name)
+    light = ["_capture", "_item", *[c for c in SORT_KEYS[name] if c != "article_id"], *REKEY_INPUTS.get(name, ())]
+    order = (rows.select(list(dict.fromkeys(light))).with_row_index("_row")
+             .join(ids, on=["_capture", "_item"], how="inner"))
+    if id_column:
+        order = order.with_columns(_new_id=_new_ids(name, order)).with_columns(
+            pl.coalesce("_new_id", id_column).alias(id_column))
+    order = order.sort(SORT_KEYS[name], maintain_order=True)
+    picked = rows.select(pl.all().gather(order["_row"]))
+    replaced = ["article_id", *([id_column] if id_column else [])]
+    return picked.with_columns(order.select(replaced).get_columns()).select(list(polars_schema(name)))
 
 
 def _with_capture(df: pl.DataFrame, slot_positions: list[list[int]]) -> pl.DataFrame:
@@ -167,7 +169,7 @@ def _with_capture(df: pl.DataFrame, slot_positions: list[list[int]]) -> pl.DataF
     return df.join(order, on="_slot", how="inner").drop("_slot")
 
 
-def _stories_frame(stories: list[dict]) -> pl.DataFrame:
+def stories_frame(stories: list[dict]) -> pl.DataFrame:
     schema = {"_capture": pl.Int64, "item": pl.Int64, "rekeyed": pl.Boolean}
     schema |= {name: polars_schema("articles")[name] for name in STORY_FIELDS}
     return _typed(stories, schema)
@@ -198,4 +200,4 @@ def places_table() -> pl.DataFrame:
     return frame("places", rows)
 
 
-__all__ = ["assemble_frames", "batch_frames", "frame", "places_table", "PRIMARY_KEYS"]
+__all__ = ["Assembly", "articles_table", "batch_frames", "frame", "places_table", "row_table", "PRIMARY_KEYS"]

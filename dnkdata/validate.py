@@ -50,20 +50,41 @@ def _summarise(name: str, failures: pl.DataFrame) -> list[str]:
     return lines
 
 
+# which text each row table's offsets point at in articles.body, and the end column that must agree
+OFFSET_CHECKS = {"quotes": ("text", "char_end"), "locations": ("mention", None), "officials": ("mention", None),
+                 "prices": ("mention", "char_end")}
+
+
 def cross_table_errors(tables: dict[str, pl.DataFrame]) -> list[str]:
     errors = []
-    for table, links in FOREIGN_KEYS.items():
-        for column, target, target_column in links:
-            rows = tables[table].filter(pl.col(column).is_not_null())  # a nullable reference may be empty
-            missing = rows.join(tables[target], left_on=column, right_on=target_column, how="anti")
-            if missing.height:
-                examples = missing[column].unique().head(EXAMPLES).to_list()
-                errors.append(f"{table}.{column}: {missing.height} row(s) point to no {target}.{target_column}, "
-                              f"e.g. {examples}")
-    errors += _offset_errors(tables, "quotes", "text", end_column="char_end")
-    errors += _offset_errors(tables, "locations", "mention")
-    errors += _offset_errors(tables, "officials", "mention")
-    errors += _offset_errors(tables, "prices", "mention", end_column="char_end")
+    for table in FOREIGN_KEYS:
+        errors += table_cross_errors(table, tables)
+    return errors
+
+
+def check_table(name: str, df: pl.DataFrame, checked: dict[str, pl.DataFrame]) -> list[str]:
+    """One table's problems as the build makes it: its schema, then, when that passes, its references and
+    offsets against the tables already checked (articles, places), so no table must wait for the others."""
+    errors = schema_errors(name, TABLES[name], df)
+    targets = {target for _, target, _ in FOREIGN_KEYS.get(name, ())}
+    if errors or not targets <= set(checked):
+        return errors
+    return table_cross_errors(name, checked | {name: df})
+
+
+def table_cross_errors(table: str, tables: dict[str, pl.DataFrame]) -> list[str]:
+    """Every reference of one table resolves, and its rows' texts sit at their offsets in articles.body."""
+    errors = []
+    for column, target, target_column in FOREIGN_KEYS.get(table, ()):
+        rows = tables[table].filter(pl.col(column).is_not_null())  # a nullable reference may be empty
+        missing = rows.join(tables[target], left_on=column, right_on=target_column, how="anti")
+        if missing.height:
+            examples = missing[column].unique().head(EXAMPLES).to_list()
+            errors.append(f"{table}.{column}: {missing.height} row(s) point to no {target}.{target_column}, "
+                          f"e.g. {examples}")
+    if table in OFFSET_CHECKS:
+        text_column, end_column = OFFSET_CHECKS[table]
+        errors += _offset_errors(tables, table, text_column, end_column)
     return errors
 
 

@@ -407,7 +407,7 @@ def test_failed_write_leaves_previous_output(tmp_path, monkeypatch):
     def disk_full(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(export, "write_json", disk_full)
+    monkeypatch.setattr(export, "write_report", disk_full)
     with pytest.raises(OSError):
         build([raw], out, workers=1)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
