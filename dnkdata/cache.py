@@ -113,14 +113,15 @@ class BuildCache(SegmentStore):
         self._hashes = self._load_hashes()
         self._hashes_changed = False
 
-    def sha256(self, path: Path) -> str:
+    def sha256(self, path: Path, status: os.stat_result | None = None) -> str:
         """The file's sha256, remembered by (device, inode, size, mtime) so unchanged files are not read again,
-        also when the same file is reached under another name (a hard-linked or moved copy of a corpus)."""
+        also when the same file is reached under another name (a hard-linked or moved copy of a corpus).
+        status: the file's stat, when the caller has it already."""
         try:
-            stat = path.stat()
+            status = status or path.stat()
         except OSError:
             return ""
-        stamp = (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        stamp = (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns)
         known = self._hashes.get(stamp)
         if known is not None:
             return known

@@ -7,25 +7,30 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
+import polars as pl
+import typer
 
-matplotlib.use("Agg")  # no display: the chart is a file
-
-import matplotlib.dates as mdates  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-import polars as pl  # noqa: E402
-import typer  # noqa: E402
-
-from dnkdata.errors import DnkError  # noqa: E402
-from dnkdata.series import load_prices, series  # noqa: E402
+from dnkdata.errors import DnkError
+from dnkdata.series import load_prices, series
 
 DEFAULT_OUT = Path("docs/price-series.png")
 PANELS = (("rice", "Rice, won per kg"), ("usd", "US dollar, won per dollar"))
 
 
+def _pyplot():
+    """matplotlib, imported when a chart is drawn: it is slow to import, and every other command can do without."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # no display: the chart is a file
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
 def price_chart(folder_or_tables, out: Path = DEFAULT_OUT, items=PANELS, note: str | None = None) -> Path:
     """Draw one panel per (item, title) and write a PNG; returns the path written. `note` says where the data
     came from when that is not Daily NK reporting (the docs chart is drawn from invented examples)."""
+    plt = _pyplot()
     prices = load_prices(folder_or_tables)
     figure, axes = plt.subplots(len(items), 1, figsize=(8, 3.2 * len(items)), sharex=True, squeeze=False)
     for axis, (item, title) in zip(axes[:, 0], items):
@@ -42,6 +47,8 @@ def price_chart(folder_or_tables, out: Path = DEFAULT_OUT, items=PANELS, note: s
 
 
 def _panel(axis, points: pl.DataFrame, title: str) -> None:
+    from matplotlib import dates as mdates  # loaded with pyplot by price_chart
+
     axis.set_title(title, fontsize=10, loc="left")
     if points.is_empty():
         axis.text(0.5, 0.5, "no dated observations", ha="center", va="center", transform=axis.transAxes)

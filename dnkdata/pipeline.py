@@ -8,7 +8,9 @@ are whole-table steps; nothing is written unless every table validates.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
+import signal
 import stat
 import sys
 import tempfile
@@ -37,6 +39,8 @@ SKIP_SUFFIXES = (".meta.json",)  # provenance sidecars written by `dnkdata fetch
 BATCH_SIZE = 1000  # captures per batch at most: one cache segment each, so a large corpus loads from few files
 BATCHES_PER_WORKER = 4  # at least this many batches per worker when the corpus is small, to keep every core busy
 STAGES = ("read", "parse", "extract")
+# below this many captures to process, one process does them: starting workers (each imports dnkdata) costs more
+POOL_MIN_CAPTURES = 200
 
 
 @dataclass
@@ -115,7 +119,20 @@ def _report_name(relative: str) -> str:
 
 
 def process_capture(capture: Capture, max_bytes: int = DEFAULT_MAX_BYTES) -> CaptureResult:
-    """Read, parse and extract one capture. Never raises for bad input: the result says what went wrong."""
+    """Read, parse and extract one capture. Never raises for bad input: the result says what went wrong.
+
+    A failure nobody foresaw (a reader or extractor bug met by some odd input) rejects this file with
+    `internal_error` rather than stopping the build: the other inputs are still read, and the report names it.
+    """
+    try:
+        return _process(capture, max_bytes)
+    except Exception as exc:  # noqa: BLE001 - one file's failure must not cost the others
+        result = CaptureResult(capture.source_path)
+        return _rejected(result, "internal_error", f"dnkdata failed on this file ({type(exc).__name__}: {exc}); "
+                                                   "please report it with the file")
+
+
+def _process(capture: Capture, max_bytes: int) -> CaptureResult:
     result = CaptureResult(capture.source_path)
     clock = time.perf_counter()
     try:
@@ -187,34 +204,25 @@ def _article_with_rows(record: ParsedArticle, result: CaptureResult, index: int)
 
 
 @dataclass
-class Batch:
-    """The results of a batch of captures in compact columnar form: what workers return.
-
-    captures: one small dict per capture (report fields); frames: every article record with its fields, merge
-    keys and unresolved place spellings, and the extracted rows of each row table. Every frame carries _slot (the
-    capture's position in `captures`) and the article's item, so rows find their capture again.
-    """
-
-    captures: list[dict]
-    frames: dict[str, pl.DataFrame]
-    seconds: dict[str, float]  # read, parse, extract: summed over the batch's captures
-
-
-@dataclass
 class Segment:
-    """A batch once it is in the segment store: its frames stay on disk until a table needs them."""
+    """A batch of processed captures in the segment store: its small capture entries (report fields) are kept
+    in memory; its frames (article records, extracted rows; each row tagged with _slot, its capture's position
+    in `captures`, and its article's item) stay on disk until a table needs them."""
 
     name: str
     captures: list[dict]
     seconds: dict[str, float]
 
 
-def _process_batch(batch: list[Capture], max_bytes: int) -> Batch:
+def _process_batch(batch: list[Capture], max_bytes: int, folder: Path) -> Segment:
+    """Process a batch and store its frames in the segment store's folder. The worker writes them itself, so
+    only the small capture entries travel back to the main process."""
     from dnkdata.tables import batch_frames
 
     results = [process_capture(capture, max_bytes) for capture in batch]
     seconds = {stage: sum(r.seconds.get(stage, 0.0) for r in results) for stage in STAGES}
-    return Batch([_capture_entry(r) for r in results], batch_frames(results), seconds)
+    captures = [_capture_entry(r) for r in results]
+    return Segment(SegmentStore(folder).save(captures, batch_frames(results)), captures, seconds)
 
 
 def _capture_entry(result: CaptureResult) -> dict:
@@ -239,11 +247,10 @@ def collect_batches(captures: list[Capture], store: SegmentStore, *, workers: in
     missing = [c for c, k in zip(captures, keys) if k not in where] if keys is not None else captures
     stats = {"enabled": caching, "hits": len(captures) - len(missing), "misses": len(missing)}
     segments = []
-    for batch in _run(missing, workers=workers, max_bytes=max_bytes, progress=progress):
-        name = store.save(batch.captures, batch.frames)
+    for segment in _run(missing, store.folder, workers=workers, max_bytes=max_bytes, progress=progress):
         if caching:
-            store.remember(batch.captures)
-        segments.append(Segment(name, batch.captures, batch.seconds))
+            store.remember(segment.captures)
+        segments.append(segment)
     if keys is None:
         keys = [c["key"] for s in segments for c in s.captures]  # the pool returns batches in input order
     if caching:
@@ -254,10 +261,15 @@ def collect_batches(captures: list[Capture], store: SegmentStore, *, workers: in
 
 
 def _content_hash(capture: Capture, store: BuildCache) -> str:
-    """The hash process_capture will record: none for a link out of the input folder (it is never read)."""
-    if _escapes_input(capture):
+    """The hash process_capture will record: none for a link out of the input folder (it is never read).
+    One lstat per file answers both questions for the usual case, a regular file."""
+    try:
+        status = os.lstat(capture.path)
+    except OSError:
         return ""
-    return store.sha256(capture.path)
+    if not stat.S_ISLNK(status.st_mode):
+        return store.sha256(capture.path, status)
+    return "" if _escapes_input(capture) else store.sha256(capture.path)
 
 
 def _escapes_input(capture: Capture) -> bool:
@@ -265,20 +277,32 @@ def _escapes_input(capture: Capture) -> bool:
             and not capture.path.resolve().is_relative_to(capture.root.resolve()))
 
 
-def _run(captures: list[Capture], *, workers: int, max_bytes: int, progress: bool):
-    """Batches of processed captures, as they finish (order does not matter: the build sorts)."""
+def _run(captures: list[Capture], folder: Path, *, workers: int, max_bytes: int, progress: bool):
+    """Segments of processed captures, stored in folder, in input order."""
     size = min(BATCH_SIZE, max(1, -(-len(captures) // (max(workers, 1) * BATCHES_PER_WORKER))))
     batches = [captures[i:i + size] for i in range(0, len(captures), size)]
     with _progress_bar(progress, len(captures)) as advance:
-        if workers <= 1 or len(batches) <= 1:
+        if workers <= 1 or len(batches) <= 1 or len(captures) < POOL_MIN_CAPTURES:
             for batch in batches:
-                yield _process_batch(batch, max_bytes)
+                yield _process_batch(batch, max_bytes, folder)
                 advance(len(batch))
             return
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            for done in pool.map(_process_batch, batches, [max_bytes] * len(batches)):
+        with _worker_pool(workers) as pool:
+            for done in pool.map(_process_batch, batches, [max_bytes] * len(batches), [folder] * len(batches)):
                 yield done
                 advance(len(done.captures))
+
+
+def _worker_pool(workers: int) -> ProcessPoolExecutor:
+    """Worker processes started afresh ("spawn"), not forked: a fork of a process that has used polars' thread
+    pool (a notebook, a test run, a second build) can deadlock in the child."""
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_quiet_on_interrupt)
+
+
+def _quiet_on_interrupt() -> None:
+    """Workers leave Ctrl-C to the main process, which stops them (no traceback from each worker)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 class _progress_bar:

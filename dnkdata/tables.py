@@ -134,17 +134,24 @@ def story_ids(stories: pl.DataFrame) -> pl.DataFrame:
 
 
 def articles_table(gathered: pl.DataFrame, stories: pl.DataFrame) -> pl.DataFrame:
-    """Primary records in article_id order: the order is worked out on light columns, then the bodies are
-    gathered once."""
+    """Primary records in article_id order: the order is worked out on light columns, then the other columns
+    are gathered one at a time. `gathered` is used up: its columns are taken out as they are gathered."""
     order = (gathered.select("_capture", "item").with_row_index("_row")
              .join(stories, on=["_capture", "item"], how="inner").sort("article_id"))
-    picked = gathered.drop(*STORY_FIELDS, "_capture", "item").select(pl.all().gather(order["_row"]))
+    kept = [c for c in polars_schema("articles") if c not in STORY_FIELDS]
+    picked = _gather_columns(gathered, kept, order["_row"])
     return picked.hstack(order.select(*STORY_FIELDS).get_columns()).select(list(polars_schema("articles")))
+
+
+def _gather_columns(df: pl.DataFrame, names: list[str], rows: pl.Series) -> pl.DataFrame:
+    """The named columns of df at `rows`, one column at a time. Each column is taken out of df (df loses it, for
+    every holder) so its memory goes as soon as it is gathered: a table is never held twice."""
+    return pl.DataFrame([df.drop_in_place(name).gather(rows) for name in names])
 
 
 def row_table(name: str, rows: pl.DataFrame, ids: pl.DataFrame) -> pl.DataFrame:
     """The rows of primary records, with the story's id, in table order: ordered on light columns, then
-    gathered once."""
+    gathered a column at a time (`rows` is used up, as in articles_table)."""
     id_column = ID_COLUMNS.get(name)
     light = ["_capture", "_item", *[c for c in SORT_KEYS[name] if c != "article_id"], *REKEY_INPUTS.get(name, ())]
     order = (rows.select(list(dict.fromkeys(light))).with_row_index("_row")
@@ -153,9 +160,9 @@ def row_table(name: str, rows: pl.DataFrame, ids: pl.DataFrame) -> pl.DataFrame:
         order = order.with_columns(_new_id=_new_ids(name, order)).with_columns(
             pl.coalesce("_new_id", id_column).alias(id_column))
     order = order.sort(SORT_KEYS[name], maintain_order=True)
-    picked = rows.select(pl.all().gather(order["_row"]))
     replaced = ["article_id", *([id_column] if id_column else [])]
-    return picked.with_columns(order.select(replaced).get_columns()).select(list(polars_schema(name)))
+    picked = _gather_columns(rows, [c for c in polars_schema(name) if c not in replaced], order["_row"])
+    return picked.hstack(order.select(replaced).get_columns()).select(list(polars_schema(name)))
 
 
 def _with_capture(df: pl.DataFrame, slot_positions: list[list[int]]) -> pl.DataFrame:

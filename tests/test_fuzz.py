@@ -6,6 +6,7 @@ from __future__ import annotations
 import codecs
 import json
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -158,3 +159,11 @@ def test_jsonl_reader(data):
             check_article(record)
         else:
             assert record.code == "jsonl_bad_line" and record.line >= 1
+
+
+@pytest.mark.parametrize("declaration", [b'encoding="\x80utf-8"', b'encoding="\x00tf-8"'])
+def test_feed_with_a_garbled_encoding_declaration_is_rejected_not_raised(declaration):
+    data = b'<?xml version="1.0" ' + declaration + b'?><rss version="2.0"><channel></channel></rss>'
+    with pytest.raises(Rejected) as caught:
+        feed.read(data, "bad.rss")
+    assert caught.value.code == "feed_malformed"

@@ -87,6 +87,7 @@ def test_one_worker_and_two_workers_give_identical_bytes(corpus, tmp_path, monke
     from dnkdata import pipeline
 
     monkeypatch.setattr(pipeline, "BATCH_SIZE", 5)  # several batches, so the pool really splits the work
+    monkeypatch.setattr(pipeline, "POOL_MIN_CAPTURES", 0)  # a small corpus, but through the worker pool
     one = pipeline.build([corpus], tmp_path / "one", workers=1, cache_dir=None)
     two = pipeline.build([corpus], tmp_path / "two", workers=2, cache_dir=None)
     assert one.counts == two.counts and one.counts["articles"] > 10

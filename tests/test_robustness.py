@@ -450,3 +450,26 @@ def test_every_reason_code_is_in_troubleshooting():
     assert {"empty", "binary", "undecodable", "too_large", "no_story", "unreadable", "outside_input",
             "html_no_article", "feed_malformed", "jsonl_bad_line"} <= codes  # the grep itself still works
     assert codes - documented == set()
+
+
+def test_a_bug_met_by_one_file_rejects_only_that_file(tmp_path, monkeypatch):
+    from dnkdata import pipeline
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text(invented_story(1), encoding="utf-8")
+    (raw / "b.txt").write_text(invented_story(2), encoding="utf-8")
+    real = pipeline.extract_article
+
+    def fails_on_second(article_id, body, **kwargs):
+        if "by 2 won" in body:
+            raise KeyError("boom")
+        return real(article_id, body, **kwargs)
+
+    monkeypatch.setattr(pipeline, "extract_article", fails_on_second)
+    report = build([raw], tmp_path / "out", workers=1, cache_dir=None).report
+    entries = {e["path"]: e for e in report["files"]}
+    assert entries["a.txt"]["status"] == "article"
+    assert entries["b.txt"]["status"] == "rejected" and entries["b.txt"]["reason_code"] == "internal_error"
+    assert "KeyError" in entries["b.txt"]["message"]
+    assert report["counts"]["rows_articles"] == 1

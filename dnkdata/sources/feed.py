@@ -38,7 +38,7 @@ class _BadItem(Exception):
 def read(data: bytes, name: str) -> list[ParsedArticle | Problem]:
     """Read one feed capture; raises Rejected("feed_malformed") when it is not a feed at all."""
     _refuse_entities(data, name)
-    parsed = feedparser.parse(io.BytesIO(data))  # a stream: feedparser never treats it as a URL to fetch
+    parsed = _parse(data, name)
     if not parsed.get("version") and not parsed.entries:
         reason = parsed.get("bozo_exception") or "no RSS or Atom feed found"
         raise Rejected("feed_malformed", f"{name}: {reason}")
@@ -51,6 +51,15 @@ def read(data: bytes, name: str) -> list[ParsedArticle | Problem]:
         except _BadItem as bad:
             results.append(Problem("feed_bad_item", f"item {index}: {bad}"))
     return results
+
+
+def _parse(data: bytes, name: str, headers: dict | None = None):
+    """feedparser's reading of the bytes (a stream: feedparser never treats it as a URL to fetch). A garbled
+    encoding declaration (a NUL or a stray byte in its name) makes feedparser raise instead of being lenient."""
+    try:
+        return feedparser.parse(io.BytesIO(data), response_headers=headers)
+    except (UnicodeError, ValueError, LookupError) as exc:
+        raise Rejected("feed_malformed", f"{name}: unreadable encoding declaration ({exc})") from None
 
 
 def _refuse_entities(data: bytes, name: str) -> None:
@@ -152,7 +161,7 @@ def item_links(data: bytes, base_url: str | None = None) -> list[str]:
     """The item links of a feed, in feed order (for the crawler); raises Rejected like `read`."""
     _refuse_entities(data, base_url or "feed")
     headers = {"content-location": base_url} if base_url else None  # resolves relative item links
-    parsed = feedparser.parse(io.BytesIO(data), response_headers=headers)
+    parsed = _parse(data, base_url or "feed", headers)
     if not parsed.get("version") and not parsed.entries:
         raise Rejected("feed_malformed", f"{base_url or 'feed'}: {parsed.get('bozo_exception') or 'not a feed'}")
     links = [(entry.get("link") or "").strip() for entry in parsed.entries]
