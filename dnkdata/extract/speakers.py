@@ -9,11 +9,12 @@ its phrase; "a source in the province" takes the province named last before it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 from dnkdata import gazetteer
-from dnkdata.extract.text import finditer_at, literal_starts, sentence_bounds, trie_pattern
+from dnkdata.extract.text import ABBREVIATIONS, SENTENCE_END, finditer_at, literal_starts, trie_pattern
 
 SPEECH_VERBS = (
     r"said|says|say|added|adds|explained|explains|noted|notes|told|tells|reported|reports|stated|states|claimed|"
@@ -128,30 +129,23 @@ def find_sources(body: str) -> list[re.Match[str]]:
 
 def _earliest_start(body: str, keyword: int) -> int:
     """The earliest offset a SOURCE_NP match using this keyword can begin at: at most five space-separated words
-    (a determiner and four modifiers) before it, within its run of SOURCE_NP characters."""
-    run_start = _run_start(body, keyword)
-    pos = keyword
-    for _ in range(5):
-        while pos > run_start and body[pos - 1] == " ":
+    (a determiner and four modifiers) before it, and not before the run of SOURCE_NP characters it ends."""
+    pos = _words_back(body, keyword, 5)
+    separator = LAST_SEPARATOR.search(body, pos, keyword)  # a short window: the run may begin inside it
+    return separator.start() + 1 if separator else pos
+
+
+def _words_back(body: str, end: int, count: int) -> int:
+    """Where the count-th space-separated word before end begins (0 when there are fewer)."""
+    pos = end
+    for _ in range(count):
+        while pos > 0 and body[pos - 1] == " ":
             pos -= 1
-        space = body.rfind(" ", run_start, pos)
+        space = body.rfind(" ", 0, pos)
         if space < 0:
-            return run_start
+            return 0
         pos = space + 1
     return pos
-
-
-def _run_start(body: str, end: int) -> int:
-    """Where the run of SOURCE_NP characters that ends at `end` begins."""
-    window = 256
-    while True:
-        start = max(0, end - window)
-        last = LAST_SEPARATOR.search(body, start, end)
-        if last is not None:
-            return last.start() + 1
-        if start == 0:
-            return 0
-        window *= 4
 
 
 PERSON_NOUN_AFTER_SPACE = re.compile(rf"\s(?:{PERSON_NOUNS})\b")  # every UNNAMED_PERSON match holds one
@@ -162,9 +156,10 @@ LAST_NON_RUN = re.compile(r"[^\w\-\s][\w\-\s]*\Z")  # an UNNAMED_PERSON match ho
 def find_unnamed(body: str) -> list[re.Match[str]]:
     """UNNAMED_PERSON matches in body, exactly as pattern.finditer(body) gives them, without scanning all of body.
 
-    Up to its person noun a match holds only word characters, hyphens and whitespace, and the noun follows
-    whitespace. So the next match begins in the run of such characters that leads up to the next noun at or
-    after the previous match: searching from that run's start (as find_sources does) skips no match.
+    A match is a determiner, at most two words and a person noun after whitespace, all within a run of word
+    characters, hyphens and whitespace. So the next match begins, at or after the previous match, in the three
+    whitespace-separated tokens before the next noun (and within that noun's run): trying the determiners
+    there, noun by noun, skips no match.
     """
     pattern = _patterns()["unnamed"]
     found: list[re.Match[str]] = []
@@ -173,8 +168,10 @@ def find_unnamed(body: str) -> list[re.Match[str]]:
         noun_start = noun.start() + 1
         if noun_start < cursor:
             continue
-        # a match begins with a determiner and a space, both before the noun
-        lead_start = max(cursor, _run_start_of(LAST_NON_RUN, body, noun_start))
+        lead_start = max(cursor, _tokens_back(body, noun_start, 3))
+        separator = LAST_NON_RUN.search(body, lead_start, noun_start)  # the noun's run may begin inside
+        if separator is not None:
+            lead_start = separator.start() + 1
         for determiner in DETERMINER.finditer(body, lead_start, noun_start):
             m = pattern.match(body, determiner.start())
             if m:
@@ -184,17 +181,15 @@ def find_unnamed(body: str) -> list[re.Match[str]]:
     return found
 
 
-def _run_start_of(last_separator: re.Pattern[str], body: str, end: int) -> int:
-    """Where the run of characters that last_separator does not stop at, ending at `end`, begins."""
-    window = 256
-    while True:
-        start = max(0, end - window)
-        last = last_separator.search(body, start, end)
-        if last is not None:
-            return last.start() + 1
-        if start == 0:
-            return 0
-        window *= 4
+def _tokens_back(body: str, end: int, count: int) -> int:
+    """Where the count-th whitespace-separated token before end begins (0 when there are fewer)."""
+    pos = end
+    for _ in range(count):
+        while pos > 0 and body[pos - 1].isspace():
+            pos -= 1
+        while pos > 0 and not body[pos - 1].isspace():
+            pos -= 1
+    return pos
 
 
 def find_people(body: str) -> list[re.Match[str]]:
@@ -247,26 +242,36 @@ class Found:
     end: int
 
 
+SINGLE_DETERMINER = re.compile(r"(?:[Aa]n?|[Oo]ne|[Aa]nother)\s")
+NEW_SENTENCE = re.compile(r"\s+[A-Z“\"]")
+SOURCE_NOUNS = frozenset({"source", "sources", "informant", "informants", "insider", "insiders"})
+
+
 class SpeakerFinder:
     """Finds and resolves speakers in one article body."""
 
     def __init__(self, body: str, places: list[gazetteer.PlaceMention] | None = None):
         self.body = body
-        pats = _patterns()
         self.places = gazetteer.find_places(body)[0] if places is None else places
         self.sources = [m for m in find_sources(body) if not ANAPHOR.match(m.group(0))]
         # unnamed people introduced singly ("a resident of Hamhung") can be "he", "she" or "the resident"
         self.unnamed = [m for m in find_unnamed(body)
-                        if re.match(r"(?:[Aa]n?|[Oo]ne|[Aa]nother)\s", m.group(0)) and not ANAPHOR.match(m.group(0))]
+                        if SINGLE_DETERMINER.match(m.group(0)) and not ANAPHOR.match(m.group(0))]
         self.quote_spans: list[tuple[int, int]] = []  # set by the quote extractor: no antecedent inside a quote
-        self.people = find_people(body)
         self.speaking_people: list[Speaker] = []  # named people already attributed a quote: "he" may mean them
+        self.sentences = SentenceIndex(body)
+        self._classified: dict[Found, Speaker] = {}  # an antecedent is classified again for every anaphor
+
+    @cached_property
+    def people(self) -> list[re.Match[str]]:
+        """Person names in body; only "Kim said" needs them, so they are found on first use."""
+        return find_people(self.body)
 
     # ---- finding a phrase
     def after(self, pos: int) -> Found | None:
         """A speaker right after a closing mark: “…,” a Nampo source explained / said the source."""
         body = self.body
-        if pos >= 2 and body[pos - 2] in ".?!" and re.match(r"\s+[A-Z“\"]", body[pos:pos + 3]):
+        if pos >= 2 and body[pos - 2] in ".?!" and NEW_SENTENCE.match(body, pos, pos + 3):
             return None  # the quote ended its sentence; what follows is a new one
         stop = _window_end(body, pos)
         window = body[pos:stop]
@@ -283,7 +288,7 @@ class SpeakerFinder:
 
     def before(self, open_mark: int) -> Found | None:
         """A speaker earlier in the quote's sentence, ending in a colon, comma or "that"."""
-        start, _ = sentence_bounds(self.body, open_mark)
+        start, _ = self.sentences.bounds(open_mark)
         head = self.body[start:open_mark]
         pats = _patterns()
         for key in ("before_colon", "before_that"):
@@ -294,7 +299,7 @@ class SpeakerFinder:
 
     def in_sentence(self, quote_start: int, kind: str) -> Found | None:
         """"According to X" anywhere in the sentence, or a subject with a verb of saying before the quote."""
-        start, end = sentence_bounds(self.body, quote_start)
+        start, end = self.sentences.bounds(quote_start)
         pats = _patterns()
         m = pats["according"].search(self.body, start, end)
         if m and not self._in_quote(m.start()):
@@ -324,6 +329,12 @@ class SpeakerFinder:
         return speaker, "explicit"
 
     def classify(self, found: Found) -> Speaker:
+        speaker = self._classified.get(found)
+        if speaker is None:
+            speaker = self._classified[found] = self._classify(found)
+        return speaker
+
+    def _classify(self, found: Found) -> Speaker:
         pats = _patterns()
         text = found.text
         if pats["state_media"].search(text):
@@ -355,26 +366,40 @@ class SpeakerFinder:
     def _antecedent(self, found: Found) -> Speaker | None:
         """The last source (or person, for he/she and "the resident") introduced before the anaphor, outside quotes."""
         noun = found.text.split()[-1].lower()
-        candidates = [(m.start(), m.end(), m.group(0)) for m in self.sources]
-        if noun in ("he", "she") or noun not in ("source", "sources", "informant", "informants", "insider", "insiders"):
-            same_noun = [m for m in self.unnamed if noun in m.group(0).lower().split()]
-            pool = same_noun if noun not in ("he", "she") and same_noun else self.unnamed
-            candidates += [(m.start(), m.end(), m.group(0)) for m in pool]
+        pools = [self._outside_quotes("")]  # sources
+        if noun in ("he", "she") or noun not in SOURCE_NOUNS:
+            pools.append(self._outside_quotes(noun))
+        # each pool is ordered: its last match ending before the anaphor is its best candidate
+        candidates = [pool.last_before(found.start) for pool in pools]
         if noun in ("he", "she"):
-            candidates += [(p.start, p.end, p.text) for p in self.speaking_people if p.start is not None]
-        candidates = [c for c in candidates if c[1] <= found.start and not self._in_quote(c[0])]
+            candidates += [(p.start, p.end, p.text) for p in self.speaking_people
+                           if p.start is not None and p.end <= found.start and not self._in_quote(p.start)]
+        candidates = [c for c in candidates if c is not None]
         if not candidates:
             return None
         start, end, text = max(candidates)
         return self.classify(Found(text, start, end))
 
+    def _outside_quotes(self, noun: str) -> _Mentions:
+        """Antecedent candidates outside quotes: sources for "", else the unnamed people an anaphor ending in noun
+        may mean (those with that noun, else all; all for he and she)."""
+        pool = self._pools.get(noun)
+        if pool is None:
+            if noun == "":
+                matches = self.sources
+            else:
+                same_noun = [m for m in self.unnamed if noun in m.group(0).lower().split()]
+                matches = same_noun if noun not in ("he", "she") and same_noun else self.unnamed
+            pool = self._pools[noun] = _Mentions([m for m in matches if not self._in_quote(m.start())])
+        return pool
+
     def last_source_before(self, pos: int) -> Speaker | None:
         """The last source named outside quotes before pos (reported speech: "a source said that …")."""
-        before = [m for m in self.sources if m.end() <= pos and not self._in_quote(m.start())]
-        if not before:
+        last = self._outside_quotes("").last_before(pos)
+        if last is None:
             return None
-        m = before[-1]
-        return self.classify(Found(m.group(0), m.start(), m.end()))
+        start, end, text = last
+        return self.classify(Found(text, start, end))
 
     @property
     def quote_spans(self) -> list[tuple[int, int]]:
@@ -384,6 +409,7 @@ class SpeakerFinder:
     def quote_spans(self, spans: list[tuple[int, int]]) -> None:
         self._quote_spans = spans
         self._in_quote_memo: dict[int, bool] = {}  # the same candidates are asked about for every quote
+        self._pools: dict[str, _Mentions] = {}  # candidates outside these quotes
 
     def _in_quote(self, pos: int) -> bool:
         known = self._in_quote_memo.get(pos)
@@ -410,6 +436,78 @@ class SpeakerFinder:
         if earlier:
             return earlier[-1].place.name
         return kp[0].place.name if kp else None
+
+
+class _Mentions:
+    """Matches in body order (non-overlapping, so their ends ascend too), found by where they end."""
+
+    def __init__(self, matches: list[re.Match[str]]):
+        self.matches = matches
+        self.ends = [m.end() for m in matches]
+
+    def last_before(self, pos: int) -> tuple[int, int, str] | None:
+        """(start, end, text) of the last match ending at or before pos."""
+        i = bisect_right(self.ends, pos)
+        if i == 0:
+            return None
+        m = self.matches[i - 1]
+        return m.start(), m.end(), m.group(0)
+
+
+class SentenceIndex:
+    """text.sentence_bounds(body, pos) for many positions of one body: each paragraph is scanned for sentence ends
+    once, not once per quote.
+
+    sentence_bounds scans from the paragraph start for the last sentence end before pos, and from pos for the first
+    one after it. Sentence ends cannot overlap, and one that ends before pos is found alike by a scan of the whole
+    paragraph, so both are read off the paragraph's full scan. Only the abbreviation check of an end within six
+    characters after pos is redone, as sentence_bounds looks back no further than pos.
+    """
+
+    def __init__(self, body: str):
+        self.body = body
+        self._paragraphs: dict[tuple[int, int], _SentenceEnds] = {}
+
+    def bounds(self, pos: int) -> tuple[int, int]:
+        body = self.body
+        para_start = body.rfind("\n\n", 0, pos)
+        para_start = 0 if para_start < 0 else para_start + 2
+        para_end = body.find("\n\n", pos)
+        para_end = len(body) if para_end < 0 else para_end
+        ends = self._paragraphs.get((para_start, para_end))
+        if ends is None:
+            ends = self._paragraphs[(para_start, para_end)] = _SentenceEnds(body, para_start, para_end)
+        return ends.start_before(pos), ends.end_after(pos)
+
+
+class _SentenceEnds:
+    """The sentence ends of one paragraph (SENTENCE_END matches), with whether each follows an abbreviation."""
+
+    def __init__(self, body: str, para_start: int, para_end: int):
+        self.body, self.para_start, self.para_end = body, para_start, para_end
+        matches = list(SENTENCE_END.finditer(body, para_start, para_end))
+        self.starts = [m.start() for m in matches]
+        self.abbreviated = [_after_abbreviation(body, para_start, m.start()) for m in matches]
+        self.clean_ends = [m.end() for m, short in zip(matches, self.abbreviated) if not short]
+
+    def start_before(self, pos: int) -> int:
+        """Where the sentence holding pos begins: after the last sentence end that ends at or before pos."""
+        i = bisect_right(self.clean_ends, pos)
+        return self.clean_ends[i - 1] if i else self.para_start
+
+    def end_after(self, pos: int) -> int:
+        """One past the mark that ends the sentence holding pos: the first sentence end at or after pos."""
+        for i in range(bisect_left(self.starts, pos), len(self.starts)):
+            start = self.starts[i]
+            short = self.abbreviated[i] if start - 6 >= pos else _after_abbreviation(self.body, pos, start)
+            if not short:
+                return start + 1
+        return self.para_end
+
+
+def _after_abbreviation(body: str, floor: int, mark: int) -> bool:
+    """Whether the mark at `mark` ends an abbreviation ("Mr.", "Jan."), looking back no further than floor."""
+    return ABBREVIATIONS.search(body[max(floor, mark - 6):mark + 1]) is not None
 
 
 def canonical_person(text: str) -> str | None:

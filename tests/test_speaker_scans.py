@@ -1,0 +1,43 @@
+"""The speaker finder's indexes and prefiltered scans give exactly what the plain scans they replace give."""
+
+from __future__ import annotations
+
+import random
+
+from dnkdata.extract import speakers
+from dnkdata.extract.text import sentence_bounds
+
+PASSAGE = (
+    "Mr. Kim said so on Jan. 5, Sept. 9 (approx. 3), etc. Vol. 2 and xGen. 4. A source in Hyesan said: “It is late.” The U.S. envoy left!  Then "
+    "“Prices rose,” he added.\n\nGen. Pak. No. 3 is “here.” St. Mary’s? (Yes.) “Quiet” … A man, a "
+    "resident of the county, and another old farmer from Sinuiju said that two Daily NK sources in the "
+    "province and one informant-based trader's wife\nleft. the the the women traders; some-young soldiers "
+    "of Ri Yong Gil, 'Hello.' \"Straight.\" ‘Single’ end.\n\n\n\nX. Y. z! 9. 10.5 A.\n"
+)
+
+
+def _texts():
+    rng = random.Random(7)
+    words = PASSAGE.replace("\n", " \n ").split(" ")
+    yield PASSAGE
+    for _ in range(300):
+        yield " ".join(rng.choice(words) for _ in range(rng.randint(1, 80)))
+
+
+def test_sentence_index_gives_sentence_bounds_at_every_offset():
+    for text in _texts():
+        index = speakers.SentenceIndex(text)
+        for pos in range(len(text) + 1):
+            assert index.bounds(pos) == sentence_bounds(text, pos), (text, pos)
+
+
+def test_sources_as_a_full_scan_finds_them():
+    pattern = speakers._patterns()["source"]
+    for text in _texts():
+        assert [m.span() for m in speakers.find_sources(text)] == [m.span() for m in pattern.finditer(text)]
+
+
+def test_unnamed_people_as_a_full_scan_finds_them():
+    pattern = speakers._patterns()["unnamed"]
+    for text in _texts():
+        assert [m.span() for m in speakers.find_unnamed(text)] == [m.span() for m in pattern.finditer(text)]
