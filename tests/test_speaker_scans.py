@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 
 from dnkdata.extract import speakers
 from dnkdata.extract.text import sentence_bounds
@@ -41,3 +42,22 @@ def test_unnamed_people_as_a_full_scan_finds_them():
     pattern = speakers._patterns()["unnamed"]
     for text in _texts():
         assert [m.span() for m in speakers.find_unnamed(text)] == [m.span() for m in pattern.finditer(text)]
+
+
+def test_tokens_back_finds_where_the_third_token_before_begins():
+    text = "one two  three\tfour\n five " + "x" * 100 + " six seven "
+    for end in range(len(text) + 1):
+        pos = end
+        for _ in range(3):  # the plain walk back over whitespace, then over a token
+            while pos > 0 and text[pos - 1].isspace():
+                pos -= 1
+            while pos > 0 and not text[pos - 1].isspace():
+                pos -= 1
+        assert speakers._tokens_back(text, end, 3) == pos, end
+
+
+def test_person_nouns_spelled_out_are_what_the_alternation_matches():
+    words = speakers._spelled_out(speakers.PERSON_NOUNS)
+    assert {"resident", "residents", "housewife", "housewives", "locals", "women"} <= set(words)
+    assert all(re.fullmatch(speakers.PERSON_NOUNS, w) for w in words)
+    assert len(words) == len(set(words))

@@ -80,7 +80,7 @@ PLACE_SPECIFICITY = {"site": 0, "town": 1, "district": 2, "county": 3, "city": 4
 
 
 SURNAMES = tuple(KOREAN_NAME[len("(?:"):KOREAN_NAME.index(")")].split("|"))
-SOURCE_WORD = re.compile(r"source|informant|insider")  # every SOURCE_NP match holds one
+SOURCE_WORDS = ("source", "informant", "insider")  # every SOURCE_NP match holds one
 LAST_SEPARATOR = re.compile(r"[^\w’'\- ][\w’'\- ]*\Z")  # a SOURCE_NP match holds none of these before its keyword
 
 
@@ -116,15 +116,27 @@ def find_sources(body: str) -> list[re.Match[str]]:
     pattern = _patterns()["source"]
     found: list[re.Match[str]] = []
     cursor = 0
-    for keyword in SOURCE_WORD.finditer(body):
-        if keyword.start() < cursor:
+    for keyword in _keyword_starts(body):
+        if keyword < cursor:
             continue
-        m = pattern.search(body, max(cursor, _earliest_start(body, keyword.start())))
+        m = pattern.search(body, max(cursor, _earliest_start(body, keyword)))
         if m is None:
             break
         found.append(m)
         cursor = m.end()
     return found
+
+
+def _keyword_starts(body: str) -> list[int]:
+    """Where the source keywords occur, ascending (they cannot overlap one another); str.find beats a regex scan."""
+    starts = []
+    for word in SOURCE_WORDS:
+        i = body.find(word)
+        while i >= 0:
+            starts.append(i)
+            i = body.find(word, i + len(word))
+    starts.sort()
+    return starts
 
 
 def _earliest_start(body: str, keyword: int) -> int:
@@ -148,7 +160,25 @@ def _words_back(body: str, end: int, count: int) -> int:
     return pos
 
 
-PERSON_NOUN_AFTER_SPACE = re.compile(rf"\s(?:{PERSON_NOUNS})\b")  # every UNNAMED_PERSON match holds one
+
+
+def _spelled_out(alternation: str) -> list[str]:
+    """The words an alternation of plain words, "words?" and "stem(?:a|b)" matches (PERSON_NOUNS)."""
+    words: list[str] = []
+    for part in re.findall(r"\w+\(\?:[\w|]+\)|[^|]+", alternation):
+        if m := re.fullmatch(r"(\w+)\(\?:([\w|]+)\)", part):
+            words += [m.group(1) + ending for ending in m.group(2).split("|")]
+        elif m := re.fullmatch(r"(\w+)s\?", part):
+            words += [m.group(1), m.group(1) + "s"]
+        elif re.fullmatch(r"\w+", part):
+            words.append(part)
+        else:
+            raise ValueError(f"cannot spell out {part!r}")
+    return words
+
+
+# every UNNAMED_PERSON match holds one; as a trie the scan tries one branch per letter, not every noun
+PERSON_NOUN_AFTER_SPACE = re.compile(rf"\s(?:{trie_pattern(_spelled_out(PERSON_NOUNS))})\b")
 DETERMINER = re.compile(r"(?:[Aa]n?|[Oo]ne|[Aa]nother|[Tt]he|[Ss]ome|[Mm]any|[Ss]everal)\s")  # how one begins
 LAST_NON_RUN = re.compile(r"[^\w\-\s][\w\-\s]*\Z")  # an UNNAMED_PERSON match holds none of these before its noun
 
@@ -183,7 +213,14 @@ def find_unnamed(body: str) -> list[re.Match[str]]:
 
 def _tokens_back(body: str, end: int, count: int) -> int:
     """Where the count-th whitespace-separated token before end begins (0 when there are fewer)."""
-    pos = end
+    window_start = max(0, end - 80)
+    window = body[window_start:end]
+    parts = window.rsplit(None, count)  # [what comes before, the count-th token back, …, the last token]
+    if len(parts) > count:
+        return window_start + window.find(parts[1], len(parts[0]))  # only whitespace lies between the two
+    if window_start == 0:
+        return 0
+    pos = end  # long tokens: walk back
     for _ in range(count):
         while pos > 0 and body[pos - 1].isspace():
             pos -= 1
@@ -481,27 +518,48 @@ class SentenceIndex:
 
 
 class _SentenceEnds:
-    """The sentence ends of one paragraph (SENTENCE_END matches), with whether each follows an abbreviation."""
+    """The sentence ends of one paragraph (SENTENCE_END matches) and whether each follows an abbreviation, read
+    from one scan only as far as a query needs."""
 
     def __init__(self, body: str, para_start: int, para_end: int):
         self.body, self.para_start, self.para_end = body, para_start, para_end
-        matches = list(SENTENCE_END.finditer(body, para_start, para_end))
-        self.starts = [m.start() for m in matches]
-        self.abbreviated = [_after_abbreviation(body, para_start, m.start()) for m in matches]
-        self.clean_ends = [m.end() for m, short in zip(matches, self.abbreviated) if not short]
+        self._scan = SENTENCE_END.finditer(body, para_start, para_end)
+        self.starts: list[int] = []
+        self.abbreviated: list[bool] = []
+        self.clean_ends: list[int] = []  # ends of those not after an abbreviation
+        self.last_end = -1
+
+    def _read_one(self) -> bool:
+        m = next(self._scan, None)
+        if m is None:
+            return False
+        short = _after_abbreviation(self.body, self.para_start, m.start())
+        self.starts.append(m.start())
+        self.abbreviated.append(short)
+        if not short:
+            self.clean_ends.append(m.end())
+        self.last_end = m.end()
+        return True
 
     def start_before(self, pos: int) -> int:
         """Where the sentence holding pos begins: after the last sentence end that ends at or before pos."""
+        while self.last_end <= pos and self._read_one():
+            pass
         i = bisect_right(self.clean_ends, pos)
         return self.clean_ends[i - 1] if i else self.para_start
 
     def end_after(self, pos: int) -> int:
         """One past the mark that ends the sentence holding pos: the first sentence end at or after pos."""
-        for i in range(bisect_left(self.starts, pos), len(self.starts)):
+        i = bisect_left(self.starts, pos)
+        while i < len(self.starts) or self._read_one():
             start = self.starts[i]
+            if start < pos:  # read just now, still before pos
+                i += 1
+                continue
             short = self.abbreviated[i] if start - 6 >= pos else _after_abbreviation(self.body, pos, start)
             if not short:
                 return start + 1
+            i += 1
         return self.para_end
 
 
