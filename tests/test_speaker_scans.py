@@ -61,3 +61,22 @@ def test_person_nouns_spelled_out_are_what_the_alternation_matches():
     assert {"resident", "residents", "housewife", "housewives", "locals", "women"} <= set(words)
     assert all(re.fullmatch(speakers.PERSON_NOUNS, w) for w in words)
     assert len(words) == len(set(words))
+
+
+def test_clause_check_on_lowercased_text_agrees_with_the_case_blind_pattern():
+    from dnkdata.extract import quotes
+
+    samples = ["It IS late", "THEY SAID so", "WON’T", "Isn't it", "ſhe ſaid", "İs it", "ıt is", "Kelvin K is",
+               "the grand plan", "We’RE here", "no verb here", "half-is done", "There ARE many", "x'M y"]
+    rng = random.Random(5)
+    pieces = " ".join(samples).split(" ")
+    samples += [" ".join(rng.choice(pieces) for _ in range(rng.randint(1, 8))) for _ in range(500)]
+    for text in samples:
+        assert quotes.has_clause(text) == bool(quotes.CLAUSE.search(text)), text
+
+
+def test_quote_id_is_the_shared_stable_id():
+    from dnkdata.extract import quotes
+    from dnkdata.extract.text import quote_id
+
+    assert quotes._quote_id("0123456789abcdef", 12, 340) == quote_id("0123456789abcdef", 12, 340)

@@ -9,6 +9,7 @@ its phrase; "a source in the province" takes the province named last before it.
 from __future__ import annotations
 
 import re
+import string
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cache, cached_property
@@ -50,10 +51,11 @@ STATE_MEDIA = (
     r"|Uriminzokkiri|Minju Joson|(?:the\s+)?party newspaper)")
 ORG_NOUNS = (r"authorities|government|regime|party|committee|ministry|materials|notice|order|document|lecture|"
              r"newspaper|decree|directive|statement|announcement|report|leadership|state")
-ORG = (
-    r"(?:(?:[Tt]he\s+)?(?:North Korean\s+|local\s+|provincial\s+|central\s+|city\s+|county\s+)?(?:" + ORG_NOUNS + r")\b"
-    r"|(?:[A-Z][\w’'\-]*\s+){0,4}(?:Radio|Agency|Committee|Department|Ministry|Bureau|Office|Association|Union|"
-    r"Institute|Service|Network|Commission|Council)(?:\s+(?:for|of|on)(?:\s+[A-Z][\w’'\-]*){1,4})?)")
+ORG_BY_NOUN = (r"(?:[Tt]he\s+)?(?:North Korean\s+|local\s+|provincial\s+|central\s+|city\s+|county\s+)?"
+               r"(?:" + ORG_NOUNS + r")\b")
+ORG_BY_NAME = (r"(?:[A-Z][\w’'\-]*\s+){0,4}(?:Radio|Agency|Committee|Department|Ministry|Bureau|Office|Association|"
+               r"Union|Institute|Service|Network|Commission|Council)(?:\s+(?:for|of|on)(?:\s+[A-Z][\w’'\-]*){1,4})?")
+ORG = rf"(?:{ORG_BY_NOUN}|{ORG_BY_NAME})"
 PERSON_NOUNS = (r"residents?|defectors?|traders?|merchants?|officials?|workers?|farmers?|smugglers?|locals|"
                 r"observers?|soldiers?|students?|vendors?|cadres?|informants?|insiders?|brokers?|citizens?|"
                 r"lecturers?|instructors?|teachers?|doctors?|guards?|drivers?|women|woman|man|men|mothers?|"
@@ -88,6 +90,12 @@ LAST_SEPARATOR = re.compile(r"[^\w’'\- ][\w’'\- ]*\Z")  # a SOURCE_NP match 
 def _name_pattern() -> str:
     forms = {f for p in gazetteer.people() for f in (p.name, *p.variants)}
     return "(?:" + trie_pattern(forms) + "|" + KOREAN_NAME + ")"  # = the forms longest first, then KOREAN_NAME
+
+
+def _guarded_name_pattern() -> str:
+    """_name_pattern behind a lookahead for the letters a name can begin with (so it fails fast elsewhere)."""
+    firsts = {f[0] for p in gazetteer.people() for f in (p.name, *p.variants)} | set(string.ascii_uppercase)
+    return "(?=[" + "".join(re.escape(c) for c in sorted(firsts)) + "])" + _name_pattern()
 
 
 @cache
@@ -236,8 +244,12 @@ def find_people(body: str) -> list[re.Match[str]]:
 
 @cache
 def _patterns() -> dict[str, re.Pattern[str]]:
-    speaker = (f"(?:{STATE_MEDIA}|{SOURCE_NP}|{_name_pattern()}|{UNNAMED_PERSON}|{ORG}|{PRONOUN}|"
-               rf"\b{SURNAME_SPEAKER.pattern[1:-1]}\b|{GENERIC_NAME})")
+    # (?=[A-Z]) before alternatives that begin with a capital changes no match, but spares every lowercase
+    # position (most of a text) trying each of their words: the patterns are tried at every position of a head
+    capital = "(?=[A-Z])"
+    speaker = (f"(?:{STATE_MEDIA}|{SOURCE_NP}|{_guarded_name_pattern()}|{UNNAMED_PERSON}|"
+               f"(?:{ORG_BY_NOUN}|{capital}{ORG_BY_NAME})|{PRONOUN}|"
+               rf"{capital}\b{SURNAME_SPEAKER.pattern[1:-1]}\b|{capital}{GENERIC_NAME})")
     appositive = r"(?:,[^,.;“”\"]{3,120},)?"
     verb = f"(?:{SPEECH_VERBS})"
     return {
@@ -253,7 +265,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "subject_term": re.compile(
             rf"(?P<sp>{speaker}){appositive}\s+{ADVERBS}(?:[\w’']+\s+){{0,6}}?(?:{TERM_VERBS})\b"),
         "source": re.compile(SOURCE_NP),
-        "person": re.compile(_name_pattern()),
+        "person": re.compile(_guarded_name_pattern()),
         "state_media": re.compile(STATE_MEDIA),
         "org": re.compile(ORG),
         "unnamed": re.compile(UNNAMED_PERSON),
@@ -314,6 +326,8 @@ class SpeakerFinder:
         window = body[pos:stop]
         pats = _patterns()
         for key in ("according_after", "inverted", "normal"):
+            if key == "according_after" and "according to" not in window:
+                continue  # its match would hold these words
             m = pats[key].match(window)
             if m:
                 return self._found(pos, m)
@@ -338,7 +352,8 @@ class SpeakerFinder:
         """"According to X" anywhere in the sentence, or a subject with a verb of saying before the quote."""
         start, end = self.sentences.bounds(quote_start)
         pats = _patterns()
-        m = pats["according"].search(self.body, start, end)
+        # every match holds "ccording to": str.find rules most sentences out before the regex scan
+        m = pats["according"].search(self.body, start, end) if self.body.find("ccording to", start, end) >= 0 else None
         if m and not self._in_quote(m.start()):
             return Found(m.group("sp").strip(), m.start("sp"), m.start("sp") + len(m.group("sp").strip()))
         key = "subject_speech" if kind == "direct" else "subject_term"
