@@ -242,28 +242,71 @@ def find_people(body: str) -> list[re.Match[str]]:
     return finditer_at(_patterns()["person"], body, literal_starts(_name_starts(), body))
 
 
+APPOSITIVE = r"(?:,[^,.;“”\"]{3,120},)?"
+SPEECH_VERB = f"(?:{SPEECH_VERBS})"
+# Words every match of a speaker alternative holds: where a text holds none, the alternative cannot match in it.
+MEDIA_WORDS = ("media", "television", "TV", "broadcaster", "news agency", "Korean Central", "KCNA", "Rodong Sinmun",
+               "Uriminzokkiri", "Minju Joson", "party newspaper")
+ORG_WORDS = tuple(ORG_NOUNS.split("|")) + ("Radio", "Agency", "Committee", "Department", "Ministry", "Bureau", "Office",
+                                           "Association", "Union", "Institute", "Service", "Network", "Commission",
+                                           "Council")
+
+
+def _speaker(source: bool = True, media: bool = True, org: bool = True) -> str:
+    """The speaker alternation; source/media/org=False leaves out an alternative that cannot match (see
+    _head_pattern). (?=[A-Z]) before alternatives that begin with a capital changes no match, but spares every
+    lowercase position (most of a text) trying each of their words."""
+    capital = "(?=[A-Z])"
+    alternatives = [STATE_MEDIA if media else None, SOURCE_NP if source else None, _guarded_name_pattern(),
+                    UNNAMED_PERSON, f"(?:{ORG_BY_NOUN}|{capital}{ORG_BY_NAME})" if org else None, PRONOUN,
+                    rf"{capital}\b{SURNAME_SPEAKER.pattern[1:-1]}\b", f"{capital}{GENERIC_NAME}"]
+    return "(?:" + "|".join(a for a in alternatives if a is not None) + ")"
+
+
+def _head_regex(key: str, speaker: str) -> str:
+    """The patterns searched in the text before a quote (the rightmost match is the attribution)."""
+    return {
+        "before_colon": rf"(?P<sp>{speaker}){APPOSITIVE}\s+{ADVERBS}{SPEECH_VERB}\b[^“”\"]{{0,160}}?[:,]\s*$",
+        "before_that": rf"(?P<sp>{speaker}){APPOSITIVE}\s+{ADVERBS}{SPEECH_VERB}\s+(?:[^“”\"]{{0,80}}?\s+)?that\s*$",
+        "subject_speech": rf"(?P<sp>{speaker}){APPOSITIVE}\s+{ADVERBS}(?:{SPEECH_VERBS}|{TERM_VERBS})\b",
+        "subject_term": rf"(?P<sp>{speaker}){APPOSITIVE}\s+{ADVERBS}(?:[\w’']+\s+){{0,6}}?(?:{TERM_VERBS})\b",
+    }[key]
+
+
+def _head_pattern(key: str, head: str) -> re.Pattern[str]:
+    """_patterns()[key] for searching head, without the speaker alternatives that cannot match in it.
+
+    An alternative all of whose matches hold one of a few words (a source keyword, a state media name, an
+    organization noun) cannot match in a head that holds none of them, so leaving it out changes no match,
+    while the scan, which tries every alternative at every position, gets much cheaper.
+    """
+    return _head_variant(key, _holds_any(head, SOURCE_WORDS), _holds_any(head, MEDIA_WORDS),
+                         _holds_any(head, ORG_WORDS))
+
+
+def _holds_any(text: str, words: tuple[str, ...]) -> bool:
+    for word in words:
+        if word in text:
+            return True
+    return False
+
+
+@cache
+def _head_variant(key: str, source: bool, media: bool, org: bool) -> re.Pattern[str]:
+    return re.compile(_head_regex(key, _speaker(source, media, org)))
+
+
 @cache
 def _patterns() -> dict[str, re.Pattern[str]]:
-    # (?=[A-Z]) before alternatives that begin with a capital changes no match, but spares every lowercase
-    # position (most of a text) trying each of their words: the patterns are tried at every position of a head
-    capital = "(?=[A-Z])"
-    speaker = (f"(?:{STATE_MEDIA}|{SOURCE_NP}|{_guarded_name_pattern()}|{UNNAMED_PERSON}|"
-               f"(?:{ORG_BY_NOUN}|{capital}{ORG_BY_NAME})|{PRONOUN}|"
-               rf"{capital}\b{SURNAME_SPEAKER.pattern[1:-1]}\b|{capital}{GENERIC_NAME})")
-    appositive = r"(?:,[^,.;“”\"]{3,120},)?"
-    verb = f"(?:{SPEECH_VERBS})"
-    return {
+    speaker = _speaker()
+    heads = {key: _head_variant(key, True, True, True)
+             for key in ("before_colon", "before_that", "subject_speech", "subject_term")}
+    return heads | {
         "according_after": re.compile(r"\s*[,.]?\s*according to\s+(?P<sp>[^,.;:“”\"]+)"),
-        "inverted": re.compile(rf"\s*,?\s*{ADVERBS}{verb}\s+(?P<sp>{speaker})(?=[\s,.;:]|$)"),
-        "normal": re.compile(rf"\s*,?\s*(?P<sp>{speaker}){appositive},?\s+{ADVERBS}{verb}\b"),
+        "inverted": re.compile(rf"\s*,?\s*{ADVERBS}{SPEECH_VERB}\s+(?P<sp>{speaker})(?=[\s,.;:]|$)"),
+        "normal": re.compile(rf"\s*,?\s*(?P<sp>{speaker}){APPOSITIVE},?\s+{ADVERBS}{SPEECH_VERB}\b"),
         "truncated": re.compile(rf"\s*,?\s*(?P<sp>{SOURCE_NP}|{PRONOUN})\s+\w*\s*$"),
-        "before_colon": re.compile(rf"(?P<sp>{speaker}){appositive}\s+{ADVERBS}{verb}\b[^“”\"]{{0,160}}?[:,]\s*$"),
-        "before_that": re.compile(
-            rf"(?P<sp>{speaker}){appositive}\s+{ADVERBS}{verb}\s+(?:[^“”\"]{{0,80}}?\s+)?that\s*$"),
         "according": re.compile(r"\b[Aa]ccording to\s+(?P<sp>[^,.;:“”\"]+)"),
-        "subject_speech": re.compile(rf"(?P<sp>{speaker}){appositive}\s+{ADVERBS}(?:{SPEECH_VERBS}|{TERM_VERBS})\b"),
-        "subject_term": re.compile(
-            rf"(?P<sp>{speaker}){appositive}\s+{ADVERBS}(?:[\w’']+\s+){{0,6}}?(?:{TERM_VERBS})\b"),
         "source": re.compile(SOURCE_NP),
         "person": re.compile(_guarded_name_pattern()),
         "state_media": re.compile(STATE_MEDIA),
@@ -343,7 +386,7 @@ class SpeakerFinder:
         head = self.body[start:open_mark]
         pats = _patterns()
         for key in ("before_colon", "before_that"):
-            m = _last_search(pats[key], head) if _may_match(key, head) else None
+            m = _last_search(_head_pattern(key, head), head) if _may_match(key, head) else None
             if m:
                 return self._found(start, m)
         return None
@@ -358,7 +401,7 @@ class SpeakerFinder:
             return Found(m.group("sp").strip(), m.start("sp"), m.start("sp") + len(m.group("sp").strip()))
         key = "subject_speech" if kind == "direct" else "subject_term"
         head = self.body[start:quote_start]
-        m = _last_search(pats[key], head) if VERB_AFTER_SPACE.search(head) else None
+        m = _last_search(_head_pattern(key, head), head) if VERB_AFTER_SPACE.search(head) else None
         return self._found(start, m) if m else None
 
     def _found(self, base: int, m: re.Match[str]) -> Found:
