@@ -55,12 +55,16 @@ class QuoteRow:
 
 # ---------------------------------------------------------------- finding spans
 
-def find_spans(body: str) -> list[Span]:
+def find_spans(body: str, starts: list[int] | None = None) -> list[Span]:
+    """Quoted spans paragraph by paragraph; starts: paragraph_starts(body), if known."""
+    starts = paragraph_starts(body) if starts is None else starts
     spans: list[Span] = []
-    for para_start in paragraph_starts(body):
-        para_end = body.find("\n\n", para_start)
-        para_end = len(body) if para_end < 0 else para_end
-        spans += _paragraph_spans(body, para_start, para_end)
+    mark = OPENING_MARKS.search(body)
+    while mark is not None:  # only paragraphs that hold a mark can hold a quote
+        paragraph = paragraph_of(starts, mark.start())
+        para_end = starts[paragraph + 1] - 2 if paragraph + 1 < len(starts) else len(body)
+        spans += _paragraph_spans(body, starts[paragraph], para_end)
+        mark = OPENING_MARKS.search(body, para_end)
     return [s for s in spans if body[s.start:s.end].strip()]
 
 
@@ -253,7 +257,8 @@ def extract_quotes(article_id: str, body: str, *, is_excerpt: bool = False,
     starts = paragraph_starts(body)
     last_paragraph = len(starts) - 1
     rows: list[QuoteRow] = []
-    spans = find_spans(body)
+    last_direct: QuoteRow | None = None  # the last attributed direct quote, whose speaker a bare quote keeps
+    spans = find_spans(body, starts)
     finder.quote_spans = [(s.start, s.end) for s in spans]
     for span in spans:
         paragraph = paragraph_of(starts, span.start)
@@ -264,8 +269,11 @@ def extract_quotes(article_id: str, body: str, *, is_excerpt: bool = False,
         kind = classify_kind(text)
         if kind == "term" and after is not None and _reads_as_speech(text):
             kind = "direct"  # “Nobody dares to refuse,” said one source: speech, whatever its verbs
-        speaker, attribution = _attribute(body, span, kind, rows, finder, starts, after)
-        rows.append(_row(article_id, paragraph, span, text, kind, speaker, attribution))
+        speaker, attribution = _attribute(body, span, kind, last_direct, finder, starts[paragraph], paragraph, after)
+        row = _row(article_id, paragraph, span, text, kind, speaker, attribution)
+        rows.append(row)
+        if row.kind == "direct" and row.speaker_kind != "unattributed":
+            last_direct = row
     return rows
 
 
@@ -295,29 +303,26 @@ def _reads_as_speech(text: str) -> bool:
     return len(text.split()) >= 4 and text[:1].isupper() and text.rstrip()[-1:] in ",.?!"
 
 
-def _attribute(body: str, span: Span, kind: str, previous: list[QuoteRow], finder: SpeakerFinder,
-               starts: list[int], after) -> tuple[Speaker | None, str]:
+def _attribute(body: str, span: Span, kind: str, last_direct: QuoteRow | None, finder: SpeakerFinder,
+               para_start: int, paragraph: int, after) -> tuple[Speaker | None, str]:
     found = after or finder.before(span.start - 1)
     if found is None:
         found = finder.in_sentence(span.start, kind)
     if found is not None:
         return finder.resolve(found)
     if kind == "direct":
-        carried = _carried_over(body, span, previous, starts, finder)
+        carried = _carried_over(body, span, last_direct, para_start, paragraph, finder)
         if carried is not None:
             return carried, "carried_over"
     return None, "none"
 
 
-def _carried_over(body: str, span: Span, previous: list[QuoteRow], starts: list[int],
+def _carried_over(body: str, span: Span, last: QuoteRow | None, para_start: int, paragraph: int,
                   finder: SpeakerFinder) -> Speaker | None:
     """A bare quote paragraph keeps the last speaker: the last attributed direct quote, or a source named in
     reported speech after it; a later quote in an attributed paragraph keeps that paragraph's speaker."""
-    paragraph = paragraph_of(starts, span.start)
-    lead = body[starts[paragraph]:span.start - 1].strip()
+    lead = body[para_start:span.start - 1].strip()
     bare = len(lead.split()) <= 3  # "Furthermore, “…”" still counts as bare
-    earlier = [q for q in previous if q.kind == "direct" and q.speaker_kind != "unattributed"]
-    last = earlier[-1] if earlier else None
     if last is not None and not bare and last.paragraph != paragraph:
         return None
     if not bare and last is None:

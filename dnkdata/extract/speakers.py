@@ -503,14 +503,18 @@ class SpeakerFinder:
     @quote_spans.setter
     def quote_spans(self, spans: list[tuple[int, int]]) -> None:
         self._quote_spans = spans
-        self._in_quote_memo: dict[int, bool] = {}  # the same candidates are asked about for every quote
+        ordered = sorted(spans)
+        # spans one after another (as find_spans gives them) are searched by bisection, others one by one
+        self._disjoint = all(a[1] <= b[0] for a, b in zip(ordered, ordered[1:]))
+        self._span_starts = [start for start, _ in ordered]
+        self._span_ends = [end for _, end in ordered]
         self._pools: dict[str, _Mentions] = {}  # candidates outside these quotes
 
     def _in_quote(self, pos: int) -> bool:
-        known = self._in_quote_memo.get(pos)
-        if known is None:
-            known = self._in_quote_memo[pos] = any(start <= pos < end for start, end in self._quote_spans)
-        return known
+        if not self._disjoint:
+            return any(start <= pos < end for start, end in self._quote_spans)
+        i = bisect_right(self._span_starts, pos)
+        return i > 0 and pos < self._span_ends[i - 1]
 
     def _place_in(self, found: Found) -> str | None:
         """The most specific North Korean place inside the phrase; "the province" looks back in the article."""
