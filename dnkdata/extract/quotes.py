@@ -210,7 +210,7 @@ def has_clause(text: str) -> bool:
     character one character and no character other than an ASCII letter matches an ASCII letter under
     re.IGNORECASE (İ, ı, ſ and the Kelvin sign do); other texts take CLAUSE itself.
     """
-    if any(_ascii_alike(c) for c in set(NON_ASCII.findall(text))):
+    if not text.isascii() and any(_ascii_alike(c) for c in set(NON_ASCII.findall(text))):
         return CLAUSE.search(text) is not None
     return LOWERCASE_CLAUSE.search(text.lower()) is not None
 
@@ -237,15 +237,16 @@ def has_finite_verb(text: str) -> bool:
 
 def classify_kind(text: str) -> str:
     """direct for reported speech of a clause or more; term for a quoted word or short verbless phrase."""
-    words = text.split()
-    has_verb = has_finite_verb(text)
+    words = len(text.split())
     # a short clause reads as speech when it is a sentence ("It is late.") or leads one ("It is late,")
-    sentence_like = text.rstrip()[-1:] in ".?!" or (text.rstrip()[-1:] == "," and text[:1].isupper())
-    if len(words) <= 3:
-        return "direct" if has_verb and sentence_like and text[:1].isupper() else "term"
-    if len(words) <= MAX_TERM_WORDS:
-        return "direct" if has_verb and sentence_like else "term"
-    return "direct" if has_verb else "term"
+    last = text.rstrip()[-1:]
+    sentence_like = last in ".?!" or (last == "," and text[:1].isupper())
+    # the verb check, the costly part, comes last: only where it decides
+    if words <= 3:
+        return "direct" if sentence_like and text[:1].isupper() and has_finite_verb(text) else "term"
+    if words <= MAX_TERM_WORDS:
+        return "direct" if sentence_like and has_finite_verb(text) else "term"
+    return "direct" if has_finite_verb(text) else "term"
 
 
 # ---------------------------------------------------------------- rows

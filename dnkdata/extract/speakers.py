@@ -346,13 +346,17 @@ class SpeakerFinder:
         self.body = body
         self.places = gazetteer.find_places(body)[0] if places is None else places
         self.sources = [m for m in find_sources(body) if not ANAPHOR.match(m.group(0))]
-        # unnamed people introduced singly ("a resident of Hamhung") can be "he", "she" or "the resident"
-        self.unnamed = [m for m in find_unnamed(body)
-                        if SINGLE_DETERMINER.match(m.group(0)) and not ANAPHOR.match(m.group(0))]
         self.quote_spans: list[tuple[int, int]] = []  # set by the quote extractor: no antecedent inside a quote
         self.speaking_people: list[Speaker] = []  # named people already attributed a quote: "he" may mean them
         self.sentences = SentenceIndex(body)
         self._classified: dict[Found, Speaker] = {}  # an antecedent is classified again for every anaphor
+
+    @cached_property
+    def unnamed(self) -> list[re.Match[str]]:
+        """Unnamed people introduced singly ("a resident of Hamhung"), who can be "he", "she" or "the resident";
+        found on first use, as only such anaphors need them."""
+        return [m for m in find_unnamed(self.body)
+                if SINGLE_DETERMINER.match(m.group(0)) and not ANAPHOR.match(m.group(0))]
 
     @cached_property
     def people(self) -> list[re.Match[str]]:
