@@ -80,3 +80,17 @@ def test_quote_id_is_the_shared_stable_id():
     from dnkdata.extract.text import quote_id
 
     assert quotes._quote_id("0123456789abcdef", 12, 340) == quote_id("0123456789abcdef", 12, 340)
+
+
+def test_words_back_finds_where_the_fifth_word_before_begins():
+    text = "a  bb ccc\ndd  " + "y" * 200 + " e f g h i   j k " + " " * 170 + "l m"
+    for end in range(len(text) + 1):
+        pos = end
+        for _ in range(5):  # the plain walk back over spaces, then to the space before a word
+            while pos > 0 and text[pos - 1] == " ":
+                pos -= 1
+            space = text.rfind(" ", 0, pos)
+            pos = 0 if space < 0 else space + 1
+            if space < 0:
+                break
+        assert speakers._words_back(text, end, 5) == pos, end

@@ -13,6 +13,7 @@ import string
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cache, cached_property
+from typing import NamedTuple
 
 from dnkdata import gazetteer
 from dnkdata.extract.text import ABBREVIATIONS, SENTENCE_END, finditer_at, literal_starts, trie_pattern
@@ -157,7 +158,11 @@ def _earliest_start(body: str, keyword: int) -> int:
 
 def _words_back(body: str, end: int, count: int) -> int:
     """Where the count-th space-separated word before end begins (0 when there are fewer)."""
-    pos = end
+    window = body[max(0, end - 160):end][::-1]  # reversed, the words before end are read forwards in one match
+    skipped = _words_pattern(count).match(window).end()
+    if skipped < len(window):  # the last word ended at a space inside the window
+        return end - skipped
+    pos = end  # long words or the start of body: walk back
     for _ in range(count):
         while pos > 0 and body[pos - 1] == " ":
             pos -= 1
@@ -168,6 +173,9 @@ def _words_back(body: str, end: int, count: int) -> int:
     return pos
 
 
+@cache
+def _words_pattern(count: int) -> re.Pattern[str]:
+    return re.compile("(?: *[^ ]*){%d}" % count)  # spaces, then a word, count times
 
 
 def _spelled_out(alternation: str) -> list[str]:
@@ -325,8 +333,7 @@ class Speaker:
     end: int | None
 
 
-@dataclass(frozen=True)
-class Found:
+class Found(NamedTuple):
     """A speaker phrase found next to a quote, before it is classified and resolved."""
 
     text: str
