@@ -200,7 +200,9 @@ LOWERCASE_CLAUSE = re.compile(
     r"|n[’']t\b"
     r"|\b" + trie_pattern(CLAUSE_PRONOUNS) + r"\s+(?:\w+ly\s+)?[a-z]{2,}\b"
     r"|[’'](?:re|ve|ll|m)\b)")
-NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# the only characters besides ASCII letters that re.IGNORECASE equates with an ASCII letter or that lower()
+# turns into two characters (İ ı ſ and the Kelvin sign; a test checks every code point)
+ASCII_ALIKE = re.compile("[\u0130\u0131\u017f\u212a]")
 
 
 def has_clause(text: str) -> bool:
@@ -208,16 +210,11 @@ def has_clause(text: str) -> bool:
 
     On text.lower(), the lowercase pattern matches where CLAUSE does, as long as lowering keeps every
     character one character and no character other than an ASCII letter matches an ASCII letter under
-    re.IGNORECASE (İ, ı, ſ and the Kelvin sign do); other texts take CLAUSE itself.
+    re.IGNORECASE; texts with such a character take CLAUSE itself.
     """
-    if not text.isascii() and any(_ascii_alike(c) for c in set(NON_ASCII.findall(text))):
+    if ASCII_ALIKE.search(text):
         return CLAUSE.search(text) is not None
     return LOWERCASE_CLAUSE.search(text.lower()) is not None
-
-
-@cache
-def _ascii_alike(char: str) -> bool:
-    return bool(re.match("[a-z]", char, re.I)) or len(char.lower()) != 1
 
 
 def has_finite_verb(text: str) -> bool:

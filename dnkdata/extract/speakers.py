@@ -215,6 +215,8 @@ def find_unnamed(body: str) -> list[re.Match[str]]:
         if noun_start < cursor:
             continue
         lead_start = max(cursor, _tokens_back(body, noun_start, 3))
+        if DETERMINER.search(body, lead_start, noun_start) is None:
+            continue  # most nouns have no determiner before them
         separator = LAST_NON_RUN.search(body, lead_start, noun_start)  # the noun's run may begin inside
         if separator is not None:
             lead_start = separator.start() + 1
@@ -393,17 +395,28 @@ class SpeakerFinder:
 
     def before(self, open_mark: int) -> Found | None:
         """A speaker earlier in the quote's sentence, ending in a colon, comma or "that"."""
+        tail = self.body[max(0, open_mark - 40):open_mark].rstrip()
+        if tail and not (tail[-1:] in (":", ",") or tail.endswith("that")):
+            return None  # the head ends as this tail does, so neither pattern can match: no need for its bounds
         start, _ = self.sentences.bounds(open_mark)
         head = self.body[start:open_mark]
         pats = _patterns()
         for key in ("before_colon", "before_that"):
-            m = _last_search(_head_pattern(key, head), head) if _may_match(key, head) else None
+            # a match runs to the end of head, so there is at most one: the first is the last
+            m = _head_pattern(key, head).search(head) if _may_match(key, head) else None
             if m:
                 return self._found(start, m)
         return None
 
     def in_sentence(self, quote_start: int, kind: str) -> Found | None:
         """"According to X" anywhere in the sentence, or a subject with a verb of saying before the quote."""
+        body = self.body
+        para_start = body.rfind("\n\n", 0, quote_start)
+        para_start = 0 if para_start < 0 else para_start + 2
+        para_end = body.find("\n\n", quote_start)
+        if (body.find("ccording to", para_start, len(body) if para_end < 0 else para_end) < 0
+                and not VERB_AFTER_SPACE.search(body, para_start, quote_start)):
+            return None  # the sentence lies within the paragraph: neither pattern can match in it
         start, end = self.sentences.bounds(quote_start)
         pats = _patterns()
         # every match holds "ccording to": str.find rules most sentences out before the regex scan
@@ -638,6 +651,8 @@ class _SentenceEnds:
 
 def _after_abbreviation(body: str, floor: int, mark: int) -> bool:
     """Whether the mark at `mark` ends an abbreviation ("Mr.", "Jan."), looking back no further than floor."""
+    if body[mark] != ".":
+        return False  # every abbreviation ends in a full stop
     return ABBREVIATIONS.search(body[max(floor, mark - 6):mark + 1]) is not None
 
 
