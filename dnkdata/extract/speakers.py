@@ -93,6 +93,7 @@ def _name_pattern() -> str:
     return "(?:" + trie_pattern(forms) + "|" + KOREAN_NAME + ")"  # = the forms longest first, then KOREAN_NAME
 
 
+@cache
 def _guarded_name_pattern() -> str:
     """_name_pattern behind a lookahead for the letters a name can begin with (so it fails fast elsewhere)."""
     firsts = {f[0] for p in gazetteer.people() for f in (p.name, *p.variants)} | set(string.ascii_uppercase)
@@ -150,7 +151,9 @@ def _keyword_starts(body: str) -> list[int]:
 
 def _earliest_start(body: str, keyword: int) -> int:
     """The earliest offset a SOURCE_NP match using this keyword can begin at: at most five space-separated words
-    (a determiner and four modifiers) before it, and not before the run of SOURCE_NP characters it ends."""
+    (a determiner and four modifiers) before it, within its run of SOURCE_NP characters. A walk back over five
+    words that stops at the run's start ends at the later of the two, so the run's start is only looked for in
+    the few characters the unbounded walk covered."""
     pos = _words_back(body, keyword, 5)
     separator = LAST_SEPARATOR.search(body, pos, keyword)  # a short window: the run may begin inside it
     return separator.start() + 1 if separator else pos
@@ -379,6 +382,8 @@ class SpeakerFinder:
         if pos >= 2 and body[pos - 2] in ".?!" and NEW_SENTENCE.match(body, pos, pos + 3):
             return None  # the quote ended its sentence; what follows is a new one
         stop = _window_end(body, pos)
+        if stop <= pos:
+            return None  # the quote ends its paragraph (or runs into the next quote): every pattern needs a speaker
         window = body[pos:stop]
         pats = _patterns()
         for key in ("according_after", "inverted", "normal"):
