@@ -10,12 +10,13 @@ the quote (“…,” a Nampo source explained), right before it in the same sen
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from dnkdata.extract.text import paragraph_of, paragraph_starts, quote_id
+from dnkdata.extract.text import paragraph_of, paragraph_starts, trie_pattern
 from dnkdata.extract.speakers import Speaker, SpeakerFinder
 
 OPEN_DOUBLE = "“"
@@ -54,12 +55,16 @@ class QuoteRow:
 
 # ---------------------------------------------------------------- finding spans
 
-def find_spans(body: str) -> list[Span]:
+def find_spans(body: str, starts: list[int] | None = None) -> list[Span]:
+    """Quoted spans paragraph by paragraph; starts: paragraph_starts(body), if known."""
+    starts = paragraph_starts(body) if starts is None else starts
     spans: list[Span] = []
-    for para_start in paragraph_starts(body):
-        para_end = body.find("\n\n", para_start)
-        para_end = len(body) if para_end < 0 else para_end
-        spans += _paragraph_spans(body, para_start, para_end)
+    mark = OPENING_MARKS.search(body)
+    while mark is not None:  # only paragraphs that hold a mark can hold a quote
+        paragraph = paragraph_of(starts, mark.start())
+        para_end = starts[paragraph + 1] - 2 if paragraph + 1 < len(starts) else len(body)
+        spans += _paragraph_spans(body, starts[paragraph], para_end)
+        mark = OPENING_MARKS.search(body, para_end)
     return [s for s in spans if body[s.start:s.end].strip()]
 
 
@@ -185,9 +190,36 @@ def _regular_forms(base: str) -> list[str]:
     return [base + "s", base + "ed"]
 
 
+# CLAUSE for lowercased text, only to tell whether it matches: case-sensitive matching is much faster than
+# re.IGNORECASE, word lists as tries try one branch per letter, and a lookahead for the letters a match can begin
+# with spares the other positions (none of which changes whether there is a match)
+CLAUSE_PRONOUNS = ("i", "we", "you", "they", "he", "she", "it", "we’re", "they’re", "it’s", "there")
+LOWERCASE_CLAUSE = re.compile(
+    "(?=[" + "".join(sorted({w[0] for w in AUXILIARIES.split("|") + list(CLAUSE_PRONOUNS)} | set("n’'"))) + "])"
+    r"(?:(?<![\w-])" + trie_pattern(AUXILIARIES.split("|")) + r"\b"
+    r"|n[’']t\b"
+    r"|\b" + trie_pattern(CLAUSE_PRONOUNS) + r"\s+(?:\w+ly\s+)?[a-z]{2,}\b"
+    r"|[’'](?:re|ve|ll|m)\b)")
+# the only characters besides ASCII letters that re.IGNORECASE equates with an ASCII letter or that lower()
+# turns into two characters (İ ı ſ and the Kelvin sign; a test checks every code point)
+ASCII_ALIKE = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+def has_clause(text: str) -> bool:
+    """Whether CLAUSE matches somewhere in text.
+
+    On text.lower(), the lowercase pattern matches where CLAUSE does, as long as lowering keeps every
+    character one character and no character other than an ASCII letter matches an ASCII letter under
+    re.IGNORECASE; texts with such a character take CLAUSE itself.
+    """
+    if ASCII_ALIKE.search(text):
+        return CLAUSE.search(text) is not None
+    return LOWERCASE_CLAUSE.search(text.lower()) is not None
+
+
 def has_finite_verb(text: str) -> bool:
     """A clause marker: an auxiliary, a pronoun subject, or a finite form of a common verb (not "sent by")."""
-    if CLAUSE.search(text):
+    if has_clause(text):
         return True
     words = re.findall(r"(?<![\w-])[A-Za-z]+(?![\w-])", text)
     forms = _verb_forms()
@@ -202,15 +234,16 @@ def has_finite_verb(text: str) -> bool:
 
 def classify_kind(text: str) -> str:
     """direct for reported speech of a clause or more; term for a quoted word or short verbless phrase."""
-    words = text.split()
-    has_verb = has_finite_verb(text)
+    words = len(text.split())
     # a short clause reads as speech when it is a sentence ("It is late.") or leads one ("It is late,")
-    sentence_like = text.rstrip()[-1:] in ".?!" or (text.rstrip()[-1:] == "," and text[:1].isupper())
-    if len(words) <= 3:
-        return "direct" if has_verb and sentence_like and text[:1].isupper() else "term"
-    if len(words) <= MAX_TERM_WORDS:
-        return "direct" if has_verb and sentence_like else "term"
-    return "direct" if has_verb else "term"
+    last = text.rstrip()[-1:]
+    sentence_like = last in ".?!" or (last == "," and text[:1].isupper())
+    # the verb check, the costly part, comes last: only where it decides
+    if words <= 3:
+        return "direct" if sentence_like and text[:1].isupper() and has_finite_verb(text) else "term"
+    if words <= MAX_TERM_WORDS:
+        return "direct" if sentence_like and has_finite_verb(text) else "term"
+    return "direct" if has_finite_verb(text) else "term"
 
 
 # ---------------------------------------------------------------- rows
@@ -222,7 +255,8 @@ def extract_quotes(article_id: str, body: str, *, is_excerpt: bool = False,
     starts = paragraph_starts(body)
     last_paragraph = len(starts) - 1
     rows: list[QuoteRow] = []
-    spans = find_spans(body)
+    last_direct: QuoteRow | None = None  # the last attributed direct quote, whose speaker a bare quote keeps
+    spans = find_spans(body, starts)
     finder.quote_spans = [(s.start, s.end) for s in spans]
     for span in spans:
         paragraph = paragraph_of(starts, span.start)
@@ -233,15 +267,23 @@ def extract_quotes(article_id: str, body: str, *, is_excerpt: bool = False,
         kind = classify_kind(text)
         if kind == "term" and after is not None and _reads_as_speech(text):
             kind = "direct"  # “Nobody dares to refuse,” said one source: speech, whatever its verbs
-        speaker, attribution = _attribute(body, span, kind, rows, finder, starts, after)
-        rows.append(_row(article_id, paragraph, span, text, kind, speaker, attribution))
+        speaker, attribution = _attribute(body, span, kind, last_direct, finder, starts[paragraph], paragraph, after)
+        row = _row(article_id, paragraph, span, text, kind, speaker, attribution)
+        rows.append(row)
+        if row.kind == "direct" and row.speaker_kind != "unattributed":
+            last_direct = row
     return rows
+
+
+def _quote_id(article_id: str, start: int, end: int) -> str:
+    """text.quote_id without its generic join: the same 16 hex characters."""
+    return hashlib.sha256(f"{article_id}\x1fquote\x1f{start}\x1f{end}".encode("utf-8")).hexdigest()[:16]
 
 
 def _row(article_id: str, paragraph: int, span: Span, text: str, kind: str,
          speaker: Speaker | None, attribution: str) -> QuoteRow:
     return QuoteRow(
-        quote_id=quote_id(article_id, span.start, span.end),
+        quote_id=_quote_id(article_id, span.start, span.end),
         article_id=article_id, paragraph=paragraph, char_start=span.start, char_end=span.end, text=text,
         kind=kind,
         speaker=speaker.text if speaker else None,
@@ -259,29 +301,26 @@ def _reads_as_speech(text: str) -> bool:
     return len(text.split()) >= 4 and text[:1].isupper() and text.rstrip()[-1:] in ",.?!"
 
 
-def _attribute(body: str, span: Span, kind: str, previous: list[QuoteRow], finder: SpeakerFinder,
-               starts: list[int], after) -> tuple[Speaker | None, str]:
+def _attribute(body: str, span: Span, kind: str, last_direct: QuoteRow | None, finder: SpeakerFinder,
+               para_start: int, paragraph: int, after) -> tuple[Speaker | None, str]:
     found = after or finder.before(span.start - 1)
     if found is None:
         found = finder.in_sentence(span.start, kind)
     if found is not None:
         return finder.resolve(found)
     if kind == "direct":
-        carried = _carried_over(body, span, previous, starts, finder)
+        carried = _carried_over(body, span, last_direct, para_start, paragraph, finder)
         if carried is not None:
             return carried, "carried_over"
     return None, "none"
 
 
-def _carried_over(body: str, span: Span, previous: list[QuoteRow], starts: list[int],
+def _carried_over(body: str, span: Span, last: QuoteRow | None, para_start: int, paragraph: int,
                   finder: SpeakerFinder) -> Speaker | None:
     """A bare quote paragraph keeps the last speaker: the last attributed direct quote, or a source named in
     reported speech after it; a later quote in an attributed paragraph keeps that paragraph's speaker."""
-    paragraph = paragraph_of(starts, span.start)
-    lead = body[starts[paragraph]:span.start - 1].strip()
+    lead = body[para_start:span.start - 1].strip()
     bare = len(lead.split()) <= 3  # "Furthermore, “…”" still counts as bare
-    earlier = [q for q in previous if q.kind == "direct" and q.speaker_kind != "unattributed"]
-    last = earlier[-1] if earlier else None
     if last is not None and not bare and last.paragraph != paragraph:
         return None
     if not bare and last is None:

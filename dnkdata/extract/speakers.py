@@ -9,11 +9,14 @@ its phrase; "a source in the province" takes the province named last before it.
 from __future__ import annotations
 
 import re
+import string
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
+from typing import NamedTuple
 
 from dnkdata import gazetteer
-from dnkdata.extract.text import finditer_at, literal_starts, sentence_bounds, trie_pattern
+from dnkdata.extract.text import ABBREVIATIONS, SENTENCE_END, finditer_at, literal_starts, trie_pattern
 
 SPEECH_VERBS = (
     r"said|says|say|added|adds|explained|explains|noted|notes|told|tells|reported|reports|stated|states|claimed|"
@@ -49,10 +52,11 @@ STATE_MEDIA = (
     r"|Uriminzokkiri|Minju Joson|(?:the\s+)?party newspaper)")
 ORG_NOUNS = (r"authorities|government|regime|party|committee|ministry|materials|notice|order|document|lecture|"
              r"newspaper|decree|directive|statement|announcement|report|leadership|state")
-ORG = (
-    r"(?:(?:[Tt]he\s+)?(?:North Korean\s+|local\s+|provincial\s+|central\s+|city\s+|county\s+)?(?:" + ORG_NOUNS + r")\b"
-    r"|(?:[A-Z][\w’'\-]*\s+){0,4}(?:Radio|Agency|Committee|Department|Ministry|Bureau|Office|Association|Union|"
-    r"Institute|Service|Network|Commission|Council)(?:\s+(?:for|of|on)(?:\s+[A-Z][\w’'\-]*){1,4})?)")
+ORG_BY_NOUN = (r"(?:[Tt]he\s+)?(?:North Korean\s+|local\s+|provincial\s+|central\s+|city\s+|county\s+)?"
+               r"(?:" + ORG_NOUNS + r")\b")
+ORG_BY_NAME = (r"(?:[A-Z][\w’'\-]*\s+){0,4}(?:Radio|Agency|Committee|Department|Ministry|Bureau|Office|Association|"
+               r"Union|Institute|Service|Network|Commission|Council)(?:\s+(?:for|of|on)(?:\s+[A-Z][\w’'\-]*){1,4})?")
+ORG = rf"(?:{ORG_BY_NOUN}|{ORG_BY_NAME})"
 PERSON_NOUNS = (r"residents?|defectors?|traders?|merchants?|officials?|workers?|farmers?|smugglers?|locals|"
                 r"observers?|soldiers?|students?|vendors?|cadres?|informants?|insiders?|brokers?|citizens?|"
                 r"lecturers?|instructors?|teachers?|doctors?|guards?|drivers?|women|woman|man|men|mothers?|"
@@ -79,7 +83,7 @@ PLACE_SPECIFICITY = {"site": 0, "town": 1, "district": 2, "county": 3, "city": 4
 
 
 SURNAMES = tuple(KOREAN_NAME[len("(?:"):KOREAN_NAME.index(")")].split("|"))
-SOURCE_WORD = re.compile(r"source|informant|insider")  # every SOURCE_NP match holds one
+SOURCE_WORDS = ("source", "informant", "insider")  # every SOURCE_NP match holds one
 LAST_SEPARATOR = re.compile(r"[^\w’'\- ][\w’'\- ]*\Z")  # a SOURCE_NP match holds none of these before its keyword
 
 
@@ -87,6 +91,13 @@ LAST_SEPARATOR = re.compile(r"[^\w’'\- ][\w’'\- ]*\Z")  # a SOURCE_NP match 
 def _name_pattern() -> str:
     forms = {f for p in gazetteer.people() for f in (p.name, *p.variants)}
     return "(?:" + trie_pattern(forms) + "|" + KOREAN_NAME + ")"  # = the forms longest first, then KOREAN_NAME
+
+
+@cache
+def _guarded_name_pattern() -> str:
+    """_name_pattern behind a lookahead for the letters a name can begin with (so it fails fast elsewhere)."""
+    firsts = {f[0] for p in gazetteer.people() for f in (p.name, *p.variants)} | set(string.ascii_uppercase)
+    return "(?=[" + "".join(re.escape(c) for c in sorted(firsts)) + "])" + _name_pattern()
 
 
 @cache
@@ -115,10 +126,10 @@ def find_sources(body: str) -> list[re.Match[str]]:
     pattern = _patterns()["source"]
     found: list[re.Match[str]] = []
     cursor = 0
-    for keyword in SOURCE_WORD.finditer(body):
-        if keyword.start() < cursor:
+    for keyword in _keyword_starts(body):
+        if keyword < cursor:
             continue
-        m = pattern.search(body, max(cursor, _earliest_start(body, keyword.start())))
+        m = pattern.search(body, max(cursor, _earliest_start(body, keyword)))
         if m is None:
             break
         found.append(m)
@@ -126,35 +137,67 @@ def find_sources(body: str) -> list[re.Match[str]]:
     return found
 
 
+def _keyword_starts(body: str) -> list[int]:
+    """Where the source keywords occur, ascending (they cannot overlap one another); str.find beats a regex scan."""
+    starts = []
+    for word in SOURCE_WORDS:
+        i = body.find(word)
+        while i >= 0:
+            starts.append(i)
+            i = body.find(word, i + len(word))
+    starts.sort()
+    return starts
+
+
 def _earliest_start(body: str, keyword: int) -> int:
     """The earliest offset a SOURCE_NP match using this keyword can begin at: at most five space-separated words
-    (a determiner and four modifiers) before it, within its run of SOURCE_NP characters."""
-    run_start = _run_start(body, keyword)
-    pos = keyword
-    for _ in range(5):
-        while pos > run_start and body[pos - 1] == " ":
+    (a determiner and four modifiers) before it, within its run of SOURCE_NP characters. A walk back over five
+    words that stops at the run's start ends at the later of the two, so the run's start is only looked for in
+    the few characters the unbounded walk covered."""
+    pos = _words_back(body, keyword, 5)
+    separator = LAST_SEPARATOR.search(body, pos, keyword)  # a short window: the run may begin inside it
+    return separator.start() + 1 if separator else pos
+
+
+def _words_back(body: str, end: int, count: int) -> int:
+    """Where the count-th space-separated word before end begins (0 when there are fewer)."""
+    window = body[max(0, end - 160):end][::-1]  # reversed, the words before end are read forwards in one match
+    skipped = _words_pattern(count).match(window).end()
+    if skipped < len(window):  # the last word ended at a space inside the window
+        return end - skipped
+    pos = end  # long words or the start of body: walk back
+    for _ in range(count):
+        while pos > 0 and body[pos - 1] == " ":
             pos -= 1
-        space = body.rfind(" ", run_start, pos)
+        space = body.rfind(" ", 0, pos)
         if space < 0:
-            return run_start
+            return 0
         pos = space + 1
     return pos
 
 
-def _run_start(body: str, end: int) -> int:
-    """Where the run of SOURCE_NP characters that ends at `end` begins."""
-    window = 256
-    while True:
-        start = max(0, end - window)
-        last = LAST_SEPARATOR.search(body, start, end)
-        if last is not None:
-            return last.start() + 1
-        if start == 0:
-            return 0
-        window *= 4
+@cache
+def _words_pattern(count: int) -> re.Pattern[str]:
+    return re.compile("(?: *[^ ]*){%d}" % count)  # spaces, then a word, count times
 
 
-PERSON_NOUN_AFTER_SPACE = re.compile(rf"\s(?:{PERSON_NOUNS})\b")  # every UNNAMED_PERSON match holds one
+def _spelled_out(alternation: str) -> list[str]:
+    """The words an alternation of plain words, "words?" and "stem(?:a|b)" matches (PERSON_NOUNS)."""
+    words: list[str] = []
+    for part in re.findall(r"\w+\(\?:[\w|]+\)|[^|]+", alternation):
+        if m := re.fullmatch(r"(\w+)\(\?:([\w|]+)\)", part):
+            words += [m.group(1) + ending for ending in m.group(2).split("|")]
+        elif m := re.fullmatch(r"(\w+)s\?", part):
+            words += [m.group(1), m.group(1) + "s"]
+        elif re.fullmatch(r"\w+", part):
+            words.append(part)
+        else:
+            raise ValueError(f"cannot spell out {part!r}")
+    return words
+
+
+# every UNNAMED_PERSON match holds one; as a trie the scan tries one branch per letter, not every noun
+PERSON_NOUN_AFTER_SPACE = re.compile(rf"\s(?:{trie_pattern(_spelled_out(PERSON_NOUNS))})\b")
 DETERMINER = re.compile(r"(?:[Aa]n?|[Oo]ne|[Aa]nother|[Tt]he|[Ss]ome|[Mm]any|[Ss]everal)\s")  # how one begins
 LAST_NON_RUN = re.compile(r"[^\w\-\s][\w\-\s]*\Z")  # an UNNAMED_PERSON match holds none of these before its noun
 
@@ -162,9 +205,10 @@ LAST_NON_RUN = re.compile(r"[^\w\-\s][\w\-\s]*\Z")  # an UNNAMED_PERSON match ho
 def find_unnamed(body: str) -> list[re.Match[str]]:
     """UNNAMED_PERSON matches in body, exactly as pattern.finditer(body) gives them, without scanning all of body.
 
-    Up to its person noun a match holds only word characters, hyphens and whitespace, and the noun follows
-    whitespace. So the next match begins in the run of such characters that leads up to the next noun at or
-    after the previous match: searching from that run's start (as find_sources does) skips no match.
+    A match is a determiner, at most two words and a person noun after whitespace, all within a run of word
+    characters, hyphens and whitespace. So the next match begins, at or after the previous match, in the three
+    whitespace-separated tokens before the next noun (and within that noun's run): trying the determiners
+    there, noun by noun, skips no match.
     """
     pattern = _patterns()["unnamed"]
     found: list[re.Match[str]] = []
@@ -173,8 +217,12 @@ def find_unnamed(body: str) -> list[re.Match[str]]:
         noun_start = noun.start() + 1
         if noun_start < cursor:
             continue
-        # a match begins with a determiner and a space, both before the noun
-        lead_start = max(cursor, _run_start_of(LAST_NON_RUN, body, noun_start))
+        lead_start = max(cursor, _tokens_back(body, noun_start, 3))
+        if DETERMINER.search(body, lead_start, noun_start) is None:
+            continue  # most nouns have no determiner before them
+        separator = LAST_NON_RUN.search(body, lead_start, noun_start)  # the noun's run may begin inside
+        if separator is not None:
+            lead_start = separator.start() + 1
         for determiner in DETERMINER.finditer(body, lead_start, noun_start):
             m = pattern.match(body, determiner.start())
             if m:
@@ -184,17 +232,22 @@ def find_unnamed(body: str) -> list[re.Match[str]]:
     return found
 
 
-def _run_start_of(last_separator: re.Pattern[str], body: str, end: int) -> int:
-    """Where the run of characters that last_separator does not stop at, ending at `end`, begins."""
-    window = 256
-    while True:
-        start = max(0, end - window)
-        last = last_separator.search(body, start, end)
-        if last is not None:
-            return last.start() + 1
-        if start == 0:
-            return 0
-        window *= 4
+def _tokens_back(body: str, end: int, count: int) -> int:
+    """Where the count-th whitespace-separated token before end begins (0 when there are fewer)."""
+    window_start = max(0, end - 80)
+    window = body[window_start:end]
+    parts = window.rsplit(None, count)  # [what comes before, the count-th token back, …, the last token]
+    if len(parts) > count:
+        return window_start + window.find(parts[1], len(parts[0]))  # only whitespace lies between the two
+    if window_start == 0:
+        return 0
+    pos = end  # long tokens: walk back
+    for _ in range(count):
+        while pos > 0 and body[pos - 1].isspace():
+            pos -= 1
+        while pos > 0 and not body[pos - 1].isspace():
+            pos -= 1
+    return pos
 
 
 def find_people(body: str) -> list[re.Match[str]]:
@@ -202,26 +255,73 @@ def find_people(body: str) -> list[re.Match[str]]:
     return finditer_at(_patterns()["person"], body, literal_starts(_name_starts(), body))
 
 
+APPOSITIVE = r"(?:,[^,.;“”\"]{3,120},)?"
+SPEECH_VERB = f"(?:{SPEECH_VERBS})"
+# Words every match of a speaker alternative holds: where a text holds none, the alternative cannot match in it.
+MEDIA_WORDS = ("media", "television", "TV", "broadcaster", "news agency", "Korean Central", "KCNA", "Rodong Sinmun",
+               "Uriminzokkiri", "Minju Joson", "party newspaper")
+ORG_WORDS = tuple(ORG_NOUNS.split("|")) + ("Radio", "Agency", "Committee", "Department", "Ministry", "Bureau", "Office",
+                                           "Association", "Union", "Institute", "Service", "Network", "Commission",
+                                           "Council")
+
+
+def _speaker(source: bool = True, media: bool = True, org: bool = True) -> str:
+    """The speaker alternation; source/media/org=False leaves out an alternative that cannot match (see
+    _head_pattern). (?=[A-Z]) before alternatives that begin with a capital changes no match, but spares every
+    lowercase position (most of a text) trying each of their words."""
+    capital = "(?=[A-Z])"
+    alternatives = [STATE_MEDIA if media else None, SOURCE_NP if source else None, _guarded_name_pattern(),
+                    UNNAMED_PERSON, f"(?:{ORG_BY_NOUN}|{capital}{ORG_BY_NAME})" if org else None, PRONOUN,
+                    rf"{capital}\b{SURNAME_SPEAKER.pattern[1:-1]}\b", f"{capital}{GENERIC_NAME}"]
+    return "(?:" + "|".join(a for a in alternatives if a is not None) + ")"
+
+
+def _head_regex(key: str, speaker: str) -> str:
+    """The patterns searched in the text before a quote (the rightmost match is the attribution)."""
+    return {
+        "before_colon": rf"(?P<sp>{speaker}){APPOSITIVE}\s+{ADVERBS}{SPEECH_VERB}\b[^“”\"]{{0,160}}?[:,]\s*$",
+        "before_that": rf"(?P<sp>{speaker}){APPOSITIVE}\s+{ADVERBS}{SPEECH_VERB}\s+(?:[^“”\"]{{0,80}}?\s+)?that\s*$",
+        "subject_speech": rf"(?P<sp>{speaker}){APPOSITIVE}\s+{ADVERBS}(?:{SPEECH_VERBS}|{TERM_VERBS})\b",
+        "subject_term": rf"(?P<sp>{speaker}){APPOSITIVE}\s+{ADVERBS}(?:[\w’']+\s+){{0,6}}?(?:{TERM_VERBS})\b",
+    }[key]
+
+
+def _head_pattern(key: str, head: str) -> re.Pattern[str]:
+    """_patterns()[key] for searching head, without the speaker alternatives that cannot match in it.
+
+    An alternative all of whose matches hold one of a few words (a source keyword, a state media name, an
+    organization noun) cannot match in a head that holds none of them, so leaving it out changes no match,
+    while the scan, which tries every alternative at every position, gets much cheaper.
+    """
+    return _head_variant(key, _holds_any(head, SOURCE_WORDS), _holds_any(head, MEDIA_WORDS),
+                         _holds_any(head, ORG_WORDS))
+
+
+def _holds_any(text: str, words: tuple[str, ...]) -> bool:
+    for word in words:
+        if word in text:
+            return True
+    return False
+
+
+@cache
+def _head_variant(key: str, source: bool, media: bool, org: bool) -> re.Pattern[str]:
+    return re.compile(_head_regex(key, _speaker(source, media, org)))
+
+
 @cache
 def _patterns() -> dict[str, re.Pattern[str]]:
-    speaker = (f"(?:{STATE_MEDIA}|{SOURCE_NP}|{_name_pattern()}|{UNNAMED_PERSON}|{ORG}|{PRONOUN}|"
-               rf"\b{SURNAME_SPEAKER.pattern[1:-1]}\b|{GENERIC_NAME})")
-    appositive = r"(?:,[^,.;“”\"]{3,120},)?"
-    verb = f"(?:{SPEECH_VERBS})"
-    return {
+    speaker = _speaker()
+    heads = {key: _head_variant(key, True, True, True)
+             for key in ("before_colon", "before_that", "subject_speech", "subject_term")}
+    return heads | {
         "according_after": re.compile(r"\s*[,.]?\s*according to\s+(?P<sp>[^,.;:“”\"]+)"),
-        "inverted": re.compile(rf"\s*,?\s*{ADVERBS}{verb}\s+(?P<sp>{speaker})(?=[\s,.;:]|$)"),
-        "normal": re.compile(rf"\s*,?\s*(?P<sp>{speaker}){appositive},?\s+{ADVERBS}{verb}\b"),
+        "inverted": re.compile(rf"\s*,?\s*{ADVERBS}{SPEECH_VERB}\s+(?P<sp>{speaker})(?=[\s,.;:]|$)"),
+        "normal": re.compile(rf"\s*,?\s*(?P<sp>{speaker}){APPOSITIVE},?\s+{ADVERBS}{SPEECH_VERB}\b"),
         "truncated": re.compile(rf"\s*,?\s*(?P<sp>{SOURCE_NP}|{PRONOUN})\s+\w*\s*$"),
-        "before_colon": re.compile(rf"(?P<sp>{speaker}){appositive}\s+{ADVERBS}{verb}\b[^“”\"]{{0,160}}?[:,]\s*$"),
-        "before_that": re.compile(
-            rf"(?P<sp>{speaker}){appositive}\s+{ADVERBS}{verb}\s+(?:[^“”\"]{{0,80}}?\s+)?that\s*$"),
         "according": re.compile(r"\b[Aa]ccording to\s+(?P<sp>[^,.;:“”\"]+)"),
-        "subject_speech": re.compile(rf"(?P<sp>{speaker}){appositive}\s+{ADVERBS}(?:{SPEECH_VERBS}|{TERM_VERBS})\b"),
-        "subject_term": re.compile(
-            rf"(?P<sp>{speaker}){appositive}\s+{ADVERBS}(?:[\w’']+\s+){{0,6}}?(?:{TERM_VERBS})\b"),
         "source": re.compile(SOURCE_NP),
-        "person": re.compile(_name_pattern()),
+        "person": re.compile(_guarded_name_pattern()),
         "state_media": re.compile(STATE_MEDIA),
         "org": re.compile(ORG),
         "unnamed": re.compile(UNNAMED_PERSON),
@@ -238,8 +338,7 @@ class Speaker:
     end: int | None
 
 
-@dataclass(frozen=True)
-class Found:
+class Found(NamedTuple):
     """A speaker phrase found next to a quote, before it is classified and resolved."""
 
     text: str
@@ -247,31 +346,49 @@ class Found:
     end: int
 
 
+SINGLE_DETERMINER = re.compile(r"(?:[Aa]n?|[Oo]ne|[Aa]nother)\s")
+NEW_SENTENCE = re.compile(r"\s+[A-Z“\"]")
+SOURCE_NOUNS = frozenset({"source", "sources", "informant", "informants", "insider", "insiders"})
+
+
 class SpeakerFinder:
     """Finds and resolves speakers in one article body."""
 
     def __init__(self, body: str, places: list[gazetteer.PlaceMention] | None = None):
         self.body = body
-        pats = _patterns()
         self.places = gazetteer.find_places(body)[0] if places is None else places
         self.sources = [m for m in find_sources(body) if not ANAPHOR.match(m.group(0))]
-        # unnamed people introduced singly ("a resident of Hamhung") can be "he", "she" or "the resident"
-        self.unnamed = [m for m in find_unnamed(body)
-                        if re.match(r"(?:[Aa]n?|[Oo]ne|[Aa]nother)\s", m.group(0)) and not ANAPHOR.match(m.group(0))]
         self.quote_spans: list[tuple[int, int]] = []  # set by the quote extractor: no antecedent inside a quote
-        self.people = find_people(body)
         self.speaking_people: list[Speaker] = []  # named people already attributed a quote: "he" may mean them
+        self.sentences = SentenceIndex(body)
+        self._classified: dict[Found, Speaker] = {}  # an antecedent is classified again for every anaphor
+
+    @cached_property
+    def unnamed(self) -> list[re.Match[str]]:
+        """Unnamed people introduced singly ("a resident of Hamhung"), who can be "he", "she" or "the resident";
+        found on first use, as only such anaphors need them."""
+        return [m for m in find_unnamed(self.body)
+                if SINGLE_DETERMINER.match(m.group(0)) and not ANAPHOR.match(m.group(0))]
+
+    @cached_property
+    def people(self) -> list[re.Match[str]]:
+        """Person names in body; only "Kim said" needs them, so they are found on first use."""
+        return find_people(self.body)
 
     # ---- finding a phrase
     def after(self, pos: int) -> Found | None:
         """A speaker right after a closing mark: “…,” a Nampo source explained / said the source."""
         body = self.body
-        if pos >= 2 and body[pos - 2] in ".?!" and re.match(r"\s+[A-Z“\"]", body[pos:pos + 3]):
+        if pos >= 2 and body[pos - 2] in ".?!" and NEW_SENTENCE.match(body, pos, pos + 3):
             return None  # the quote ended its sentence; what follows is a new one
         stop = _window_end(body, pos)
+        if stop <= pos:
+            return None  # the quote ends its paragraph (or runs into the next quote): every pattern needs a speaker
         window = body[pos:stop]
         pats = _patterns()
         for key in ("according_after", "inverted", "normal"):
+            if key == "according_after" and "according to" not in window:
+                continue  # its match would hold these words
             m = pats[key].match(window)
             if m:
                 return self._found(pos, m)
@@ -283,25 +400,37 @@ class SpeakerFinder:
 
     def before(self, open_mark: int) -> Found | None:
         """A speaker earlier in the quote's sentence, ending in a colon, comma or "that"."""
-        start, _ = sentence_bounds(self.body, open_mark)
+        tail = self.body[max(0, open_mark - 40):open_mark].rstrip()
+        if tail and not (tail[-1:] in (":", ",") or tail.endswith("that")):
+            return None  # the head ends as this tail does, so neither pattern can match: no need for its bounds
+        start, _ = self.sentences.bounds(open_mark)
         head = self.body[start:open_mark]
         pats = _patterns()
         for key in ("before_colon", "before_that"):
-            m = _last_search(pats[key], head) if _may_match(key, head) else None
+            # a match runs to the end of head, so there is at most one: the first is the last
+            m = _head_pattern(key, head).search(head) if _may_match(key, head) else None
             if m:
                 return self._found(start, m)
         return None
 
     def in_sentence(self, quote_start: int, kind: str) -> Found | None:
         """"According to X" anywhere in the sentence, or a subject with a verb of saying before the quote."""
-        start, end = sentence_bounds(self.body, quote_start)
+        body = self.body
+        para_start = body.rfind("\n\n", 0, quote_start)
+        para_start = 0 if para_start < 0 else para_start + 2
+        para_end = body.find("\n\n", quote_start)
+        if (body.find("ccording to", para_start, len(body) if para_end < 0 else para_end) < 0
+                and not VERB_AFTER_SPACE.search(body, para_start, quote_start)):
+            return None  # the sentence lies within the paragraph: neither pattern can match in it
+        start, end = self.sentences.bounds(quote_start)
         pats = _patterns()
-        m = pats["according"].search(self.body, start, end)
+        # every match holds "ccording to": str.find rules most sentences out before the regex scan
+        m = pats["according"].search(self.body, start, end) if self.body.find("ccording to", start, end) >= 0 else None
         if m and not self._in_quote(m.start()):
             return Found(m.group("sp").strip(), m.start("sp"), m.start("sp") + len(m.group("sp").strip()))
         key = "subject_speech" if kind == "direct" else "subject_term"
         head = self.body[start:quote_start]
-        m = _last_search(pats[key], head) if VERB_AFTER_SPACE.search(head) else None
+        m = _last_search(_head_pattern(key, head), head) if VERB_AFTER_SPACE.search(head) else None
         return self._found(start, m) if m else None
 
     def _found(self, base: int, m: re.Match[str]) -> Found:
@@ -324,6 +453,12 @@ class SpeakerFinder:
         return speaker, "explicit"
 
     def classify(self, found: Found) -> Speaker:
+        speaker = self._classified.get(found)
+        if speaker is None:
+            speaker = self._classified[found] = self._classify(found)
+        return speaker
+
+    def _classify(self, found: Found) -> Speaker:
         pats = _patterns()
         text = found.text
         if pats["state_media"].search(text):
@@ -355,26 +490,40 @@ class SpeakerFinder:
     def _antecedent(self, found: Found) -> Speaker | None:
         """The last source (or person, for he/she and "the resident") introduced before the anaphor, outside quotes."""
         noun = found.text.split()[-1].lower()
-        candidates = [(m.start(), m.end(), m.group(0)) for m in self.sources]
-        if noun in ("he", "she") or noun not in ("source", "sources", "informant", "informants", "insider", "insiders"):
-            same_noun = [m for m in self.unnamed if noun in m.group(0).lower().split()]
-            pool = same_noun if noun not in ("he", "she") and same_noun else self.unnamed
-            candidates += [(m.start(), m.end(), m.group(0)) for m in pool]
+        pools = [self._outside_quotes("")]  # sources
+        if noun in ("he", "she") or noun not in SOURCE_NOUNS:
+            pools.append(self._outside_quotes(noun))
+        # each pool is ordered: its last match ending before the anaphor is its best candidate
+        candidates = [pool.last_before(found.start) for pool in pools]
         if noun in ("he", "she"):
-            candidates += [(p.start, p.end, p.text) for p in self.speaking_people if p.start is not None]
-        candidates = [c for c in candidates if c[1] <= found.start and not self._in_quote(c[0])]
+            candidates += [(p.start, p.end, p.text) for p in self.speaking_people
+                           if p.start is not None and p.end <= found.start and not self._in_quote(p.start)]
+        candidates = [c for c in candidates if c is not None]
         if not candidates:
             return None
         start, end, text = max(candidates)
         return self.classify(Found(text, start, end))
 
+    def _outside_quotes(self, noun: str) -> _Mentions:
+        """Antecedent candidates outside quotes: sources for "", else the unnamed people an anaphor ending in noun
+        may mean (those with that noun, else all; all for he and she)."""
+        pool = self._pools.get(noun)
+        if pool is None:
+            if noun == "":
+                matches = self.sources
+            else:
+                same_noun = [m for m in self.unnamed if noun in m.group(0).lower().split()]
+                matches = same_noun if noun not in ("he", "she") and same_noun else self.unnamed
+            pool = self._pools[noun] = _Mentions([m for m in matches if not self._in_quote(m.start())])
+        return pool
+
     def last_source_before(self, pos: int) -> Speaker | None:
         """The last source named outside quotes before pos (reported speech: "a source said that …")."""
-        before = [m for m in self.sources if m.end() <= pos and not self._in_quote(m.start())]
-        if not before:
+        last = self._outside_quotes("").last_before(pos)
+        if last is None:
             return None
-        m = before[-1]
-        return self.classify(Found(m.group(0), m.start(), m.end()))
+        start, end, text = last
+        return self.classify(Found(text, start, end))
 
     @property
     def quote_spans(self) -> list[tuple[int, int]]:
@@ -383,13 +532,18 @@ class SpeakerFinder:
     @quote_spans.setter
     def quote_spans(self, spans: list[tuple[int, int]]) -> None:
         self._quote_spans = spans
-        self._in_quote_memo: dict[int, bool] = {}  # the same candidates are asked about for every quote
+        ordered = sorted(spans)
+        # spans one after another (as find_spans gives them) are searched by bisection, others one by one
+        self._disjoint = all(a[1] <= b[0] for a, b in zip(ordered, ordered[1:]))
+        self._span_starts = [start for start, _ in ordered]
+        self._span_ends = [end for _, end in ordered]
+        self._pools: dict[str, _Mentions] = {}  # candidates outside these quotes
 
     def _in_quote(self, pos: int) -> bool:
-        known = self._in_quote_memo.get(pos)
-        if known is None:
-            known = self._in_quote_memo[pos] = any(start <= pos < end for start, end in self._quote_spans)
-        return known
+        if not self._disjoint:
+            return any(start <= pos < end for start, end in self._quote_spans)
+        i = bisect_right(self._span_starts, pos)
+        return i > 0 and pos < self._span_ends[i - 1]
 
     def _place_in(self, found: Found) -> str | None:
         """The most specific North Korean place inside the phrase; "the province" looks back in the article."""
@@ -410,6 +564,101 @@ class SpeakerFinder:
         if earlier:
             return earlier[-1].place.name
         return kp[0].place.name if kp else None
+
+
+class _Mentions:
+    """Matches in body order (non-overlapping, so their ends ascend too), found by where they end."""
+
+    def __init__(self, matches: list[re.Match[str]]):
+        self.matches = matches
+        self.ends = [m.end() for m in matches]
+
+    def last_before(self, pos: int) -> tuple[int, int, str] | None:
+        """(start, end, text) of the last match ending at or before pos."""
+        i = bisect_right(self.ends, pos)
+        if i == 0:
+            return None
+        m = self.matches[i - 1]
+        return m.start(), m.end(), m.group(0)
+
+
+class SentenceIndex:
+    """text.sentence_bounds(body, pos) for many positions of one body: each paragraph is scanned for sentence ends
+    once, not once per quote.
+
+    sentence_bounds scans from the paragraph start for the last sentence end before pos, and from pos for the first
+    one after it. Sentence ends cannot overlap, and one that ends before pos is found alike by a scan of the whole
+    paragraph, so both are read off the paragraph's full scan. Only the abbreviation check of an end within six
+    characters after pos is redone, as sentence_bounds looks back no further than pos.
+    """
+
+    def __init__(self, body: str):
+        self.body = body
+        self._paragraphs: dict[tuple[int, int], _SentenceEnds] = {}
+
+    def bounds(self, pos: int) -> tuple[int, int]:
+        body = self.body
+        para_start = body.rfind("\n\n", 0, pos)
+        para_start = 0 if para_start < 0 else para_start + 2
+        para_end = body.find("\n\n", pos)
+        para_end = len(body) if para_end < 0 else para_end
+        ends = self._paragraphs.get((para_start, para_end))
+        if ends is None:
+            ends = self._paragraphs[(para_start, para_end)] = _SentenceEnds(body, para_start, para_end)
+        return ends.start_before(pos), ends.end_after(pos)
+
+
+class _SentenceEnds:
+    """The sentence ends of one paragraph (SENTENCE_END matches) and whether each follows an abbreviation, read
+    from one scan only as far as a query needs."""
+
+    def __init__(self, body: str, para_start: int, para_end: int):
+        self.body, self.para_start, self.para_end = body, para_start, para_end
+        self._scan = SENTENCE_END.finditer(body, para_start, para_end)
+        self.starts: list[int] = []
+        self.abbreviated: list[bool] = []
+        self.clean_ends: list[int] = []  # ends of those not after an abbreviation
+        self.last_end = -1
+
+    def _read_one(self) -> bool:
+        m = next(self._scan, None)
+        if m is None:
+            return False
+        short = _after_abbreviation(self.body, self.para_start, m.start())
+        self.starts.append(m.start())
+        self.abbreviated.append(short)
+        if not short:
+            self.clean_ends.append(m.end())
+        self.last_end = m.end()
+        return True
+
+    def start_before(self, pos: int) -> int:
+        """Where the sentence holding pos begins: after the last sentence end that ends at or before pos."""
+        while self.last_end <= pos and self._read_one():
+            pass
+        i = bisect_right(self.clean_ends, pos)
+        return self.clean_ends[i - 1] if i else self.para_start
+
+    def end_after(self, pos: int) -> int:
+        """One past the mark that ends the sentence holding pos: the first sentence end at or after pos."""
+        i = bisect_left(self.starts, pos)
+        while i < len(self.starts) or self._read_one():
+            start = self.starts[i]
+            if start < pos:  # read just now, still before pos
+                i += 1
+                continue
+            short = self.abbreviated[i] if start - 6 >= pos else _after_abbreviation(self.body, pos, start)
+            if not short:
+                return start + 1
+            i += 1
+        return self.para_end
+
+
+def _after_abbreviation(body: str, floor: int, mark: int) -> bool:
+    """Whether the mark at `mark` ends an abbreviation ("Mr.", "Jan."), looking back no further than floor."""
+    if body[mark] != ".":
+        return False  # every abbreviation ends in a full stop
+    return ABBREVIATIONS.search(body[max(floor, mark - 6):mark + 1]) is not None
 
 
 def canonical_person(text: str) -> str | None:

@@ -1,0 +1,118 @@
+"""The speaker finder's indexes and prefiltered scans give exactly what the plain scans they replace give."""
+
+from __future__ import annotations
+
+import random
+import re
+
+from dnkdata.extract import speakers
+from dnkdata.extract.text import sentence_bounds
+
+PASSAGE = (
+    "Mr. Kim said so on Jan. 5, Sept. 9 (approx. 3), etc. Vol. 2 and xGen. 4. A source in Hyesan said: “It is late.” The U.S. envoy left!  Then "
+    "“Prices rose,” he added.\n\nGen. Pak. No. 3 is “here.” St. Mary’s? (Yes.) “Quiet” … A man, a "
+    "resident of the county, and another old farmer from Sinuiju said that two Daily NK sources in the "
+    "province and one informant-based trader's wife\nleft. the the the women traders; some-young soldiers "
+    "of Ri Yong Gil, 'Hello.' \"Straight.\" ‘Single’ end.\n\n\n\nX. Y. z! 9. 10.5 A.\n"
+)
+
+
+def _texts():
+    rng = random.Random(7)
+    words = PASSAGE.replace("\n", " \n ").split(" ")
+    yield PASSAGE
+    for _ in range(300):
+        yield " ".join(rng.choice(words) for _ in range(rng.randint(1, 80)))
+
+
+def test_sentence_index_gives_sentence_bounds_at_every_offset():
+    for text in _texts():
+        index = speakers.SentenceIndex(text)
+        for pos in range(len(text) + 1):
+            assert index.bounds(pos) == sentence_bounds(text, pos), (text, pos)
+
+
+def test_sources_as_a_full_scan_finds_them():
+    pattern = speakers._patterns()["source"]
+    for text in _texts():
+        assert [m.span() for m in speakers.find_sources(text)] == [m.span() for m in pattern.finditer(text)]
+
+
+def test_unnamed_people_as_a_full_scan_finds_them():
+    pattern = speakers._patterns()["unnamed"]
+    for text in _texts():
+        assert [m.span() for m in speakers.find_unnamed(text)] == [m.span() for m in pattern.finditer(text)]
+
+
+def test_tokens_back_finds_where_the_third_token_before_begins():
+    text = "one two  three\tfour\n five " + "x" * 100 + " six seven "
+    for end in range(len(text) + 1):
+        pos = end
+        for _ in range(3):  # the plain walk back over whitespace, then over a token
+            while pos > 0 and text[pos - 1].isspace():
+                pos -= 1
+            while pos > 0 and not text[pos - 1].isspace():
+                pos -= 1
+        assert speakers._tokens_back(text, end, 3) == pos, end
+
+
+def test_person_nouns_spelled_out_are_what_the_alternation_matches():
+    words = speakers._spelled_out(speakers.PERSON_NOUNS)
+    assert {"resident", "residents", "housewife", "housewives", "locals", "women"} <= set(words)
+    assert all(re.fullmatch(speakers.PERSON_NOUNS, w) for w in words)
+    assert len(words) == len(set(words))
+
+
+def test_clause_check_on_lowercased_text_agrees_with_the_case_blind_pattern():
+    from dnkdata.extract import quotes
+
+    samples = ["It IS late", "THEY SAID so", "WON’T", "Isn't it", "ſhe ſaid", "İs it", "ıt is", "Kelvin K is",
+               "the grand plan", "We’RE here", "no verb here", "half-is done", "There ARE many", "x'M y"]
+    rng = random.Random(5)
+    pieces = " ".join(samples).split(" ")
+    samples += [" ".join(rng.choice(pieces) for _ in range(rng.randint(1, 8))) for _ in range(500)]
+    for text in samples:
+        assert quotes.has_clause(text) == bool(quotes.CLAUSE.search(text)), text
+
+
+def test_quote_id_is_the_shared_stable_id():
+    from dnkdata.extract import quotes
+    from dnkdata.extract.text import quote_id
+
+    assert quotes._quote_id("0123456789abcdef", 12, 340) == quote_id("0123456789abcdef", 12, 340)
+
+
+def test_words_back_finds_where_the_fifth_word_before_begins():
+    text = "a  bb ccc\ndd  " + "y" * 200 + " e f g h i   j k " + " " * 170 + "l m"
+    for end in range(len(text) + 1):
+        pos = end
+        for _ in range(5):  # the plain walk back over spaces, then to the space before a word
+            while pos > 0 and text[pos - 1] == " ":
+                pos -= 1
+            space = text.rfind(" ", 0, pos)
+            pos = 0 if space < 0 else space + 1
+            if space < 0:
+                break
+        assert speakers._words_back(text, end, 5) == pos, end
+
+
+def test_ascii_alike_lists_every_character_that_folds_onto_ascii_letters():
+    from dnkdata.extract import quotes
+
+    folding = {c for c in map(chr, range(0x80, 0x110000)) if re.match("[a-z]", c, re.I) or len(c.lower()) != 1}
+    assert folding == set(quotes.ASCII_ALIKE.pattern[1:-1])
+
+
+def test_before_patterns_match_at_most_once():
+    heads = ["He added: ", "A source in Hyesan said on Monday, \n", "The source said that\n", "He said: and he added: ",
+             "Kim said that he said that ", "x:\n\n", "A source said:\t "]
+    rng = random.Random(11)
+    words = PASSAGE.split(" ") + ["said:", "added,", "that", "noted that \n", "he", "A source", "told"]
+    heads += [" ".join(rng.choice(words) for _ in range(rng.randint(1, 20))) for _ in range(300)]
+    for key in ("before_colon", "before_that"):
+        pattern = speakers._patterns()[key]
+        for head in heads:
+            matches = list(pattern.finditer(head))
+            assert len(matches) <= 1, (key, head)
+            first = pattern.search(head)
+            assert (first and first.span()) == (matches and matches[-1].span() or None), (key, head)
