@@ -14,7 +14,9 @@ from datetime import date, timedelta
 from functools import cache
 from importlib import resources
 
-from dnkdata.extract.text import _ITEM_LITERALS, finditer_at, literal_starts_ignorecase
+import ahocorasick
+
+from dnkdata.extract.text import finditer_at
 
 NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s+(?:million|thousand|billion)\b)?"
 CURRENCY_BEFORE = {"KPW": r"KPW|NKW|₩", "CNY": r"CNY|RMB|¥", "USD": r"US\$|USD|\$"}
@@ -163,22 +165,38 @@ def _item_matches(pattern: re.Pattern[str], body: str, start: int, end: int) -> 
     """pattern.finditer(body, start, end), trying only where an item's spelling begins (case folded).
 
     The item pattern begins with a lookbehind, so the regex engine cannot skip ahead on a first character; one
-    Aho-Corasick pass over the lowercased body (kept for the body's later windows) names the candidates."""
-    starts = _item_starts(body)
+    Aho-Corasick pass over the lowercased window names the candidates. Only the window is read: callers ask
+    about single sentences, and most of a body never needs an item."""
+    starts = _item_starts(body[start:end])
     if starts is None:
         return list(pattern.finditer(body, start, end))
-    return finditer_at(pattern, body, starts[bisect_left(starts, start):bisect_left(starts, end)], end)
+    return finditer_at(pattern, body, [start + s for s in starts], end)
 
 
-_LAST_ITEM_STARTS: list = [None, None]  # [body, its candidate starts]: find_items asks about one body many times
+def _item_starts(text: str) -> list[int] | None:
+    """Offsets in text where an item's spelling begins, ignoring case; None when lowercasing text would not be
+    exact for an ignore-case regex (a non-ASCII character that re.IGNORECASE equates with an ASCII letter)."""
+    automaton = _item_automaton()
+    if automaton is None or not text.isascii() and any(_ascii_alike(c) for c in set(text) if not c.isascii()):
+        return None
+    return sorted({stop - length + 1 for stop, length in automaton.iter(text.lower())})
 
 
-def _item_starts(body: str) -> list[int] | None:
-    if _LAST_ITEM_STARTS[0] is not body:
-        words = _item_surfaces()
-        starts = literal_starts_ignorecase(words, body, _ITEM_LITERALS) if all(w.isascii() for w in words) else None
-        _LAST_ITEM_STARTS[:] = [body, starts]
-    return _LAST_ITEM_STARTS[1]
+@cache
+def _item_automaton() -> ahocorasick.Automaton | None:
+    """Every item spelling, lowercased, with its length; None unless all are ASCII (lowercasing keeps offsets)."""
+    if not all(surface.isascii() for surface in _item_surfaces()):
+        return None
+    automaton = ahocorasick.Automaton()
+    for surface in _item_surfaces():
+        automaton.add_word(surface.lower(), len(surface))
+    automaton.make_automaton()
+    return automaton
+
+
+@cache
+def _ascii_alike(char: str) -> bool:
+    return bool(re.match("[a-z]", char, re.I)) or len(char.lower()) != 1
 
 
 @cache

@@ -95,26 +95,46 @@ def extract_prices(article_id: str, body: str, *, published_date: date | None,
     tables = price_tables.find_tables(body)
     rows = [_row(article_id, body, cell) for cell in price_tables.table_prices(body, tables, published_date)]
     masked = [(t.start, t.end) for t in tables]
-    drafts = _prose_drafts(body, masked)
+    lookups = _SentenceLookups(body, published_date)
+    drafts = _prose_drafts(body, masked, lookups)
     for draft in drafts:
         _attach_place(body, draft, kp_places, speakers)
-        _attach_date(body, draft, published_date)
+        _attach_date(body, draft, lookups)
     _assign_kinds(body, drafts)
     _carry_units(drafts)
     rows += [_draft_row(article_id, body, d) for d in drafts]
     return sorted(rows, key=lambda r: (r.char_start, r.char_end))
 
 
+class _SentenceLookups:
+    """The items and dates of one body's sentences, each found once: amounts in one sentence share them."""
+
+    def __init__(self, body: str, published: date | None):
+        self.body, self.published = body, published
+        self._items: dict[tuple[int, int], list[ItemMention]] = {}
+        self._dates: dict[tuple[int, int], list[DateMention]] = {}
+
+    def items(self, sentence: tuple[int, int]) -> list[ItemMention]:
+        if sentence not in self._items:
+            self._items[sentence] = find_items(self.body, *sentence)
+        return self._items[sentence]
+
+    def dates(self, sentence: tuple[int, int]) -> list[DateMention]:
+        if sentence not in self._dates:
+            self._dates[sentence] = find_dates(self.body, *sentence, self.published)
+        return self._dates[sentence]
+
+
 # ---------------------------------------------------------------- amounts → drafts
 
-def _prose_drafts(body: str, masked: list[tuple[int, int]]) -> list[_Draft]:
+def _prose_drafts(body: str, masked: list[tuple[int, int]], lookups: _SentenceLookups) -> list[_Draft]:
     drafts: list[_Draft] = []
     sentence_end = -1
     for amount in _merge_ranges(body, find_amounts(body)):
         if any(s <= amount.start < e for s, e in masked):
             continue
         sentence = sentence_bounds(body, amount.start, amount.end)
-        draft = _draft(body, amount, sentence, drafts if sentence[1] == sentence_end else [], drafts)
+        draft = _draft(body, amount, sentence, drafts if sentence[1] == sentence_end else [], drafts, lookups)
         if draft is not None:
             drafts.append(draft)
             sentence_end = sentence[1]
@@ -145,13 +165,13 @@ def _is_range(body: str, low: Amount, high: Amount) -> bool:
 
 
 def _draft(body: str, amount: Amount, sentence: tuple[int, int], same_sentence: list[_Draft],
-           earlier: list[_Draft]) -> _Draft | None:
+           earlier: list[_Draft], lookups: _SentenceLookups) -> _Draft | None:
     currency = amount.currency or _context_currency(body, amount, sentence, same_sentence)
     if currency is None or _is_restatement(body, amount, currency, same_sentence):
         return None
     if currency in ("USD", "CNY") and amount.value == 1 and _kpw_follows(body, amount, sentence):
         return None  # "1 dollar traded for 8,000 won": the base of an exchange rate, not a price
-    item = _item_for(body, amount, currency, sentence, earlier)
+    item = _item_for(body, amount, currency, sentence, earlier, lookups.items(sentence))
     if item is None:
         return None
     draft = _Draft(amount, item, sentence, currency)
@@ -195,14 +215,14 @@ def _kpw_follows(body: str, amount: Amount, sentence: tuple[int, int]) -> bool:
 
 # ---------------------------------------------------------------- item, unit, mention
 
-def _item_for(body: str, amount: Amount, currency: str, sentence: tuple[int, int],
-              earlier: list[_Draft]) -> ItemMention | None:
+def _item_for(body: str, amount: Amount, currency: str, sentence: tuple[int, int], earlier: list[_Draft],
+              sentence_items: list[ItemMention]) -> ItemMention | None:
     """The item named last before the amount in its sentence, else the first one right after it."""
     def usable(item: ItemMention) -> bool:
         inside = amount.start <= item.start < amount.end
         return not inside and CURRENCY_OF_ITEM.get(item.item) != currency
 
-    items = [i for i in find_items(body, sentence[0], sentence[1]) if usable(i)]
+    items = [i for i in sentence_items if usable(i)]
     if currency != "KPW":
         items = [i for i in items if i.group != "currency"]  # a rate is quoted in won
     before = [i for i in items if i.end <= amount.start]
@@ -293,9 +313,9 @@ def _most_specific(mentions: list[PlaceMention]) -> Place:
     return min((m.place for m in mentions), key=lambda p: order.get(p.level, 9))
 
 
-def _attach_date(body: str, draft: _Draft, published: date | None) -> None:
+def _attach_date(body: str, draft: _Draft, lookups: _SentenceLookups) -> None:
     """The date right after the amount (before the next amount), else one earlier in the sentence."""
-    dates = find_dates(body, draft.sentence[0], draft.sentence[1], published)
+    dates = lookups.dates(draft.sentence)
     following = [d for d in dates if draft.end <= d.start <= draft.end + 45
                  and not find_amounts(body, draft.end, d.start)
                  and re.fullmatch(r"[^.;]*?\b(?:on|as of|of)\s+(?:the\s+)?", body[draft.end:d.start] or "x")]
