@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
@@ -25,6 +25,7 @@ CURRENCY_AFTER = {
     "CNY": r"(?:Chinese\s+)?yuan\b|RMB\b|CNY\b|renminbi\b",
     "USD": r"(?:US\s+|U\.S\.\s+|American\s+)?dollars?\b|USD\b",
 }
+DOTTED_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")
 SCALES = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 
 PREFIXED = re.compile(r"(?<![\w$])(?P<cur>" + "|".join(f"(?P<b{c}>{p})" for c, p in CURRENCY_BEFORE.items()) +
@@ -94,7 +95,7 @@ def parse_number(text: str, currency: str | None) -> float:
     """"9,600" → 9600; "1.2 million" → 1200000; "8.000" won → 8000 (won are never fractional)."""
     parts = text.split()
     number = parts[0]
-    if currency == "KPW" and re.fullmatch(r"\d{1,3}(?:\.\d{3})+", number):
+    if currency == "KPW" and DOTTED_THOUSANDS.fullmatch(number):
         number = number.replace(".", "")
     value = float(number.replace(",", ""))
     if len(parts) > 1:
@@ -105,19 +106,44 @@ def parse_number(text: str, currency: str | None) -> float:
 def find_amounts(body: str, start: int = 0, end: int | None = None) -> list[Amount]:
     """Money amounts with a printed currency ("9,600 won", "KPW 5,500", "$0.16"), then bare numbers."""
     end = len(body) if end is None else end
-    found: list[Amount] = []
     digits = [m.start() for m in DIGIT_RUN.finditer(body, start, end)]
-    for pattern, starts in ((PREFIXED, [m.start() for m in CURRENCY_MARK.finditer(body, start, end)]),
-                            (SUFFIXED, digits)):
-        for m in finditer_at(pattern, body, starts, end):
-            currency = next(c for c in CURRENCY_BEFORE if m.group(("b" if pattern is PREFIXED else "a") + c))
-            found.append(Amount(m.start(), m.end(), parse_number(m.group("num"), currency), currency))
+    marks = [m.start() for m in CURRENCY_MARK.finditer(body, start, end)]
+    return _amounts_at(body, digits, marks, end)
+
+
+def _amounts_at(body: str, digits: list[int], marks: list[int], end: int) -> list[Amount]:
+    """Amounts beginning at the candidate offsets: digit runs (suffixed, bare) and currency marks (prefixed)."""
+    found: list[Amount] = []
+    for m in finditer_at(PREFIXED, body, marks, end):
+        currency = _currency_of(m, _PREFIXED_GROUPS)
+        found.append(Amount(m.start(), m.end(), parse_number(m.group("num"), currency), currency))
+    for m in finditer_at(SUFFIXED, body, digits, end):
+        currency = _currency_of(m, _SUFFIXED_GROUPS)
+        found.append(Amount(m.start(), m.end(), parse_number(m.group("num"), currency), currency))
     found = _without_overlaps(found)
-    taken = [(a.start, a.end) for a in found]
+    taken_starts, taken_ends = [a.start for a in found], [a.end for a in found]
     for m in finditer_at(BARE, body, digits, end):
-        if not any(s <= m.start() < e or s < m.end() <= e for s, e in taken):
+        if not _overlaps_taken(m.start(), m.end(), taken_starts, taken_ends):
             found.append(Amount(m.start(), m.end(), parse_number(m.group("num"), None), None))
     return sorted(found, key=lambda a: a.start)
+
+
+# the group number of each currency's alternative, in CURRENCY_BEFORE order
+_PREFIXED_GROUPS = tuple((c, PREFIXED.groupindex["b" + c]) for c in CURRENCY_BEFORE)
+_SUFFIXED_GROUPS = tuple((c, SUFFIXED.groupindex["a" + c]) for c in CURRENCY_BEFORE)
+
+
+def _currency_of(m: re.Match[str], groups: tuple[tuple[str, int], ...]) -> str:
+    return next(currency for currency, group in groups if m.start(group) >= 0)
+
+
+def _overlaps_taken(start: int, end: int, taken_starts: list[int], taken_ends: list[int]) -> bool:
+    """Whether start or end - 1 falls inside one of the ascending, disjoint taken spans."""
+    i = bisect_right(taken_starts, start) - 1
+    if i >= 0 and start < taken_ends[i]:
+        return True
+    j = bisect_left(taken_starts, end) - 1
+    return j >= 0 and end <= taken_ends[j]
 
 
 def _without_overlaps(amounts: list[Amount]) -> list[Amount]:

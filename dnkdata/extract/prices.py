@@ -42,6 +42,14 @@ RESTATEMENT = re.compile(r"\s*[(,—–-]?\s*(?:or\s+)?(?:(?:about|around|approx
                          r"of|worth)\s+)*")
 ATTACHED_PLACE = re.compile(r"\s*(?:\(?(?:per|a)\s+\w+\)?\s*)?(?:[,]\s*)?(?:in|at)\s+(?:the\s+|a\s+)?$")
 CURRENCY_OF_ITEM = {"usd": "USD", "cny": "CNY"}
+RANGE_TO = re.compile(r"\s*(?:to|-|–|~)\s*")
+RANGE_AND = re.compile(r"\s*and\s*")
+FROM_BEFORE = re.compile(r"\bfrom\s+(?:\w+\s+)?$", re.I)
+BETWEEN_BEFORE = re.compile(r"\bbetween\s+$", re.I)
+FROM_OR_TO_BEFORE = re.compile(r"\b(?:from|to)\s+$")
+PRICE_WORD = re.compile(r"\bprices?\b", re.I)
+CLAUSE_BREAK = re.compile(r"[;]|,\s+but\b")
+DATE_LEAD = re.compile(r"[^.;]*?\b(?:on|as of|of)\s+(?:the\s+)?")
 
 
 @dataclass
@@ -98,21 +106,40 @@ def extract_prices(article_id: str, body: str, *, published_date: date | None,
     lookups = _SentenceLookups(body, published_date)
     drafts = _prose_drafts(body, masked, lookups)
     for draft in drafts:
-        _attach_place(body, draft, kp_places, speakers)
+        _attach_place(body, draft, kp_places, speakers, lookups)
         _attach_date(body, draft, lookups)
-    _assign_kinds(body, drafts)
+    _assign_kinds(body, drafts, lookups)
     _carry_units(drafts)
     rows += [_draft_row(article_id, body, d) for d in drafts]
     return sorted(rows, key=lambda r: (r.char_start, r.char_end))
 
 
 class _SentenceLookups:
-    """The items and dates of one body's sentences, each found once: amounts in one sentence share them."""
+    """What one body's sentences hold (items, dates, the sentence before, a state price), each found once:
+    amounts in one sentence share them."""
 
     def __init__(self, body: str, published: date | None):
         self.body, self.published = body, published
         self._items: dict[tuple[int, int], list[ItemMention]] = {}
         self._dates: dict[tuple[int, int], list[DateMention]] = {}
+        self._previous: dict[int, tuple[int, int] | None] = {}
+        self._state: dict[tuple[int, int], bool] = {}
+
+    def previous_sentence(self, sentence_start: int) -> tuple[int, int] | None:
+        """The sentence before the one at sentence_start in its paragraph; None when it opens the paragraph."""
+        if sentence_start not in self._previous:
+            paragraph_start = _paragraph_start(self.body, sentence_start)
+            self._previous[sentence_start] = None if sentence_start <= paragraph_start else \
+                sentence_bounds(self.body, max(paragraph_start, sentence_start - 2))
+        return self._previous[sentence_start]
+
+    def state_price(self, sentence: tuple[int, int]) -> bool:
+        """Whether the sentence or the one before it speaks of state prices or state stores."""
+        if sentence not in self._state:
+            previous = self.previous_sentence(sentence[0])
+            self._state[sentence] = bool(STATE_PRICE.search(self.body, *sentence)) or previous is not None and \
+                bool(STATE_PRICE.search(self.body, previous[0], sentence[0]))
+        return self._state[sentence]
 
     def items(self, sentence: tuple[int, int]) -> list[ItemMention]:
         if sentence not in self._items:
@@ -158,10 +185,9 @@ def _is_range(body: str, low: Amount, high: Amount) -> bool:
         return False
     if low.currency is None and high.currency is None:
         return False
-    if re.fullmatch(r"\s*(?:to|-|–|~)\s*", between):
-        return not re.search(r"\bfrom\s+(?:\w+\s+)?$", body[max(0, low.start - 20):low.start], re.I)
-    return bool(re.fullmatch(r"\s*and\s*", between)) and bool(
-        re.search(r"\bbetween\s+$", body[max(0, low.start - 12):low.start], re.I))
+    if RANGE_TO.fullmatch(between):
+        return not FROM_BEFORE.search(body[max(0, low.start - 20):low.start])
+    return bool(RANGE_AND.fullmatch(between)) and bool(BETWEEN_BEFORE.search(body[max(0, low.start - 12):low.start]))
 
 
 def _draft(body: str, amount: Amount, sentence: tuple[int, int], same_sentence: list[_Draft],
@@ -192,7 +218,7 @@ def _context_currency(body: str, amount: Amount, sentence: tuple[int, int], same
         return None
     if RATE_CUE.search(body, sentence[0], sentence[1]) and amount.value >= 100:
         return "KPW"
-    if re.search(r"\b(?:from|to)\s+$", body[lead.start():amount.start]) and same:
+    if FROM_OR_TO_BEFORE.search(body[lead.start():amount.start]) and same:
         return same[-1].currency
     return None
 
@@ -235,7 +261,7 @@ def _item_for(body: str, amount: Amount, currency: str, sentence: tuple[int, int
         m = PER_FOREIGN.match(body, amount.end)
         word = m.group("cur").lower() if m else ""
         return ItemMention(amount.start, amount.start, "cny" if word in ("yuan", "cny") else "usd", "currency")
-    if earlier and re.search(r"\bprices?\b", body[sentence[0]:amount.start], re.I):
+    if earlier and PRICE_WORD.search(body[sentence[0]:amount.start]):
         last = earlier[-1]
         if body.rfind("\n\n", last.amount.end, amount.start) < 0:  # same paragraph: "prices then rose to …"
             return ItemMention(amount.start, amount.start, last.item.item, last.item.group)
@@ -266,7 +292,7 @@ def _mention_span(body: str, draft: _Draft, same: list[_Draft]) -> tuple[int, in
     start = amount.start
     previous_end = same[-1].end if same else draft.sentence[0]
     if item.end <= amount.start and item.start >= previous_end and amount.start - item.end <= 80 \
-            and item.start < item.end and not re.search(r"[;]|,\s+but\b", body[item.end:amount.start]):
+            and item.start < item.end and not CLAUSE_BREAK.search(body[item.end:amount.start]):
         before = UNIT_BEFORE.search(body, max(previous_end, item.start - 40), item.start)
         start = before.start() if before else item.start
     else:
@@ -278,7 +304,8 @@ def _mention_span(body: str, draft: _Draft, same: list[_Draft]) -> tuple[int, in
 
 # ---------------------------------------------------------------- place, date, kind
 
-def _attach_place(body: str, draft: _Draft, places: list[PlaceMention], speakers: list[SourceSpan]) -> None:
+def _attach_place(body: str, draft: _Draft, places: list[PlaceMention], speakers: list[SourceSpan],
+                  lookups: _SentenceLookups) -> None:
     """The place right after the amount ("… won in Sinuiju"), else the last one before it in the sentence, else
     the place of the source quoted, else a place in the sentence before (same paragraph)."""
     s_start, s_end = draft.sentence
@@ -295,9 +322,8 @@ def _attach_place(body: str, draft: _Draft, places: list[PlaceMention], speakers
     if quoted:
         draft.place = quoted[-1].place
         return
-    paragraph_start = _paragraph_start(body, s_start)
-    if s_start > paragraph_start:
-        previous = sentence_bounds(body, max(paragraph_start, s_start - 2))
+    previous = lookups.previous_sentence(s_start)
+    if previous is not None:
         named = [m for m in places if previous[0] <= m.start and m.end <= s_start]
         if named:
             draft.place = _most_specific(named)
@@ -318,7 +344,7 @@ def _attach_date(body: str, draft: _Draft, lookups: _SentenceLookups) -> None:
     dates = lookups.dates(draft.sentence)
     following = [d for d in dates if draft.end <= d.start <= draft.end + 45
                  and not find_amounts(body, draft.end, d.start)
-                 and re.fullmatch(r"[^.;]*?\b(?:on|as of|of)\s+(?:the\s+)?", body[draft.end:d.start] or "x")]
+                 and DATE_LEAD.fullmatch(body[draft.end:d.start] or "x")]
     if following:
         draft.day = following[0]
         return
@@ -326,9 +352,9 @@ def _attach_date(body: str, draft: _Draft, lookups: _SentenceLookups) -> None:
     draft.day = before[-1] if before else None
 
 
-def _assign_kinds(body: str, drafts: list[_Draft]) -> None:
+def _assign_kinds(body: str, drafts: list[_Draft], lookups: _SentenceLookups) -> None:
     for i, draft in enumerate(drafts):
-        if draft.item.group == "other" or _state_price(body, draft):
+        if draft.item.group == "other" or lookups.state_price(draft.sentence):
             draft.kind = "other"
         elif _is_previous(body, draft, drafts[i + 1:]):
             draft.kind = "previous"
@@ -344,22 +370,11 @@ def _pair_place(draft: _Draft, later: list[_Draft]) -> Place | None:
     return pair.place if pair else None
 
 
-def _state_price(body: str, draft: _Draft) -> bool:
-    s_start, s_end = draft.sentence
-    if STATE_PRICE.search(body, s_start, s_end):
-        return True
-    paragraph_start = _paragraph_start(body, s_start)
-    if s_start <= paragraph_start:
-        return False
-    previous = sentence_bounds(body, max(paragraph_start, s_start - 2))
-    return bool(STATE_PRICE.search(body, previous[0], s_start))
-
-
 def _is_previous(body: str, draft: _Draft, later: list[_Draft]) -> bool:
     start = draft.amount.start
-    if PREVIOUS_BEFORE.search(body, max(draft.sentence[0], start - 40), start):
-        if PREVIOUS_BEFORE.search(body, max(draft.sentence[0], start - 40), start).end() == start:
-            return True
+    before = PREVIOUS_BEFORE.search(body, max(draft.sentence[0], start - 40), start)
+    if before and before.end() == start:
+        return True
     if PREVIOUS_AFTER.match(body, draft.end):
         return True
     same_sentence = [d for d in later if d.sentence == draft.sentence and d.item.item == draft.item.item
