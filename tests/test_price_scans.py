@@ -19,3 +19,43 @@ def test_item_windows_match_a_full_scan_even_with_case_folding_oddities():
 def test_item_starts_refuse_text_that_lowercasing_would_shift():
     assert price_terms._item_starts("İce at 5 won") is None
     assert price_terms._item_starts("soju and rice") == [0, 9, 10]  # "ice" inside "rice" too: the regex decides
+
+
+DATE_TEXT = ("On Monday, May 25, 2024 rice rose; by the 27th of March it fell. Yesterday and TODAY and yeſterday. "
+             "the 3rd, 2024-05-06, 12 of Sept. 2023, Omar 5 and Mar. 3rd; Wednesday the 31st of Feb. İ 4 June ")
+
+
+def _dates_by_full_scans(body, start, end, published):
+    """find_dates as plain finditer over every pattern (the behaviour the prefiltered version must keep)."""
+    found = {}
+    for pattern in price_terms.DATE_PATTERNS:
+        for m in pattern.finditer(body, start, end):
+            resolved = price_terms._resolve(m, published)
+            if resolved is not None and not any(d.start <= m.start() < d.end for d in found.values()):
+                found[m.start()] = price_terms.DateMention(m.start(), m.end(), *resolved)
+    return sorted(found.values(), key=lambda d: d.start)
+
+
+def test_dates_tried_where_their_words_begin_match_full_scans():
+    import random
+    from datetime import date
+    rng = random.Random(5)
+    words = DATE_TEXT.split(" ")
+    texts = [DATE_TEXT, DATE_TEXT.replace("İ", "I").replace("ſ", "s")]
+    texts += [" ".join(rng.choice(words) for _ in range(rng.randint(1, 40))) for _ in range(300)]
+    for text in texts:
+        for start, end in ((0, len(text)), (len(text) // 5, len(text) // 2)):
+            for published in (date(2024, 5, 28), None):
+                assert price_terms.find_dates(text, start, end, published) == \
+                    _dates_by_full_scans(text, start, end, published)
+
+
+def test_digit_runs_found_by_find_match_the_regex():
+    import random
+    rng = random.Random(9)
+    pieces = ["12", "3,400", "won", " ", "\n\n", "“", "٣٤", "７", "a1b22", "0.5", "x", "2024-05-06", "é9"]
+    for _ in range(300):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 200)))
+        for start, end in ((0, len(text)), (len(text) // 7, len(text) - 3), (5, len(text))):
+            expected = [m.start() for m in price_terms.DIGIT_RUN.finditer(text, start, end)]
+            assert price_terms._digit_run_starts(text, start, end) == expected

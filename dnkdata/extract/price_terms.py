@@ -35,6 +35,7 @@ SUFFIXED = re.compile(r"(?<![\w.,])(?P<num>" + NUMBER + r")\s*(?P<cur>" +
 # where amounts can begin: SUFFIXED and BARE at a digit after a non-word character (so at the start of a run
 # of digits), PREFIXED at a currency mark (no mark begins inside another one where PREFIXED could match)
 DIGIT_RUN = re.compile(r"\d+")
+ASCII_RUN = re.compile(r"[\x00-\x7f]+")
 CURRENCY_MARK = re.compile("|".join(CURRENCY_BEFORE.values()))
 BARE = re.compile(r"(?<![\w.,$])(?P<num>" + NUMBER + r")(?![\w%]|,\d|\.\d)")
 
@@ -106,9 +107,29 @@ def parse_number(text: str, currency: str | None) -> float:
 def find_amounts(body: str, start: int = 0, end: int | None = None) -> list[Amount]:
     """Money amounts with a printed currency ("9,600 won", "KPW 5,500", "$0.16"), then bare numbers."""
     end = len(body) if end is None else end
-    digits = [m.start() for m in DIGIT_RUN.finditer(body, start, end)]
+    digits = _digit_run_starts(body, start, end)
     marks = [m.start() for m in CURRENCY_MARK.finditer(body, start, end)]
     return _amounts_at(body, digits, marks, end)
+
+
+def _digit_run_starts(body: str, start: int, end: int) -> list[int]:
+    """Where each run of digits (DIGIT_RUN) in body[start:end] begins.
+
+    str.find per ASCII digit skips through a long text far faster than the regex engine steps through it; text
+    holding other decimal digits (Arabic-Indic, fullwidth), which DIGIT_RUN also counts, goes to the regex."""
+    if end - start < 200 or _has_other_decimals(body[start:end]):
+        return [m.start() for m in DIGIT_RUN.finditer(body, start, end)]
+    digits = set()
+    for digit in "0123456789":
+        found = body.find(digit, start, end)
+        while found >= 0:
+            digits.add(found)
+            found = body.find(digit, found + 1, end)
+    return sorted(at for at in digits if at - 1 not in digits)
+
+
+def _has_other_decimals(text: str) -> bool:
+    return not text.isascii() and any(c.isdecimal() for c in ASCII_RUN.sub("", text))
 
 
 def _amounts_at(body: str, digits: list[int], marks: list[int], end: int) -> list[Amount]:
@@ -259,12 +280,46 @@ def find_dates(body: str, start: int, end: int, published: date | None) -> list[
     """Full dates ("May 25, 2024"), month and day with the article's year, and days relative to the article
     date ("as of Sunday", "the 27th", "yesterday"). A date that cannot be told is left out, never guessed."""
     found: dict[int, DateMention] = {}
-    for pattern in DATE_PATTERNS:
-        for m in pattern.finditer(body, start, end):
+    for pattern, starts in zip(DATE_PATTERNS, _date_starts(body, start, end)):
+        matches = pattern.finditer(body, start, end) if starts is None else finditer_at(pattern, body, starts, end)
+        for m in matches:
             resolved = _resolve(m, published)
             if resolved is not None and not any(d.start <= m.start() < d.end for d in found.values()):
                 found[m.start()] = DateMention(m.start(), m.end(), *resolved)
     return sorted(found.values(), key=lambda d: d.start)
+
+
+# the words each of DATE_PATTERNS needs, lowercased, by pattern number: a month name (day-month dates need one
+# too), "the" before an ordinal day, a weekday, "today" or "yesterday"
+_DATE_WORDS = {**{month[:3]: 0 for month in MONTHS}, "the": 3, **{day: 4 for day in WEEKDAYS}, "today": 5,
+               "yesterday": 5}
+
+
+def _date_starts(body: str, start: int, end: int) -> list[list[int] | None]:
+    """For each of DATE_PATTERNS, the offsets in body[start:end] where a match can begin, or None: scan it all.
+
+    One Aho-Corasick pass over the lowercased window finds the words the patterns need; a pattern whose word is
+    missing is not run, and the others are tried only where their word begins."""
+    window = body[start:end]
+    lowered = window.lower()
+    if len(lowered) != len(window):
+        return [None] * len(DATE_PATTERNS)  # lowercasing moved the offsets
+    starts: list[list[int]] = [[] for _ in DATE_PATTERNS]
+    for stop, (pattern, length) in _date_automaton().iter(lowered):
+        starts[pattern].append(start + stop - length + 1)
+    month_day = None if starts[0] else []
+    iso = None if "-" in window else []
+    relative = None if "ſ" in window else sorted(starts[5])  # re.IGNORECASE reads "ſ" as "s" ("yeſterday")
+    return [sorted(starts[0]), month_day, iso, sorted(starts[3]), sorted(starts[4]), relative]
+
+
+@cache
+def _date_automaton() -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for word, pattern in _DATE_WORDS.items():
+        automaton.add_word(word, (pattern, len(word)))
+    automaton.make_automaton()
+    return automaton
 
 
 def _resolve(m: re.Match[str], published: date | None) -> tuple[date, str] | None:
