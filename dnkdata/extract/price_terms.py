@@ -108,6 +108,8 @@ def find_amounts(body: str, start: int = 0, end: int | None = None) -> list[Amou
     """Money amounts with a printed currency ("9,600 won", "KPW 5,500", "$0.16"), then bare numbers."""
     end = len(body) if end is None else end
     digits = _digit_run_starts(body, start, end)
+    if not digits:
+        return []  # every amount holds a digit
     marks = [m.start() for m in CURRENCY_MARK.finditer(body, start, end)]
     return _amounts_at(body, digits, marks, end)
 

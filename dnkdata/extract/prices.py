@@ -88,6 +88,7 @@ class _Draft:
     item: ItemMention
     sentence: tuple[int, int]
     currency: str
+    unit_after: re.Match[str] | None  # UNIT_AFTER right after the amount ("… won a kilogram")
     unit: str | None = None
     place: Place | None = None
     day: DateMention | None = None
@@ -158,7 +159,7 @@ def _prose_drafts(body: str, masked: list[tuple[int, int]], lookups: _SentenceLo
     drafts: list[_Draft] = []
     sentence_end = -1
     for amount in _merge_ranges(body, find_amounts(body)):
-        if any(s <= amount.start < e for s, e in masked):
+        if any(s <= amount.start < e for s, e in masked) or amount.currency is None and _never_a_price(body, amount):
             continue
         sentence = sentence_bounds(body, amount.start, amount.end)
         draft = _draft(body, amount, sentence, drafts if sentence[1] == sentence_end else [], drafts, lookups)
@@ -200,7 +201,7 @@ def _draft(body: str, amount: Amount, sentence: tuple[int, int], same_sentence: 
     item = _item_for(body, amount, currency, sentence, earlier, lookups.items(sentence))
     if item is None:
         return None
-    draft = _Draft(amount, item, sentence, currency)
+    draft = _Draft(amount, item, sentence, currency, UNIT_AFTER.match(body, amount.end))
     draft.unit = _unit(body, draft)
     draft.start, draft.end = _mention_span(body, draft, same_sentence)
     return draft
@@ -209,8 +210,6 @@ def _draft(body: str, amount: Amount, sentence: tuple[int, int], same_sentence: 
 def _context_currency(body: str, amount: Amount, sentence: tuple[int, int], same: list[_Draft]) -> str | None:
     """A bare number is a price only in a rate phrase ("8,000 won per dollar", "the exchange rate stood at 8,000")
     or as the other end of a change ("rose to 9,600 won, up from 9,000")."""
-    if amount.value < 10 or 1900 <= amount.value <= 2100 and "," not in body[amount.start:amount.end]:
-        return None
     if PER_FOREIGN.match(body, amount.end):
         return "KPW"
     lead = LEAD_IN.search(body, max(sentence[0], amount.start - 30), amount.start)
@@ -223,13 +222,18 @@ def _context_currency(body: str, amount: Amount, sentence: tuple[int, int], same
     return None
 
 
+def _never_a_price(body: str, amount: Amount) -> bool:
+    """A bare number below 10 or a year ("in 2024") is never read as a price."""
+    return amount.value < 10 or 1900 <= amount.value <= 2100 and "," not in body[amount.start:amount.end]
+
+
 def _is_restatement(body: str, amount: Amount, currency: str, same: list[_Draft]) -> bool:
     """The same price again in another currency right after it: "KPW 15,000 (slightly less than USD 2".""" 
     if not same or same[-1].currency == currency:
         return False
     previous_end = same[-1].amount.end
     between = body[previous_end:amount.start]
-    unit = UNIT_AFTER.match(body, previous_end)
+    unit = same[-1].unit_after
     if unit and unit.end() <= amount.start:
         between = body[unit.end():amount.start]
     return bool(RESTATEMENT.fullmatch(between))
@@ -271,7 +275,7 @@ def _item_for(body: str, amount: Amount, currency: str, sentence: tuple[int, int
 def _unit(body: str, draft: _Draft) -> str | None:
     if draft.item.group == "currency":
         return draft.item.item
-    after = UNIT_AFTER.match(body, draft.amount.end)
+    after = draft.unit_after
     if after:
         return unit_phrase(None, after.group("unit"))
     before = UNIT_BEFORE.search(body, max(draft.sentence[0], draft.item.start - 40), draft.item.start)
@@ -284,7 +288,7 @@ def _mention_span(body: str, draft: _Draft, same: list[_Draft]) -> tuple[int, in
     """From the item (when it stands just before the amount in the same clause) to the amount and its unit."""
     amount, item = draft.amount, draft.item
     end = amount.end
-    after = UNIT_AFTER.match(body, end)
+    after = draft.unit_after
     if after and draft.item.group != "currency":
         end = after.end()
     elif body[item.end:amount.start].strip() == "(" and body[end:end + 1] == ")":
@@ -343,8 +347,8 @@ def _attach_date(body: str, draft: _Draft, lookups: _SentenceLookups) -> None:
     """The date right after the amount (before the next amount), else one earlier in the sentence."""
     dates = lookups.dates(draft.sentence)
     following = [d for d in dates if draft.end <= d.start <= draft.end + 45
-                 and not find_amounts(body, draft.end, d.start)
-                 and DATE_LEAD.fullmatch(body[draft.end:d.start] or "x")]
+                 and DATE_LEAD.fullmatch(body[draft.end:d.start] or "x")
+                 and not find_amounts(body, draft.end, d.start)]
     if following:
         draft.day = following[0]
         return
