@@ -53,7 +53,7 @@ def test_dates_tried_where_their_words_begin_match_full_scans():
 def test_digit_runs_found_by_find_match_the_regex():
     import random
     rng = random.Random(9)
-    pieces = ["12", "3,400", "won", " ", "\n\n", "“", "٣٤", "７", "a1b22", "0.5", "x", "2024-05-06", "é9"]
+    pieces = ["12", "3,400", "won", " ", "\n\n", "“", "٣٤", "７", "a1b22", "0.5", "x", "2024-05-06", "é9", "\ud800"]
     for _ in range(300):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 200)))
         for start, end in ((0, len(text)), (len(text) // 7, len(text) - 3), (5, len(text))):

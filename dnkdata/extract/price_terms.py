@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 from importlib import resources
+from typing import NamedTuple
 
 import ahocorasick
 
@@ -35,7 +36,7 @@ SUFFIXED = re.compile(r"(?<![\w.,])(?P<num>" + NUMBER + r")\s*(?P<cur>" +
 # where amounts can begin: SUFFIXED and BARE at a digit after a non-word character (so at the start of a run
 # of digits), PREFIXED at a currency mark (no mark begins inside another one where PREFIXED could match)
 DIGIT_RUN = re.compile(r"\d+")
-ASCII_RUN = re.compile(r"[\x00-\x7f]+")
+_ASCII_BYTES = bytes(range(128))  # deleted from UTF-8, they leave whole multi-byte characters
 CURRENCY_MARK = re.compile("|".join(CURRENCY_BEFORE.values()))
 BARE = re.compile(r"(?<![\w.,$])(?P<num>" + NUMBER + r")(?![\w%]|,\d|\.\d)")
 
@@ -65,8 +66,7 @@ DATE_PATTERNS = (
 )
 
 
-@dataclass(frozen=True)
-class Amount:
+class Amount(NamedTuple):  # made by the thousand: a tuple is cheaper to make than a frozen dataclass
     start: int
     end: int
     value: float
@@ -131,7 +131,11 @@ def _digit_run_starts(body: str, start: int, end: int) -> list[int]:
 
 
 def _has_other_decimals(text: str) -> bool:
-    return not text.isascii() and any(c.isdecimal() for c in ASCII_RUN.sub("", text))
+    """Whether text holds a decimal digit outside ASCII; only the few non-ASCII characters are looked at."""
+    if text.isascii():
+        return False
+    others = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
+    return DIGIT_RUN.search(others) is not None
 
 
 def _amounts_at(body: str, digits: list[int], marks: list[int], end: int) -> list[Amount]:
