@@ -59,3 +59,19 @@ def test_digit_runs_found_by_find_match_the_regex():
         for start, end in ((0, len(text)), (len(text) // 7, len(text) - 3), (5, len(text))):
             expected = [m.start() for m in price_terms.DIGIT_RUN.finditer(text, start, end)]
             assert price_terms._digit_run_starts(text, start, end) == expected
+
+
+def test_sentences_from_one_scan_per_paragraph_match_sentence_bounds():
+    import random
+    from dnkdata.extract import prices
+    from dnkdata.extract.text import sentence_bounds
+    rng = random.Random(11)
+    pieces = ["Rice cost 5,000 won.", " ", "  ", "\n\n", "Mr. Kim", "U.S. dollars", "“It rose.” ", "(A", "N.",
+              "said: ", "Yes! ", "9 won… ", "St. ", "'B", ". ", "?\" ", "Jan. 5", "e.g. 7", "1. 2"]
+    for _ in range(400):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 40)))
+        lookups = prices._SentenceLookups(text, None)
+        for _ in range(15):
+            start = rng.randrange(len(text) + 1)
+            end = min(len(text), start + rng.choice((0, 1, 3, 9)))
+            assert lookups.sentence(start, end) == sentence_bounds(text, start, end), (text, start, end)
