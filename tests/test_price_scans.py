@@ -75,3 +75,22 @@ def test_sentences_from_one_scan_per_paragraph_match_sentence_bounds():
             start = rng.randrange(len(text) + 1)
             end = min(len(text), start + rng.choice((0, 1, 3, 9)))
             assert lookups.sentence(start, end) == sentence_bounds(text, start, end), (text, start, end)
+
+
+def test_searches_behind_a_word_test_match_the_plain_searches():
+    import random
+    from dnkdata.extract import prices
+    rng = random.Random(13)
+    words = ["rose", "ROSE", "to", "TO", "To", "about", "a", "kilogram", "KILO", "of", "OF", "the", "fell", "now",
+             "ſome", "K", "5", "won", ",", ";", ".", "half", "Rice", "  ", "\n"]
+    matched = 0
+    for _ in range(400):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 25)))
+        for _ in range(10):
+            end = rng.randrange(len(text) + 1)
+            start = max(0, end - rng.choice((10, 40, 50)))
+            for quick, pattern in ((prices._change_to, prices.CHANGE_TO), (prices._unit_before, prices.UNIT_BEFORE)):
+                found, expected = quick(text, start, end), pattern.search(text, start, end)
+                assert (found and found.span()) == (expected and expected.span())
+                matched += expected is not None
+    assert matched > 20  # the texts do hold matches

@@ -326,10 +326,22 @@ def _unit(body: str, draft: _Draft) -> str | None:
     after = draft.unit_after
     if after:
         return unit_phrase(None, after.group("unit"))
-    before = UNIT_BEFORE.search(body, max(draft.sentence[0], draft.item.start - 40), draft.item.start)
+    before = _unit_before(body, max(draft.sentence[0], draft.item.start - 40), draft.item.start)
     if before and draft.item.end <= draft.amount.start:
         return unit_phrase(before.group("qty"), before.group("unit"))
     return None
+
+
+# Two searches that are slow over their windows (case-blind alternations tried at every offset) run only when
+# the window holds the word every match contains. Ignoring case, no character outside ASCII matches "t", "o"
+# or "f", so the lowercased window tells.
+
+def _unit_before(body: str, start: int, end: int) -> re.Match[str] | None:
+    return UNIT_BEFORE.search(body, start, end) if "of" in body[start:end].lower() else None
+
+
+def _change_to(body: str, start: int, end: int) -> re.Match[str] | None:
+    return CHANGE_TO.search(body, start, end) if "to" in body[start:end].lower() else None
 
 
 def _mention_span(body: str, draft: _Draft, same: list[_Draft]) -> tuple[int, int]:
@@ -345,10 +357,10 @@ def _mention_span(body: str, draft: _Draft, same: list[_Draft]) -> tuple[int, in
     previous_end = same[-1].end if same else draft.sentence[0]
     if item.end <= amount.start and item.start >= previous_end and amount.start - item.end <= 80 \
             and item.start < item.end and not CLAUSE_BREAK.search(body[item.end:amount.start]):
-        before = UNIT_BEFORE.search(body, max(previous_end, item.start - 40), item.start)
+        before = _unit_before(body, max(previous_end, item.start - 40), item.start)
         start = before.start() if before else item.start
     else:
-        lead = CHANGE_TO.search(body, max(previous_end, amount.start - 50), amount.start)
+        lead = _change_to(body, max(previous_end, amount.start - 50), amount.start)
         if lead and lead.end() == amount.start:
             start = lead.start()
     return start, end
@@ -431,7 +443,7 @@ def _is_previous(body: str, draft: _Draft, later: list[_Draft]) -> bool:
         return True
     same_sentence = [d for d in later if d.sentence == draft.sentence and d.item.item == draft.item.item
                      and d.place == draft.place]
-    changed = any(CHANGE_TO.search(body, max(draft.end, d.amount.start - 50), d.amount.start) for d in same_sentence)
+    changed = any(_change_to(body, max(draft.end, d.amount.start - 50), d.amount.start) for d in same_sentence)
     if changed:
         return True
     return bool(same_sentence) and bool(PREVIOUS_CONTEXT.search(body, draft.sentence[0], start))
