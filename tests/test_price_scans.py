@@ -53,7 +53,8 @@ def test_dates_tried_where_their_words_begin_match_full_scans():
 def test_digit_runs_found_by_find_match_the_regex():
     import random
     rng = random.Random(9)
-    pieces = ["12", "3,400", "won", " ", "\n\n", "“", "٣٤", "７", "a1b22", "0.5", "x", "2024-05-06", "é9", "\ud800"]
+    pieces = ["12", "3,400", "won", " ", "\n\n", "“", "٣٤", "７", "a1b22", "0.5", "x", "2024-05-06", "é9",
+              "\ud800"]
     for _ in range(300):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 200)))
         for start, end in ((0, len(text)), (len(text) // 7, len(text) - 3), (5, len(text))):
@@ -94,3 +95,25 @@ def test_searches_behind_a_word_test_match_the_plain_searches():
                 assert (found and found.span()) == (expected and expected.span())
                 matched += expected is not None
     assert matched > 20  # the texts do hold matches
+
+
+def test_sentence_cues_behind_a_word_test_match_the_plain_searches():
+    import random
+    from dnkdata.extract import prices
+    rng = random.Random(17)
+    words = ["Exchange", "EXCHANGE", "rate", "Rate", "rates", "dollar/won", "Won-Yuan", "USD-KPW", "cny/KPW", "state",
+             "STATE", "ſtate", "State-run", "prices", "stores", "shops", "Shop", "the", "/", "-", "K", "\n\n"]
+    seen = [0, 0]
+    for _ in range(300):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 20)))
+        lookups = prices._SentenceLookups(text, None)
+        for _ in range(6):
+            start = rng.randrange(len(text) + 1)
+            sentence = (start, rng.randrange(start, len(text) + 1))
+            rate = bool(prices.RATE_CUE.search(text, *sentence))
+            state = bool(prices.STATE_PRICE.search(text, *sentence))
+            assert lookups.rate_cue(sentence) == rate
+            assert lookups._state_price_in(*sentence) == state
+            seen[0] += rate
+            seen[1] += state
+    assert min(seen) > 20  # the texts do hold cues

@@ -125,6 +125,7 @@ class _SentenceLookups:
         self._dates: dict[tuple[int, int], list[DateMention]] = {}
         self._previous: dict[int, tuple[int, int] | None] = {}
         self._state: dict[tuple[int, int], bool] = {}
+        self._rate: dict[tuple[int, int], bool] = {}
         self._sentence_ends: dict[tuple[int, int], _SentenceEnds] = {}
 
     def sentence(self, start: int, end: int) -> tuple[int, int]:
@@ -164,9 +165,23 @@ class _SentenceLookups:
         """Whether the sentence or the one before it speaks of state prices or state stores."""
         if sentence not in self._state:
             previous = self.previous_sentence(sentence[0])
-            self._state[sentence] = bool(STATE_PRICE.search(self.body, *sentence)) or previous is not None and \
-                bool(STATE_PRICE.search(self.body, previous[0], sentence[0]))
+            self._state[sentence] = self._state_price_in(*sentence) or previous is not None and \
+                self._state_price_in(previous[0], sentence[0])
         return self._state[sentence]
+
+    def _state_price_in(self, start: int, end: int) -> bool:
+        window = self.body[start:end]
+        # every match holds "state"; ignoring case, only "ſ" outside ASCII matches one of its letters
+        return ("state" in window.lower() or "ſ" in window) and bool(STATE_PRICE.search(self.body, start, end))
+
+    def rate_cue(self, sentence: tuple[int, int]) -> bool:
+        """Whether the sentence speaks of an exchange rate (RATE_CUE)."""
+        if sentence not in self._rate:
+            window = self.body[sentence[0]:sentence[1]]
+            # every match holds "exchange rate", "/" or "-" (no character outside ASCII matches those letters)
+            self._rate[sentence] = ("exchange rate" in window.lower() or "/" in window or "-" in window) and \
+                bool(RATE_CUE.search(self.body, *sentence))
+        return self._rate[sentence]
 
     def items(self, sentence: tuple[int, int]) -> list[ItemMention]:
         if sentence not in self._items:
@@ -241,12 +256,12 @@ def _is_range(body: str, low: Amount, high: Amount) -> bool:
 
 def _draft(body: str, amount: Amount, sentence: tuple[int, int], same_sentence: list[_Draft],
            earlier: list[_Draft], lookups: _SentenceLookups) -> _Draft | None:
-    currency = amount.currency or _context_currency(body, amount, sentence, same_sentence)
+    currency = amount.currency or _context_currency(body, amount, sentence, same_sentence, lookups)
     if currency is None or _is_restatement(body, amount, currency, same_sentence):
         return None
     if currency in ("USD", "CNY") and amount.value == 1 and _kpw_follows(body, amount, sentence):
         return None  # "1 dollar traded for 8,000 won": the base of an exchange rate, not a price
-    item = _item_for(body, amount, currency, sentence, earlier, lookups.items(sentence))
+    item = _item_for(body, amount, currency, sentence, earlier, lookups)
     if item is None:
         return None
     draft = _Draft(amount, item, sentence, currency, UNIT_AFTER.match(body, amount.end))
@@ -255,7 +270,8 @@ def _draft(body: str, amount: Amount, sentence: tuple[int, int], same_sentence: 
     return draft
 
 
-def _context_currency(body: str, amount: Amount, sentence: tuple[int, int], same: list[_Draft]) -> str | None:
+def _context_currency(body: str, amount: Amount, sentence: tuple[int, int], same: list[_Draft],
+                      lookups: _SentenceLookups) -> str | None:
     """A bare number is a price only in a rate phrase ("8,000 won per dollar", "the exchange rate stood at 8,000")
     or as the other end of a change ("rose to 9,600 won, up from 9,000")."""
     if PER_FOREIGN.match(body, amount.end):
@@ -263,7 +279,7 @@ def _context_currency(body: str, amount: Amount, sentence: tuple[int, int], same
     lead = LEAD_IN.search(body, max(sentence[0], amount.start - 30), amount.start)
     if lead is None or lead.end() != amount.start:
         return None
-    if RATE_CUE.search(body, sentence[0], sentence[1]) and amount.value >= 100:
+    if amount.value >= 100 and lookups.rate_cue(sentence):
         return "KPW"
     if FROM_OR_TO_BEFORE.search(body[lead.start():amount.start]) and same:
         return same[-1].currency
@@ -294,13 +310,13 @@ def _kpw_follows(body: str, amount: Amount, sentence: tuple[int, int]) -> bool:
 # ---------------------------------------------------------------- item, unit, mention
 
 def _item_for(body: str, amount: Amount, currency: str, sentence: tuple[int, int], earlier: list[_Draft],
-              sentence_items: list[ItemMention]) -> ItemMention | None:
+              lookups: _SentenceLookups) -> ItemMention | None:
     """The item named last before the amount in its sentence, else the first one right after it."""
     def usable(item: ItemMention) -> bool:
         inside = amount.start <= item.start < amount.end
         return not inside and CURRENCY_OF_ITEM.get(item.item) != currency
 
-    items = [i for i in sentence_items if usable(i)]
+    items = [i for i in lookups.items(sentence) if usable(i)]
     if currency != "KPW":
         items = [i for i in items if i.group != "currency"]  # a rate is quoted in won
     before = [i for i in items if i.end <= amount.start]
@@ -309,7 +325,7 @@ def _item_for(body: str, amount: Amount, currency: str, sentence: tuple[int, int
     after = [i for i in items if i.start >= amount.end and i.start - amount.end <= 60]
     if after and not find_amounts(body, amount.end, after[0].start):
         return after[0]
-    if currency == "KPW" and (PER_FOREIGN.match(body, amount.end) or RATE_CUE.search(body, *sentence)):
+    if currency == "KPW" and (PER_FOREIGN.match(body, amount.end) or lookups.rate_cue(sentence)):
         m = PER_FOREIGN.match(body, amount.end)
         word = m.group("cur").lower() if m else ""
         return ItemMention(amount.start, amount.start, "cny" if word in ("yuan", "cny") else "usd", "currency")
