@@ -83,14 +83,16 @@ def test_searches_behind_a_word_test_match_the_plain_searches():
     from dnkdata.extract import prices
     rng = random.Random(13)
     words = ["rose", "ROSE", "to", "TO", "To", "about", "a", "kilogram", "KILO", "of", "OF", "the", "fell", "now",
-             "ſome", "K", "5", "won", ",", ";", ".", "half", "Rice", "  ", "\n"]
+             "ſome", "K", "5", "won", ",", ";", ".", "half", "Rice", "  ", "\n", "From", "than", "VS.", "verſus",
+             "compared", "with", "just"]
     matched = 0
     for _ in range(400):
         text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 25)))
         for _ in range(10):
             end = rng.randrange(len(text) + 1)
             start = max(0, end - rng.choice((10, 40, 50)))
-            for quick, pattern in ((prices._change_to, prices.CHANGE_TO), (prices._unit_before, prices.UNIT_BEFORE)):
+            for quick, pattern in ((prices._change_to, prices.CHANGE_TO), (prices._unit_before, prices.UNIT_BEFORE),
+                                   (prices._previous_before, prices.PREVIOUS_BEFORE)):
                 found, expected = quick(text, start, end), pattern.search(text, start, end)
                 assert (found and found.span()) == (expected and expected.span())
                 matched += expected is not None

@@ -360,6 +360,16 @@ def _change_to(body: str, start: int, end: int) -> re.Match[str] | None:
     return CHANGE_TO.search(body, start, end) if "to" in body[start:end].lower() else None
 
 
+def _previous_before(body: str, start: int, end: int) -> re.Match[str] | None:
+    window = body[start:end]
+    lowered = window.lower()
+    # every match begins with one of these words; ignoring case, only "ſ" outside ASCII matches one of their letters
+    if "from" in lowered or "than" in lowered or "compared" in lowered or "vs" in lowered or "versus" in lowered \
+            or "ſ" in window:
+        return PREVIOUS_BEFORE.search(body, start, end)
+    return None
+
+
 def _mention_span(body: str, draft: _Draft, same: list[_Draft]) -> tuple[int, int]:
     """From the item (when it stands just before the amount in the same clause) to the amount and its unit."""
     amount, item = draft.amount, draft.item
@@ -452,7 +462,7 @@ def _pair_place(draft: _Draft, later: list[_Draft]) -> Place | None:
 
 def _is_previous(body: str, draft: _Draft, later: list[_Draft]) -> bool:
     start = draft.amount.start
-    before = PREVIOUS_BEFORE.search(body, max(draft.sentence[0], start - 40), start)
+    before = _previous_before(body, max(draft.sentence[0], start - 40), start)
     if before and before.end() == start:
         return True
     if PREVIOUS_AFTER.match(body, draft.end):
