@@ -142,7 +142,7 @@ class _SentenceLookups:
         sentence_start = para_start
         i = 0
         while (span := ends.get(i)) is not None and span[1] <= start:
-            if not ABBREVIATIONS.search(body[max(para_start, span[0] - 6):span[0] + 1]):
+            if span[2]:
                 sentence_start = span[1]
             i += 1
         while (span := ends.get(i)) is not None and span[0] < end:
@@ -203,16 +203,20 @@ class _SentenceEnds:
     with . ! ? or …, which the rest of a match never holds), so a scan from an offset meets the same ones."""
 
     def __init__(self, body: str, para_start: int, para_end: int):
+        self._body, self._para_start = body, para_start
         self._scan = SENTENCE_END.finditer(body, para_start, para_end)
-        self._spans: list[tuple[int, int]] = []
+        self._spans: list[tuple[int, int, bool]] = []
 
-    def get(self, i: int) -> tuple[int, int] | None:
-        """The i-th match's span, None past the last one."""
+    def get(self, i: int) -> tuple[int, int, bool] | None:
+        """The i-th match: its start, its end, and whether a sentence begins after it (no abbreviation before
+        it, as sentence_bounds tests it looking back from an amount); None past the last one."""
         while len(self._spans) <= i:
             m = next(self._scan, None)
             if m is None:
                 return None
-            self._spans.append(m.span())
+            mark = m.start()
+            opens = not ABBREVIATIONS.search(self._body[max(self._para_start, mark - 6):mark + 1])
+            self._spans.append((mark, m.end(), opens))
         return self._spans[i]
 
 
