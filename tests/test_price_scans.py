@@ -22,7 +22,8 @@ def test_item_starts_refuse_text_that_lowercasing_would_shift():
 
 
 DATE_TEXT = ("On Monday, May 25, 2024 rice rose; by the 27th of March it fell. Yesterday and TODAY and yeſterday. "
-             "the 3rd, 2024-05-06, 12 of Sept. 2023, Omar 5 and Mar. 3rd; Wednesday the 31st of Feb. İ 4 June ")
+             "the 3rd, 2024-05-06, 12 of Sept. 2023, Omar 5 and Mar. 3rd; Wednesday the 31st of Feb. İ 4 June "
+             "The 5th market may 6 MAY 7 monday THE 8th jun 9 ")
 
 
 def _dates_by_full_scans(body, start, end, published):

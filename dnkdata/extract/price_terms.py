@@ -287,7 +287,12 @@ def find_dates(body: str, start: int, end: int, published: date | None) -> list[
     date ("as of Sunday", "the 27th", "yesterday"). A date that cannot be told is left out, never guessed."""
     found: dict[int, DateMention] = {}
     for pattern, starts in zip(DATE_PATTERNS, _date_starts(body, start, end)):
-        matches = pattern.finditer(body, start, end) if starts is None else finditer_at(pattern, body, starts, end)
+        if starts is None:
+            matches = pattern.finditer(body, start, end)
+        elif starts:
+            matches = finditer_at(pattern, body, starts, end)
+        else:
+            continue  # the word it needs is missing
         for m in matches:
             resolved = _resolve(m, published)
             if resolved is not None and not any(d.start <= m.start() < d.end for d in found.values()):
@@ -296,9 +301,10 @@ def find_dates(body: str, start: int, end: int, published: date | None) -> list[
 
 
 # the words each of DATE_PATTERNS needs, lowercased, by pattern number: a month name (day-month dates need one
-# too), "the" before an ordinal day, a weekday, "today" or "yesterday"
-_DATE_WORDS = {**{month[:3]: 0 for month in MONTHS}, "the": 3, **{day: 4 for day in WEEKDAYS}, "today": 5,
-               "yesterday": 5}
+# too), "the" before an ordinal day, a weekday, "today" or "yesterday"; with the one way the pattern spells the
+# word's first letter ("Mar", never "mar"), None for a case-blind pattern
+_DATE_WORDS = {**{month[:3]: (0, month[0].upper()) for month in MONTHS}, "the": (3, "t"),
+               **{day: (4, day[0].upper()) for day in WEEKDAYS}, "today": (5, None), "yesterday": (5, None)}
 
 
 def _date_starts(body: str, start: int, end: int) -> list[list[int] | None]:
@@ -311,8 +317,10 @@ def _date_starts(body: str, start: int, end: int) -> list[list[int] | None]:
     if len(lowered) != len(window):
         return [None] * len(DATE_PATTERNS)  # lowercasing moved the offsets
     starts: list[list[int]] = [[] for _ in DATE_PATTERNS]
-    for stop, (pattern, length) in _date_automaton().iter(lowered):
-        starts[pattern].append(start + stop - length + 1)
+    for stop, (pattern, length, first) in _date_automaton().iter(lowered):
+        at = start + stop - length + 1
+        if first is None or body[at] == first:
+            starts[pattern].append(at)
     month_day = None if starts[0] else []
     iso = None if "-" in window else []
     relative = None if "ſ" in window else sorted(starts[5])  # re.IGNORECASE reads "ſ" as "s" ("yeſterday")
@@ -322,8 +330,8 @@ def _date_starts(body: str, start: int, end: int) -> list[list[int] | None]:
 @cache
 def _date_automaton() -> ahocorasick.Automaton:
     automaton = ahocorasick.Automaton()
-    for word, pattern in _DATE_WORDS.items():
-        automaton.add_word(word, (pattern, len(word)))
+    for word, (pattern, first) in _DATE_WORDS.items():
+        automaton.add_word(word, (pattern, len(word), first))
     automaton.make_automaton()
     return automaton
 

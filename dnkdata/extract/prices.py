@@ -248,14 +248,13 @@ def _merge_ranges(body: str, amounts: list[Amount]) -> list[Amount]:
 
 
 def _is_range(body: str, low: Amount, high: Amount) -> bool:
-    between = body[low.end:high.start]
     if low.value_high is not None or (low.currency and high.currency and low.currency != high.currency):
         return False
     if low.currency is None and high.currency is None:
         return False
-    if RANGE_TO.fullmatch(between):
+    if RANGE_TO.fullmatch(body, low.end, high.start):  # the text between the two
         return not FROM_BEFORE.search(body[max(0, low.start - 20):low.start])
-    return bool(RANGE_AND.fullmatch(between)) and bool(BETWEEN_BEFORE.search(body[max(0, low.start - 12):low.start]))
+    return bool(RANGE_AND.fullmatch(body, low.end, high.start)) and bool(BETWEEN_BEFORE.search(body[max(0, low.start - 12):low.start]))
 
 
 def _draft(body: str, amount: Amount, sentence: tuple[int, int], same_sentence: list[_Draft],
