@@ -11,7 +11,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import NamedTuple
 
@@ -264,6 +264,7 @@ def _singular(text: str, lookup: dict) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1024)  # a few spellings, asked about for every price
 def unit_of(word: str) -> str:
     word = word.lower()
     for candidate in (word, word[:-1], word[:-2]):
@@ -272,6 +273,7 @@ def unit_of(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=1024)  # bounded: a quantity ("200 grams") can be any number
 def unit_phrase(qty: str | None, word: str) -> str:
     """"a kilogram" → kg; "200 grams" → "200 g" (values as printed)."""
     unit = unit_of(word)
