@@ -36,9 +36,9 @@ SUFFIXED = re.compile(r"(?<![\w.,])(?P<num>" + NUMBER + r")\s*(?P<cur>" +
 # where amounts can begin: SUFFIXED and BARE at a digit after a non-word character (so at the start of a run
 # of digits), PREFIXED at a currency mark (no mark begins inside another one where PREFIXED could match)
 DIGIT_RUN = re.compile(r"\d+")
-_ASCII_BYTES = bytes(range(128))  # deleted from UTF-8, they leave whole multi-byte characters
 CURRENCY_MARK = re.compile("|".join(CURRENCY_BEFORE.values()))
 BARE = re.compile(r"(?<![\w.,$])(?P<num>" + NUMBER + r")(?![\w%]|,\d|\.\d)")
+_ASCII_BYTES = bytes(range(128))  # deleted from UTF-8, they leave whole multi-byte characters
 
 UNIT_WORDS = {"kilogram": "kg", "kilo": "kg", "kg": "kg", "gram": "g", "g": "g", "liter": "l", "litre": "l",
               "l": "l", "ton": "t", "tonne": "t", "piece": "piece", "head": "head", "pack": "pack",

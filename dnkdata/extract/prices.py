@@ -116,8 +116,8 @@ def extract_prices(article_id: str, body: str, *, published_date: date | None,
 
 
 class _SentenceLookups:
-    """What one body's sentences hold (items, dates, the sentence before, a state price), each found once:
-    amounts in one sentence share them."""
+    """One body's sentences and what they hold (bounds, items, dates, the sentence before, rate and state-price
+    cues), each found once: the amounts of a sentence, and the sentences of a paragraph, share them."""
 
     def __init__(self, body: str, published: date | None):
         self.body, self.published = body, published
@@ -254,7 +254,8 @@ def _is_range(body: str, low: Amount, high: Amount) -> bool:
         return False
     if RANGE_TO.fullmatch(body, low.end, high.start):  # the text between the two
         return not FROM_BEFORE.search(body[max(0, low.start - 20):low.start])
-    return bool(RANGE_AND.fullmatch(body, low.end, high.start)) and bool(BETWEEN_BEFORE.search(body[max(0, low.start - 12):low.start]))
+    return bool(RANGE_AND.fullmatch(body, low.end, high.start)) and \
+        bool(BETWEEN_BEFORE.search(body[max(0, low.start - 12):low.start]))
 
 
 def _draft(body: str, amount: Amount, sentence: tuple[int, int], same_sentence: list[_Draft],
