@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dnkdata.extract import price_terms
 
-ODD_CASE = "The Rice price: riCE, ſoju and Kimchi (Kelvin K), COAL briquettes; İce and corn-oil. "
+ODD_CASE = "The Rice price: riCE, ſoju and Kimchi (Kelvin \u212a, \u212aimchi, \u0131ce), COAL briquettes; İce and corn-oil. "
 
 
 def test_item_windows_match_a_full_scan_even_with_case_folding_oddities():
@@ -84,7 +84,7 @@ def test_searches_behind_a_word_test_match_the_plain_searches():
     from dnkdata.extract import prices
     rng = random.Random(13)
     words = ["rose", "ROSE", "to", "TO", "To", "about", "a", "kilogram", "KILO", "of", "OF", "the", "fell", "now",
-             "ſome", "K", "5", "won", ",", ";", ".", "half", "Rice", "  ", "\n", "From", "than", "VS.", "verſus",
+             "ſome", "\u212a", "5", "won", ",", ";", ".", "half", "Rice", "  ", "\n", "From", "than", "VS.", "verſus",
              "compared", "with", "just"]
     matched = 0
     for _ in range(400):
@@ -105,7 +105,7 @@ def test_sentence_cues_behind_a_word_test_match_the_plain_searches():
     from dnkdata.extract import prices
     rng = random.Random(17)
     words = ["Exchange", "EXCHANGE", "rate", "Rate", "rates", "dollar/won", "Won-Yuan", "USD-KPW", "cny/KPW", "state",
-             "STATE", "ſtate", "State-run", "prices", "stores", "shops", "Shop", "the", "/", "-", "K", "\n\n"]
+             "STATE", "ſtate", "State-run", "prices", "stores", "shops", "Shop", "the", "/", "-", "\u212a", "\n\n"]
     seen = [0, 0]
     for _ in range(300):
         text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 20)))
@@ -120,3 +120,10 @@ def test_sentence_cues_behind_a_word_test_match_the_plain_searches():
             seen[0] += rate
             seen[1] += state
     assert min(seen) > 20  # the texts do hold cues
+
+
+def test_case_traps_are_every_character_that_breaks_lowercased_ascii_matching():
+    import re
+    letter = re.compile("[a-z]", re.I)
+    traps = [chr(c) for c in range(0x80, 0x110000) if letter.match(chr(c)) or len(chr(c).lower()) != 1]
+    assert sorted(traps) == sorted(price_terms.CASE_TRAPS)

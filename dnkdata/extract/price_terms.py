@@ -39,6 +39,9 @@ DIGIT_RUN = re.compile(r"\d+")
 CURRENCY_MARK = re.compile("|".join(CURRENCY_BEFORE.values()))
 BARE = re.compile(r"(?<![\w.,$])(?P<num>" + NUMBER + r")(?![\w%]|,\d|\.\d)")
 _ASCII_BYTES = bytes(range(128))  # deleted from UTF-8, they leave whole multi-byte characters
+# the characters outside ASCII that re.IGNORECASE equates with an ASCII letter or whose lowercase is longer than
+# one character (tests/test_price_scans.py recomputes them over all of Unicode)
+CASE_TRAPS = "\u0130\u0131\u017f\u212a"  # İ ı ſ and the Kelvin sign
 
 UNIT_WORDS = {"kilogram": "kg", "kilo": "kg", "kg": "kg", "gram": "g", "g": "g", "liter": "l", "litre": "l",
               "l": "l", "ton": "t", "tonne": "t", "piece": "piece", "head": "head", "pack": "pack",
@@ -230,7 +233,7 @@ def _item_starts(text: str) -> list[int] | None:
     """Offsets in text where an item's spelling begins, ignoring case; None when lowercasing text would not be
     exact for an ignore-case regex (a non-ASCII character that re.IGNORECASE equates with an ASCII letter)."""
     automaton = _item_automaton()
-    if automaton is None or not text.isascii() and any(_ascii_alike(c) for c in set(text) if not c.isascii()):
+    if automaton is None or not text.isascii() and any(c in text for c in CASE_TRAPS):
         return None
     return sorted({stop - length + 1 for stop, length in automaton.iter(text.lower())})
 
@@ -245,11 +248,6 @@ def _item_automaton() -> ahocorasick.Automaton | None:
         automaton.add_word(surface.lower(), len(surface))
     automaton.make_automaton()
     return automaton
-
-
-@cache
-def _ascii_alike(char: str) -> bool:
-    return bool(re.match("[a-z]", char, re.I)) or len(char.lower()) != 1
 
 
 @cache
