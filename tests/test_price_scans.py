@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dnkdata.extract import price_terms
 
-ODD_CASE = "The Rice price: riCE, ſoju and Kimchi (Kelvin \u212a, \u212aimchi, \u0131ce), COAL briquettes; İce and corn-oil. "
+ODD_CASE = ("The Rice price: riCE, ſoju and Kimchi (Kelvin \u212a, \u212aimchi, \u0131ce), COAL briquettes; "
+            "İce and corn-oil. ")
 
 
 def test_item_windows_match_a_full_scan_even_with_case_folding_oddities():
