@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import csv
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
+from typing import NamedTuple
 
-from dnkdata.extract.text import _ITEM_LITERALS, finditer_at, literal_starts_ignorecase
+import ahocorasick
+
+from dnkdata.extract.text import finditer_at
 
 NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s+(?:million|thousand|billion)\b)?"
 CURRENCY_BEFORE = {"KPW": r"KPW|NKW|₩", "CNY": r"CNY|RMB|¥", "USD": r"US\$|USD|\$"}
@@ -23,6 +26,7 @@ CURRENCY_AFTER = {
     "CNY": r"(?:Chinese\s+)?yuan\b|RMB\b|CNY\b|renminbi\b",
     "USD": r"(?:US\s+|U\.S\.\s+|American\s+)?dollars?\b|USD\b",
 }
+DOTTED_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")
 SCALES = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 
 PREFIXED = re.compile(r"(?<![\w$])(?P<cur>" + "|".join(f"(?P<b{c}>{p})" for c, p in CURRENCY_BEFORE.items()) +
@@ -34,6 +38,10 @@ SUFFIXED = re.compile(r"(?<![\w.,])(?P<num>" + NUMBER + r")\s*(?P<cur>" +
 DIGIT_RUN = re.compile(r"\d+")
 CURRENCY_MARK = re.compile("|".join(CURRENCY_BEFORE.values()))
 BARE = re.compile(r"(?<![\w.,$])(?P<num>" + NUMBER + r")(?![\w%]|,\d|\.\d)")
+_ASCII_BYTES = bytes(range(128))  # deleted from UTF-8, they leave whole multi-byte characters
+# the characters outside ASCII that re.IGNORECASE equates with an ASCII letter or whose lowercase is longer than
+# one character (tests/test_price_scans.py recomputes them over all of Unicode)
+CASE_TRAPS = "\u0130\u0131\u017f\u212a"  # İ ı ſ and the Kelvin sign
 
 UNIT_WORDS = {"kilogram": "kg", "kilo": "kg", "kg": "kg", "gram": "g", "g": "g", "liter": "l", "litre": "l",
               "l": "l", "ton": "t", "tonne": "t", "piece": "piece", "head": "head", "pack": "pack",
@@ -61,8 +69,7 @@ DATE_PATTERNS = (
 )
 
 
-@dataclass(frozen=True)
-class Amount:
+class Amount(NamedTuple):  # made by the thousand: a tuple is cheaper to make than a frozen dataclass
     start: int
     end: int
     value: float
@@ -92,7 +99,7 @@ def parse_number(text: str, currency: str | None) -> float:
     """"9,600" → 9600; "1.2 million" → 1200000; "8.000" won → 8000 (won are never fractional)."""
     parts = text.split()
     number = parts[0]
-    if currency == "KPW" and re.fullmatch(r"\d{1,3}(?:\.\d{3})+", number):
+    if currency == "KPW" and DOTTED_THOUSANDS.fullmatch(number):
         number = number.replace(".", "")
     value = float(number.replace(",", ""))
     if len(parts) > 1:
@@ -103,19 +110,70 @@ def parse_number(text: str, currency: str | None) -> float:
 def find_amounts(body: str, start: int = 0, end: int | None = None) -> list[Amount]:
     """Money amounts with a printed currency ("9,600 won", "KPW 5,500", "$0.16"), then bare numbers."""
     end = len(body) if end is None else end
+    digits = _digit_run_starts(body, start, end)
+    if not digits:
+        return []  # every amount holds a digit
+    marks = [m.start() for m in CURRENCY_MARK.finditer(body, start, end)]
+    return _amounts_at(body, digits, marks, end)
+
+
+def _digit_run_starts(body: str, start: int, end: int) -> list[int]:
+    """Where each run of digits (DIGIT_RUN) in body[start:end] begins.
+
+    str.find per ASCII digit skips through a long text far faster than the regex engine steps through it; text
+    holding other decimal digits (Arabic-Indic, fullwidth), which DIGIT_RUN also counts, goes to the regex."""
+    if end - start < 200 or _has_other_decimals(body[start:end]):
+        return [m.start() for m in DIGIT_RUN.finditer(body, start, end)]
+    digits = set()
+    for digit in "0123456789":
+        found = body.find(digit, start, end)
+        while found >= 0:
+            digits.add(found)
+            found = body.find(digit, found + 1, end)
+    return sorted(at for at in digits if at - 1 not in digits)
+
+
+def _has_other_decimals(text: str) -> bool:
+    """Whether text holds a decimal digit outside ASCII; only the few non-ASCII characters are looked at."""
+    if text.isascii():
+        return False
+    others = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
+    return DIGIT_RUN.search(others) is not None
+
+
+def _amounts_at(body: str, digits: list[int], marks: list[int], end: int) -> list[Amount]:
+    """Amounts beginning at the candidate offsets: digit runs (suffixed, bare) and currency marks (prefixed)."""
     found: list[Amount] = []
-    digits = [m.start() for m in DIGIT_RUN.finditer(body, start, end)]
-    for pattern, starts in ((PREFIXED, [m.start() for m in CURRENCY_MARK.finditer(body, start, end)]),
-                            (SUFFIXED, digits)):
-        for m in finditer_at(pattern, body, starts, end):
-            currency = next(c for c in CURRENCY_BEFORE if m.group(("b" if pattern is PREFIXED else "a") + c))
-            found.append(Amount(m.start(), m.end(), parse_number(m.group("num"), currency), currency))
+    for m in finditer_at(PREFIXED, body, marks, end):
+        currency = _currency_of(m, _PREFIXED_GROUPS)
+        found.append(Amount(m.start(), m.end(), parse_number(m.group("num"), currency), currency))
+    for m in finditer_at(SUFFIXED, body, digits, end):
+        currency = _currency_of(m, _SUFFIXED_GROUPS)
+        found.append(Amount(m.start(), m.end(), parse_number(m.group("num"), currency), currency))
     found = _without_overlaps(found)
-    taken = [(a.start, a.end) for a in found]
+    taken_starts, taken_ends = [a.start for a in found], [a.end for a in found]
     for m in finditer_at(BARE, body, digits, end):
-        if not any(s <= m.start() < e or s < m.end() <= e for s, e in taken):
+        if not _overlaps_taken(m.start(), m.end(), taken_starts, taken_ends):
             found.append(Amount(m.start(), m.end(), parse_number(m.group("num"), None), None))
     return sorted(found, key=lambda a: a.start)
+
+
+# the group number of each currency's alternative, in CURRENCY_BEFORE order
+_PREFIXED_GROUPS = tuple((c, PREFIXED.groupindex["b" + c]) for c in CURRENCY_BEFORE)
+_SUFFIXED_GROUPS = tuple((c, SUFFIXED.groupindex["a" + c]) for c in CURRENCY_BEFORE)
+
+
+def _currency_of(m: re.Match[str], groups: tuple[tuple[str, int], ...]) -> str:
+    return next(currency for currency, group in groups if m.start(group) >= 0)
+
+
+def _overlaps_taken(start: int, end: int, taken_starts: list[int], taken_ends: list[int]) -> bool:
+    """Whether start or end - 1 falls inside one of the ascending, disjoint taken spans."""
+    i = bisect_right(taken_starts, start) - 1
+    if i >= 0 and start < taken_ends[i]:
+        return True
+    j = bisect_left(taken_starts, end) - 1
+    return j >= 0 and end <= taken_ends[j]
 
 
 def _without_overlaps(amounts: list[Amount]) -> list[Amount]:
@@ -163,22 +221,33 @@ def _item_matches(pattern: re.Pattern[str], body: str, start: int, end: int) -> 
     """pattern.finditer(body, start, end), trying only where an item's spelling begins (case folded).
 
     The item pattern begins with a lookbehind, so the regex engine cannot skip ahead on a first character; one
-    Aho-Corasick pass over the lowercased body (kept for the body's later windows) names the candidates."""
-    starts = _item_starts(body)
+    Aho-Corasick pass over the lowercased window names the candidates. Only the window is read: callers ask
+    about single sentences, and most of a body never needs an item."""
+    starts = _item_starts(body[start:end])
     if starts is None:
         return list(pattern.finditer(body, start, end))
-    return finditer_at(pattern, body, starts[bisect_left(starts, start):bisect_left(starts, end)], end)
+    return finditer_at(pattern, body, [start + s for s in starts], end)
 
 
-_LAST_ITEM_STARTS: list = [None, None]  # [body, its candidate starts]: find_items asks about one body many times
+def _item_starts(text: str) -> list[int] | None:
+    """Offsets in text where an item's spelling begins, ignoring case; None when lowercasing text would not be
+    exact for an ignore-case regex (a non-ASCII character that re.IGNORECASE equates with an ASCII letter)."""
+    automaton = _item_automaton()
+    if automaton is None or not text.isascii() and any(c in text for c in CASE_TRAPS):
+        return None
+    return sorted({stop - length + 1 for stop, length in automaton.iter(text.lower())})
 
 
-def _item_starts(body: str) -> list[int] | None:
-    if _LAST_ITEM_STARTS[0] is not body:
-        words = _item_surfaces()
-        starts = literal_starts_ignorecase(words, body, _ITEM_LITERALS) if all(w.isascii() for w in words) else None
-        _LAST_ITEM_STARTS[:] = [body, starts]
-    return _LAST_ITEM_STARTS[1]
+@cache
+def _item_automaton() -> ahocorasick.Automaton | None:
+    """Every item spelling, lowercased, with its length; None unless all are ASCII (lowercasing keeps offsets)."""
+    if not all(surface.isascii() for surface in _item_surfaces()):
+        return None
+    automaton = ahocorasick.Automaton()
+    for surface in _item_surfaces():
+        automaton.add_word(surface.lower(), len(surface))
+    automaton.make_automaton()
+    return automaton
 
 
 @cache
@@ -193,6 +262,7 @@ def _singular(text: str, lookup: dict) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1024)  # a few spellings, asked about for every price
 def unit_of(word: str) -> str:
     word = word.lower()
     for candidate in (word, word[:-1], word[:-2]):
@@ -201,6 +271,7 @@ def unit_of(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=1024)  # bounded: a quantity ("200 grams") can be any number
 def unit_phrase(qty: str | None, word: str) -> str:
     """"a kilogram" → kg; "200 grams" → "200 g" (values as printed)."""
     unit = unit_of(word)
@@ -215,12 +286,54 @@ def find_dates(body: str, start: int, end: int, published: date | None) -> list[
     """Full dates ("May 25, 2024"), month and day with the article's year, and days relative to the article
     date ("as of Sunday", "the 27th", "yesterday"). A date that cannot be told is left out, never guessed."""
     found: dict[int, DateMention] = {}
-    for pattern in DATE_PATTERNS:
-        for m in pattern.finditer(body, start, end):
+    for pattern, starts in zip(DATE_PATTERNS, _date_starts(body, start, end)):
+        if starts is None:
+            matches = pattern.finditer(body, start, end)
+        elif starts:
+            matches = finditer_at(pattern, body, starts, end)
+        else:
+            continue  # the word it needs is missing
+        for m in matches:
             resolved = _resolve(m, published)
             if resolved is not None and not any(d.start <= m.start() < d.end for d in found.values()):
                 found[m.start()] = DateMention(m.start(), m.end(), *resolved)
     return sorted(found.values(), key=lambda d: d.start)
+
+
+# the words each of DATE_PATTERNS needs, lowercased, by pattern number: a month name (day-month dates need one
+# too), "the" before an ordinal day, a weekday, "today" or "yesterday"; with the one way the pattern spells the
+# word's first letter ("Mar", never "mar"), None for a case-blind pattern
+_DATE_WORDS = {**{month[:3]: (0, month[0].upper()) for month in MONTHS}, "the": (3, "t"),
+               **{day: (4, day[0].upper()) for day in WEEKDAYS}, "today": (5, None), "yesterday": (5, None)}
+
+
+def _date_starts(body: str, start: int, end: int) -> list[list[int] | None]:
+    """For each of DATE_PATTERNS, the offsets in body[start:end] where a match can begin, or None: scan it all.
+
+    One Aho-Corasick pass over the lowercased window finds the words the patterns need; a pattern whose word is
+    missing is not run, and the others are tried only where their word begins."""
+    window = body[start:end]
+    lowered = window.lower()
+    if len(lowered) != len(window):
+        return [None] * len(DATE_PATTERNS)  # lowercasing moved the offsets
+    starts: list[list[int]] = [[] for _ in DATE_PATTERNS]
+    for stop, (pattern, length, first) in _date_automaton().iter(lowered):
+        at = start + stop - length + 1
+        if first is None or body[at] == first:
+            starts[pattern].append(at)
+    month_day = None if starts[0] else []
+    iso = None if "-" in window else []
+    relative = None if "ſ" in window else sorted(starts[5])  # re.IGNORECASE reads "ſ" as "s" ("yeſterday")
+    return [sorted(starts[0]), month_day, iso, sorted(starts[3]), sorted(starts[4]), relative]
+
+
+@cache
+def _date_automaton() -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for word, (pattern, first) in _DATE_WORDS.items():
+        automaton.add_word(word, (pattern, len(word), first))
+    automaton.make_automaton()
+    return automaton
 
 
 def _resolve(m: re.Match[str], published: date | None) -> tuple[date, str] | None:

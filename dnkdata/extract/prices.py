@@ -17,7 +17,7 @@ from datetime import date
 from dnkdata.extract import price_tables
 from dnkdata.extract.price_terms import (UNIT_AFTER, UNIT_BEFORE, Amount, DateMention, ItemMention,
                                          find_amounts, find_dates, find_items, unit_phrase)
-from dnkdata.extract.text import price_id, sentence_bounds
+from dnkdata.extract.text import ABBREVIATIONS, SENTENCE_END, price_id, sentence_bounds
 from dnkdata.gazetteer import Place, PlaceMention
 
 RATE_CUE = re.compile(r"exchange rates?|(?:dollar|yuan|USD|CNY)[/-](?:won|KPW)|(?:won|KPW)[/-](?:dollar|yuan|USD|CNY)",
@@ -42,6 +42,14 @@ RESTATEMENT = re.compile(r"\s*[(,—–-]?\s*(?:or\s+)?(?:(?:about|around|approx
                          r"of|worth)\s+)*")
 ATTACHED_PLACE = re.compile(r"\s*(?:\(?(?:per|a)\s+\w+\)?\s*)?(?:[,]\s*)?(?:in|at)\s+(?:the\s+|a\s+)?$")
 CURRENCY_OF_ITEM = {"usd": "USD", "cny": "CNY"}
+RANGE_TO = re.compile(r"\s*(?:to|-|–|~)\s*")
+RANGE_AND = re.compile(r"\s*and\s*")
+FROM_BEFORE = re.compile(r"\bfrom\s+(?:\w+\s+)?$", re.I)
+BETWEEN_BEFORE = re.compile(r"\bbetween\s+$", re.I)
+FROM_OR_TO_BEFORE = re.compile(r"\b(?:from|to)\s+$")
+PRICE_WORD = re.compile(r"\bprices?\b", re.I)
+CLAUSE_BREAK = re.compile(r"[;]|,\s+but\b")
+DATE_LEAD = re.compile(r"[^.;]*?\b(?:on|as of|of)\s+(?:the\s+)?")
 
 
 @dataclass
@@ -80,6 +88,7 @@ class _Draft:
     item: ItemMention
     sentence: tuple[int, int]
     currency: str
+    unit_after: re.Match[str] | None  # UNIT_AFTER right after the amount ("… won a kilogram")
     unit: str | None = None
     place: Place | None = None
     day: DateMention | None = None
@@ -95,26 +104,132 @@ def extract_prices(article_id: str, body: str, *, published_date: date | None,
     tables = price_tables.find_tables(body)
     rows = [_row(article_id, body, cell) for cell in price_tables.table_prices(body, tables, published_date)]
     masked = [(t.start, t.end) for t in tables]
-    drafts = _prose_drafts(body, masked)
+    lookups = _SentenceLookups(body, published_date)
+    drafts = _prose_drafts(body, masked, lookups)
     for draft in drafts:
-        _attach_place(body, draft, kp_places, speakers)
-        _attach_date(body, draft, published_date)
-    _assign_kinds(body, drafts)
+        _attach_place(body, draft, kp_places, speakers, lookups)
+        _attach_date(body, draft, lookups)
+    _assign_kinds(body, drafts, lookups)
     _carry_units(drafts)
     rows += [_draft_row(article_id, body, d) for d in drafts]
     return sorted(rows, key=lambda r: (r.char_start, r.char_end))
 
 
+class _SentenceLookups:
+    """One body's sentences and what they hold (bounds, items, dates, the sentence before, rate and state-price
+    cues), each found once: the amounts of a sentence, and the sentences of a paragraph, share them."""
+
+    def __init__(self, body: str, published: date | None):
+        self.body, self.published = body, published
+        self._items: dict[tuple[int, int], list[ItemMention]] = {}
+        self._dates: dict[tuple[int, int], list[DateMention]] = {}
+        self._previous: dict[int, tuple[int, int] | None] = {}
+        self._state: dict[tuple[int, int], bool] = {}
+        self._rate: dict[tuple[int, int], bool] = {}
+        self._sentence_ends: dict[tuple[int, int], _SentenceEnds] = {}
+
+    def sentence(self, start: int, end: int) -> tuple[int, int]:
+        """sentence_bounds(body, start, end), reading each paragraph's sentence ends once for all its amounts
+        (sentence_bounds scans from the paragraph start every time: slow in long paragraphs)."""
+        body = self.body
+        found = body.rfind("\n\n", 0, start)
+        para_start = 0 if found < 0 else found + 2
+        found = body.find("\n\n", end)
+        para_end = len(body) if found < 0 else found
+        if (para_start, para_end) not in self._sentence_ends:  # an amount can run across a blank line
+            self._sentence_ends[para_start, para_end] = _SentenceEnds(body, para_start, para_end)
+        ends = self._sentence_ends[para_start, para_end]
+        sentence_start = para_start
+        i = 0
+        while (span := ends.get(i)) is not None and span[1] <= start:
+            if span[2]:
+                sentence_start = span[1]
+            i += 1
+        while (span := ends.get(i)) is not None and span[0] < end:
+            i += 1
+        while (span := ends.get(i)) is not None:
+            if not ABBREVIATIONS.search(body[max(end, span[0] - 6):span[0] + 1]):
+                return sentence_start, span[0] + 1
+            i += 1
+        return sentence_start, para_end
+
+    def previous_sentence(self, sentence_start: int) -> tuple[int, int] | None:
+        """The sentence before the one at sentence_start in its paragraph; None when it opens the paragraph."""
+        if sentence_start not in self._previous:
+            paragraph_start = _paragraph_start(self.body, sentence_start)
+            self._previous[sentence_start] = None if sentence_start <= paragraph_start else \
+                sentence_bounds(self.body, max(paragraph_start, sentence_start - 2))
+        return self._previous[sentence_start]
+
+    def state_price(self, sentence: tuple[int, int]) -> bool:
+        """Whether the sentence or the one before it speaks of state prices or state stores."""
+        if sentence not in self._state:
+            previous = self.previous_sentence(sentence[0])
+            self._state[sentence] = self._state_price_in(*sentence) or previous is not None and \
+                self._state_price_in(previous[0], sentence[0])
+        return self._state[sentence]
+
+    def _state_price_in(self, start: int, end: int) -> bool:
+        window = self.body[start:end]
+        # every match holds "state"; ignoring case, only "ſ" outside ASCII matches one of its letters
+        return ("state" in window.lower() or "ſ" in window) and bool(STATE_PRICE.search(self.body, start, end))
+
+    def rate_cue(self, sentence: tuple[int, int]) -> bool:
+        """Whether the sentence speaks of an exchange rate (RATE_CUE)."""
+        if sentence not in self._rate:
+            window = self.body[sentence[0]:sentence[1]]
+            # every match holds "exchange rate", "/" or "-" (no character outside ASCII matches those letters)
+            self._rate[sentence] = ("exchange rate" in window.lower() or "/" in window or "-" in window) and \
+                bool(RATE_CUE.search(self.body, *sentence))
+        return self._rate[sentence]
+
+    def items(self, sentence: tuple[int, int]) -> list[ItemMention]:
+        if sentence not in self._items:
+            self._items[sentence] = find_items(self.body, *sentence)
+        return self._items[sentence]
+
+    def dates(self, sentence: tuple[int, int]) -> list[DateMention]:
+        if sentence not in self._dates:
+            self._dates[sentence] = find_dates(self.body, *sentence, self.published)
+        return self._dates[sentence]
+
+
+class _SentenceEnds:
+    """The SENTENCE_END matches of one paragraph, found by one scan that goes only as far as asked.
+
+    sentence_bounds scans from the paragraph start up to an offset, and from an offset on; the matches that
+    decide its answer are those of a single scan over the paragraph: its lookahead reads at most two characters
+    past a match, inside the room sentence_bounds leaves, and no match can begin inside another (each begins
+    with . ! ? or …, which the rest of a match never holds), so a scan from an offset meets the same ones."""
+
+    def __init__(self, body: str, para_start: int, para_end: int):
+        self._body, self._para_start = body, para_start
+        self._scan = SENTENCE_END.finditer(body, para_start, para_end)
+        self._spans: list[tuple[int, int, bool]] = []
+
+    def get(self, i: int) -> tuple[int, int, bool] | None:
+        """The i-th match: its start, its end, and whether a sentence begins after it (no abbreviation before
+        it, as sentence_bounds tests it looking back from an amount); None past the last one."""
+        while len(self._spans) <= i:
+            m = next(self._scan, None)
+            if m is None:
+                return None
+            mark = m.start()
+            opens = not ABBREVIATIONS.search(self._body[max(self._para_start, mark - 6):mark + 1])
+            self._spans.append((mark, m.end(), opens))
+        return self._spans[i]
+
+
 # ---------------------------------------------------------------- amounts → drafts
 
-def _prose_drafts(body: str, masked: list[tuple[int, int]]) -> list[_Draft]:
+def _prose_drafts(body: str, masked: list[tuple[int, int]], lookups: _SentenceLookups) -> list[_Draft]:
     drafts: list[_Draft] = []
     sentence_end = -1
     for amount in _merge_ranges(body, find_amounts(body)):
-        if any(s <= amount.start < e for s, e in masked):
+        if any(s <= amount.start < e for s, e in masked) or amount.currency is None and _never_a_price(body, amount):
             continue
-        sentence = sentence_bounds(body, amount.start, amount.end)
-        draft = _draft(body, amount, sentence, drafts if sentence[1] == sentence_end else [], drafts)
+        sentence = lookups.sentence(amount.start, amount.end)
+        draft = _draft(body, amount, sentence, drafts if sentence[1] == sentence_end else [], drafts, lookups)
         if draft is not None:
             drafts.append(draft)
             sentence_end = sentence[1]
@@ -133,48 +248,51 @@ def _merge_ranges(body: str, amounts: list[Amount]) -> list[Amount]:
 
 
 def _is_range(body: str, low: Amount, high: Amount) -> bool:
-    between = body[low.end:high.start]
     if low.value_high is not None or (low.currency and high.currency and low.currency != high.currency):
         return False
     if low.currency is None and high.currency is None:
         return False
-    if re.fullmatch(r"\s*(?:to|-|–|~)\s*", between):
-        return not re.search(r"\bfrom\s+(?:\w+\s+)?$", body[max(0, low.start - 20):low.start], re.I)
-    return bool(re.fullmatch(r"\s*and\s*", between)) and bool(
-        re.search(r"\bbetween\s+$", body[max(0, low.start - 12):low.start], re.I))
+    if RANGE_TO.fullmatch(body, low.end, high.start):  # the text between the two
+        return not FROM_BEFORE.search(body[max(0, low.start - 20):low.start])
+    return bool(RANGE_AND.fullmatch(body, low.end, high.start)) and \
+        bool(BETWEEN_BEFORE.search(body[max(0, low.start - 12):low.start]))
 
 
 def _draft(body: str, amount: Amount, sentence: tuple[int, int], same_sentence: list[_Draft],
-           earlier: list[_Draft]) -> _Draft | None:
-    currency = amount.currency or _context_currency(body, amount, sentence, same_sentence)
+           earlier: list[_Draft], lookups: _SentenceLookups) -> _Draft | None:
+    currency = amount.currency or _context_currency(body, amount, sentence, same_sentence, lookups)
     if currency is None or _is_restatement(body, amount, currency, same_sentence):
         return None
     if currency in ("USD", "CNY") and amount.value == 1 and _kpw_follows(body, amount, sentence):
         return None  # "1 dollar traded for 8,000 won": the base of an exchange rate, not a price
-    item = _item_for(body, amount, currency, sentence, earlier)
+    item = _item_for(body, amount, currency, sentence, earlier, lookups)
     if item is None:
         return None
-    draft = _Draft(amount, item, sentence, currency)
+    draft = _Draft(amount, item, sentence, currency, UNIT_AFTER.match(body, amount.end))
     draft.unit = _unit(body, draft)
     draft.start, draft.end = _mention_span(body, draft, same_sentence)
     return draft
 
 
-def _context_currency(body: str, amount: Amount, sentence: tuple[int, int], same: list[_Draft]) -> str | None:
+def _context_currency(body: str, amount: Amount, sentence: tuple[int, int], same: list[_Draft],
+                      lookups: _SentenceLookups) -> str | None:
     """A bare number is a price only in a rate phrase ("8,000 won per dollar", "the exchange rate stood at 8,000")
     or as the other end of a change ("rose to 9,600 won, up from 9,000")."""
-    if amount.value < 10 or 1900 <= amount.value <= 2100 and "," not in body[amount.start:amount.end]:
-        return None
     if PER_FOREIGN.match(body, amount.end):
         return "KPW"
     lead = LEAD_IN.search(body, max(sentence[0], amount.start - 30), amount.start)
     if lead is None or lead.end() != amount.start:
         return None
-    if RATE_CUE.search(body, sentence[0], sentence[1]) and amount.value >= 100:
+    if amount.value >= 100 and lookups.rate_cue(sentence):
         return "KPW"
-    if re.search(r"\b(?:from|to)\s+$", body[lead.start():amount.start]) and same:
+    if FROM_OR_TO_BEFORE.search(body[lead.start():amount.start]) and same:
         return same[-1].currency
     return None
+
+
+def _never_a_price(body: str, amount: Amount) -> bool:
+    """A bare number below 10 or a year ("in 2024") is never read as a price."""
+    return amount.value < 10 or 1900 <= amount.value <= 2100 and "," not in body[amount.start:amount.end]
 
 
 def _is_restatement(body: str, amount: Amount, currency: str, same: list[_Draft]) -> bool:
@@ -183,7 +301,7 @@ def _is_restatement(body: str, amount: Amount, currency: str, same: list[_Draft]
         return False
     previous_end = same[-1].amount.end
     between = body[previous_end:amount.start]
-    unit = UNIT_AFTER.match(body, previous_end)
+    unit = same[-1].unit_after
     if unit and unit.end() <= amount.start:
         between = body[unit.end():amount.start]
     return bool(RESTATEMENT.fullmatch(between))
@@ -195,14 +313,14 @@ def _kpw_follows(body: str, amount: Amount, sentence: tuple[int, int]) -> bool:
 
 # ---------------------------------------------------------------- item, unit, mention
 
-def _item_for(body: str, amount: Amount, currency: str, sentence: tuple[int, int],
-              earlier: list[_Draft]) -> ItemMention | None:
+def _item_for(body: str, amount: Amount, currency: str, sentence: tuple[int, int], earlier: list[_Draft],
+              lookups: _SentenceLookups) -> ItemMention | None:
     """The item named last before the amount in its sentence, else the first one right after it."""
     def usable(item: ItemMention) -> bool:
         inside = amount.start <= item.start < amount.end
         return not inside and CURRENCY_OF_ITEM.get(item.item) != currency
 
-    items = [i for i in find_items(body, sentence[0], sentence[1]) if usable(i)]
+    items = [i for i in lookups.items(sentence) if usable(i)]
     if currency != "KPW":
         items = [i for i in items if i.group != "currency"]  # a rate is quoted in won
     before = [i for i in items if i.end <= amount.start]
@@ -211,11 +329,11 @@ def _item_for(body: str, amount: Amount, currency: str, sentence: tuple[int, int
     after = [i for i in items if i.start >= amount.end and i.start - amount.end <= 60]
     if after and not find_amounts(body, amount.end, after[0].start):
         return after[0]
-    if currency == "KPW" and (PER_FOREIGN.match(body, amount.end) or RATE_CUE.search(body, *sentence)):
+    if currency == "KPW" and (PER_FOREIGN.match(body, amount.end) or lookups.rate_cue(sentence)):
         m = PER_FOREIGN.match(body, amount.end)
         word = m.group("cur").lower() if m else ""
         return ItemMention(amount.start, amount.start, "cny" if word in ("yuan", "cny") else "usd", "currency")
-    if earlier and re.search(r"\bprices?\b", body[sentence[0]:amount.start], re.I):
+    if earlier and PRICE_WORD.search(body[sentence[0]:amount.start]):
         last = earlier[-1]
         if body.rfind("\n\n", last.amount.end, amount.start) < 0:  # same paragraph: "prices then rose to …"
             return ItemMention(amount.start, amount.start, last.item.item, last.item.group)
@@ -225,12 +343,34 @@ def _item_for(body: str, amount: Amount, currency: str, sentence: tuple[int, int
 def _unit(body: str, draft: _Draft) -> str | None:
     if draft.item.group == "currency":
         return draft.item.item
-    after = UNIT_AFTER.match(body, draft.amount.end)
+    after = draft.unit_after
     if after:
         return unit_phrase(None, after.group("unit"))
-    before = UNIT_BEFORE.search(body, max(draft.sentence[0], draft.item.start - 40), draft.item.start)
+    before = _unit_before(body, max(draft.sentence[0], draft.item.start - 40), draft.item.start)
     if before and draft.item.end <= draft.amount.start:
         return unit_phrase(before.group("qty"), before.group("unit"))
+    return None
+
+
+# Two searches that are slow over their windows (case-blind alternations tried at every offset) run only when
+# the window holds the word every match contains. Ignoring case, no character outside ASCII matches "t", "o"
+# or "f", so the lowercased window tells.
+
+def _unit_before(body: str, start: int, end: int) -> re.Match[str] | None:
+    return UNIT_BEFORE.search(body, start, end) if "of" in body[start:end].lower() else None
+
+
+def _change_to(body: str, start: int, end: int) -> re.Match[str] | None:
+    return CHANGE_TO.search(body, start, end) if "to" in body[start:end].lower() else None
+
+
+def _previous_before(body: str, start: int, end: int) -> re.Match[str] | None:
+    window = body[start:end]
+    lowered = window.lower()
+    # every match begins with one of these words; ignoring case, only "ſ" outside ASCII matches one of their letters
+    if "from" in lowered or "than" in lowered or "compared" in lowered or "vs" in lowered or "versus" in lowered \
+            or "ſ" in window:
+        return PREVIOUS_BEFORE.search(body, start, end)
     return None
 
 
@@ -238,7 +378,7 @@ def _mention_span(body: str, draft: _Draft, same: list[_Draft]) -> tuple[int, in
     """From the item (when it stands just before the amount in the same clause) to the amount and its unit."""
     amount, item = draft.amount, draft.item
     end = amount.end
-    after = UNIT_AFTER.match(body, end)
+    after = draft.unit_after
     if after and draft.item.group != "currency":
         end = after.end()
     elif body[item.end:amount.start].strip() == "(" and body[end:end + 1] == ")":
@@ -246,11 +386,11 @@ def _mention_span(body: str, draft: _Draft, same: list[_Draft]) -> tuple[int, in
     start = amount.start
     previous_end = same[-1].end if same else draft.sentence[0]
     if item.end <= amount.start and item.start >= previous_end and amount.start - item.end <= 80 \
-            and item.start < item.end and not re.search(r"[;]|,\s+but\b", body[item.end:amount.start]):
-        before = UNIT_BEFORE.search(body, max(previous_end, item.start - 40), item.start)
+            and item.start < item.end and not CLAUSE_BREAK.search(body[item.end:amount.start]):
+        before = _unit_before(body, max(previous_end, item.start - 40), item.start)
         start = before.start() if before else item.start
     else:
-        lead = CHANGE_TO.search(body, max(previous_end, amount.start - 50), amount.start)
+        lead = _change_to(body, max(previous_end, amount.start - 50), amount.start)
         if lead and lead.end() == amount.start:
             start = lead.start()
     return start, end
@@ -258,7 +398,8 @@ def _mention_span(body: str, draft: _Draft, same: list[_Draft]) -> tuple[int, in
 
 # ---------------------------------------------------------------- place, date, kind
 
-def _attach_place(body: str, draft: _Draft, places: list[PlaceMention], speakers: list[SourceSpan]) -> None:
+def _attach_place(body: str, draft: _Draft, places: list[PlaceMention], speakers: list[SourceSpan],
+                  lookups: _SentenceLookups) -> None:
     """The place right after the amount ("… won in Sinuiju"), else the last one before it in the sentence, else
     the place of the source quoted, else a place in the sentence before (same paragraph)."""
     s_start, s_end = draft.sentence
@@ -275,9 +416,8 @@ def _attach_place(body: str, draft: _Draft, places: list[PlaceMention], speakers
     if quoted:
         draft.place = quoted[-1].place
         return
-    paragraph_start = _paragraph_start(body, s_start)
-    if s_start > paragraph_start:
-        previous = sentence_bounds(body, max(paragraph_start, s_start - 2))
+    previous = lookups.previous_sentence(s_start)
+    if previous is not None:
         named = [m for m in places if previous[0] <= m.start and m.end <= s_start]
         if named:
             draft.place = _most_specific(named)
@@ -293,12 +433,12 @@ def _most_specific(mentions: list[PlaceMention]) -> Place:
     return min((m.place for m in mentions), key=lambda p: order.get(p.level, 9))
 
 
-def _attach_date(body: str, draft: _Draft, published: date | None) -> None:
+def _attach_date(body: str, draft: _Draft, lookups: _SentenceLookups) -> None:
     """The date right after the amount (before the next amount), else one earlier in the sentence."""
-    dates = find_dates(body, draft.sentence[0], draft.sentence[1], published)
+    dates = lookups.dates(draft.sentence)
     following = [d for d in dates if draft.end <= d.start <= draft.end + 45
-                 and not find_amounts(body, draft.end, d.start)
-                 and re.fullmatch(r"[^.;]*?\b(?:on|as of|of)\s+(?:the\s+)?", body[draft.end:d.start] or "x")]
+                 and DATE_LEAD.fullmatch(body[draft.end:d.start] or "x")
+                 and not find_amounts(body, draft.end, d.start)]
     if following:
         draft.day = following[0]
         return
@@ -306,9 +446,9 @@ def _attach_date(body: str, draft: _Draft, published: date | None) -> None:
     draft.day = before[-1] if before else None
 
 
-def _assign_kinds(body: str, drafts: list[_Draft]) -> None:
+def _assign_kinds(body: str, drafts: list[_Draft], lookups: _SentenceLookups) -> None:
     for i, draft in enumerate(drafts):
-        if draft.item.group == "other" or _state_price(body, draft):
+        if draft.item.group == "other" or lookups.state_price(draft.sentence):
             draft.kind = "other"
         elif _is_previous(body, draft, drafts[i + 1:]):
             draft.kind = "previous"
@@ -324,27 +464,16 @@ def _pair_place(draft: _Draft, later: list[_Draft]) -> Place | None:
     return pair.place if pair else None
 
 
-def _state_price(body: str, draft: _Draft) -> bool:
-    s_start, s_end = draft.sentence
-    if STATE_PRICE.search(body, s_start, s_end):
-        return True
-    paragraph_start = _paragraph_start(body, s_start)
-    if s_start <= paragraph_start:
-        return False
-    previous = sentence_bounds(body, max(paragraph_start, s_start - 2))
-    return bool(STATE_PRICE.search(body, previous[0], s_start))
-
-
 def _is_previous(body: str, draft: _Draft, later: list[_Draft]) -> bool:
     start = draft.amount.start
-    if PREVIOUS_BEFORE.search(body, max(draft.sentence[0], start - 40), start):
-        if PREVIOUS_BEFORE.search(body, max(draft.sentence[0], start - 40), start).end() == start:
-            return True
+    before = _previous_before(body, max(draft.sentence[0], start - 40), start)
+    if before and before.end() == start:
+        return True
     if PREVIOUS_AFTER.match(body, draft.end):
         return True
     same_sentence = [d for d in later if d.sentence == draft.sentence and d.item.item == draft.item.item
                      and d.place == draft.place]
-    changed = any(CHANGE_TO.search(body, max(draft.end, d.amount.start - 50), d.amount.start) for d in same_sentence)
+    changed = any(_change_to(body, max(draft.end, d.amount.start - 50), d.amount.start) for d in same_sentence)
     if changed:
         return True
     return bool(same_sentence) and bool(PREVIOUS_CONTEXT.search(body, draft.sentence[0], start))
