@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import re
 from bisect import bisect_right
-from functools import cache
 
 import ahocorasick
 
@@ -87,30 +86,55 @@ class _LiteralIndex:
     """Where words of several word lists begin in one text, from a single Aho–Corasick pass over it.
 
     The extractors ask for several lists (register names, surnames, titles) in the same body; one automaton
-    over all of them, and the hits of the last text asked about, save a pass over the body per list.
+    over all of them saves a pass over the body per list. The pass sorts each hit into the lists its word
+    belongs to, so a list's starts cost only its own hits; they are kept for the last text asked about.
     """
 
     def __init__(self):
-        self.lists: dict[tuple[str, ...], frozenset[str]] = {}
+        self.lists: dict[tuple[str, ...], int] = {}  # word list → its number
+        self.by_identity: dict[int, tuple[tuple[str, ...], int]] = {}  # callers pass the same tuples: skip hashing
         self.automaton: ahocorasick.Automaton | None = None
         self.text: str | None = None
-        self.hits: list[tuple[int, str]] = []
+        self.starts_by_list: list[list[int] | None] = []
 
     def starts(self, words: tuple[str, ...], text: str) -> list[int]:
-        if words not in self.lists:
-            self.lists[words] = frozenset(words)
-            self.automaton, self.text = _automaton({w for ws in self.lists for w in ws}), None
+        number = self._number(words)
         if text is not self.text:
-            self.text = text
-            self.hits = [(end - len(word) + 1, word) for end, word in self.automaton.iter(text)]
-        wanted = self.lists[words]
-        return sorted({start for start, word in self.hits if word in wanted})
+            self.text, self.starts_by_list = text, self._hits_by_list(text)
+        starts = self.starts_by_list[number]
+        if not isinstance(starts, list):
+            starts = self.starts_by_list[number] = sorted(set(starts))
+        return list(starts)
+
+    def _number(self, words: tuple[str, ...]) -> int:
+        known = self.by_identity.get(id(words))
+        if known is not None and known[0] is words:
+            return known[1]
+        if words not in self.lists:
+            self.lists[words] = len(self.lists)
+            self.automaton, self.text = _list_automaton(self.lists), None
+        self.by_identity[id(words)] = (words, self.lists[words])  # the tuple is kept, so its id stays its own
+        return self.lists[words]
+
+    def _hits_by_list(self, text: str) -> list:
+        """Per list, the (unsorted) starts of its words in text."""
+        found: list = [[] for _ in self.lists]
+        for end, (back, numbers) in self.automaton.iter(text):
+            for number in numbers:
+                found[number].append(end - back)
+        return [tuple(starts) for starts in found]  # tuples: sorted into lists when first asked for
 
 
-def _automaton(words: set[str]) -> ahocorasick.Automaton:
+def _list_automaton(lists: dict[tuple[str, ...], int]) -> ahocorasick.Automaton:
+    """Each word's value: how far back from its last character it begins, and the numbers of its lists."""
+    numbers: dict[str, list[int]] = {}
+    for words, number in lists.items():
+        for word in words:
+            if number not in numbers.setdefault(word, []):
+                numbers[word].append(number)
     automaton = ahocorasick.Automaton()
-    for word in words:
-        automaton.add_word(word, word)
+    for word, in_lists in numbers.items():
+        automaton.add_word(word, (len(word) - 1, tuple(in_lists)))
     automaton.make_automaton()
     return automaton
 
@@ -126,18 +150,32 @@ def literal_starts(words: tuple[str, ...], text: str) -> list[int]:
 
 _ITEM_LITERALS = _LiteralIndex()  # price items: a long list of its own, so other lists' passes stay short
 
+# The non-ASCII characters that re.IGNORECASE equates with an ASCII letter (or whose lowercase is longer):
+# ſ ~ s, K (Kelvin) ~ k, İ ~ i and ı ~ I. tests/test_text.py checks the list against every code point.
+ASCII_ALIKE = re.compile("[\u0130\u0131\u017f\u212a]")
+_LAST_LOWERED: list = [None, None]  # [text, its lowercase or None]: officials and prices ask about one body
+
 
 def literal_starts_ignorecase(words: tuple[str, ...], text: str, index: _LiteralIndex | None = None) -> list[int] | None:
     """literal_starts for a re.IGNORECASE pattern over ASCII words; None when text holds a character that
     re.IGNORECASE could equate with an ASCII letter (ſ, K, İ, ı), where lowercasing would not be exact."""
-    if not text.isascii() and any(_ascii_alike(c) for c in set(text) if not c.isascii()):
+    if _LAST_LOWERED[0] is not text:
+        _LAST_LOWERED[:] = [text, None if not text.isascii() and ASCII_ALIKE.search(text) else text.lower()]
+    lowered = _LAST_LOWERED[1]
+    if lowered is None:
         return None
-    return (index or _LOWERED_LITERALS).starts(tuple(sorted({w.lower() for w in words})), text.lower())
+    return (index or _LOWERED_LITERALS).starts(_lowered_words(words), lowered)
 
 
-@cache
-def _ascii_alike(char: str) -> bool:
-    return bool(re.match("[a-z]", char, re.I)) or len(char.lower()) != 1
+_LOWERED_WORDS: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
+
+def _lowered_words(words: tuple[str, ...]) -> tuple[str, ...]:
+    """The sorted lowercase forms of words, remembered per word tuple (callers pass the same tuples)."""
+    known = _LOWERED_WORDS.get(id(words))
+    if known is None or known[0] is not words:
+        known = _LOWERED_WORDS[id(words)] = (words, tuple(sorted({w.lower() for w in words})))
+    return known[1]
 
 
 def trie_pattern(words) -> str:
