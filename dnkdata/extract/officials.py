@@ -36,6 +36,7 @@ TITLE_STARTS = tuple(w for word in ("premier", "minister", "director", "secretar
 POSSESSIVE_AFTER = re.compile(r"[’']s\b")
 NEXT_WORD = re.compile(r"\s+([A-Za-z][\w’'\-]*)")
 NAME_AFTER = re.compile(r"\s+" + KOREAN_NAME)
+NON_SPACE = re.compile(r"\S+")
 TOKEN = re.compile(r"[\w’'\-]+|,")
 TITLE_HEAD_WORDS = (r"(?:secretary|director|minister|premier|chairman|chairwoman|chief|commander|head|president|"
                     r"leader|ambassador|mayor|prosecutor)")
@@ -44,6 +45,7 @@ TITLE_APPOSITIVE_BEFORE = re.compile(
     r"(?P<role>\b(?:[Tt]he\s+)?(?:[\w’'\-]+\s+){0,5}?" + TITLE_HEAD_WORDS + TITLE_OF + r"),\s+(?P<name>"
     + KOREAN_NAME + r"),")
 TITLE_BEFORE_COMMA = re.compile(TITLE_HEAD_WORDS + TITLE_OF + r",\s+" + KOREAN_NAME)
+TITLE_HEAD_LITERALS = tuple(TITLE_HEAD_WORDS[len("(?:"):-1].split("|"))  # every TITLE_BEFORE_COMMA match begins with one
 TITLE_APPOSITIVE_BEFORE_AT = re.compile(
     r"(?P<role>\b(?:[Tt]he\s+)?(?:[\w’'\-]+\s+){0,5}?" + TITLE_HEAD_WORDS + TITLE_OF + r"),\s+$")
 APPOSITIVE_AFTER = re.compile(
@@ -177,12 +179,12 @@ def _named_hits(body: str) -> list[_Hit]:
     pattern, by_form = _register()
     hits = []
     for m in finditer_at(pattern, body, literal_starts(_register_forms(), body)):
-        person = by_form[gazetteer.fold(m.group(0))]
+        person = by_form[_fold(m.group(0))]
         hits.append(_named_hit(body, m.start(), m.end(), person.name, person.person_id))
     taken = [(h.start, h.end) for h in hits]
     titled = [*finditer_at(TITLE_BEFORE_NAME, body, literal_starts(TITLE_STARTS, body)),
               *finditer_at(APPOSITIVE, body, literal_starts(SURNAMES, body))]
-    if TITLE_BEFORE_COMMA.search(body):  # the costly pattern runs only where a title stands before a comma
+    if _has_title_before_comma(body):  # the costly pattern runs only where a title stands before a comma
         titled += TITLE_APPOSITIVE_BEFORE.finditer(body)
     for m in sorted(titled, key=lambda m: m.start("name")):
         start, end = m.start("name"), m.end("name")
@@ -194,13 +196,18 @@ def _named_hits(body: str) -> list[_Hit]:
     return hits
 
 
+def _has_title_before_comma(body: str) -> bool:
+    """TITLE_BEFORE_COMMA.search(body), trying only where a title word begins."""
+    return any(TITLE_BEFORE_COMMA.match(body, start) for start in literal_starts(TITLE_HEAD_LITERALS, body))
+
+
 def _named_hit(body: str, start: int, end: int, name: str, person_id: str) -> _Hit:
     """A named official with the role written before ("party secretary Jo Yong Won") or around the name
     ("The provincial party secretary, Ri Hi Yong," / "Kim Jae Ryong, the head of …"); the span of that role
     text is kept so its role words are not counted again as an unnamed group."""
     role, org, role_start = _title_before(body, start)
     context = (role_start if role else start, end)
-    before = TITLE_APPOSITIVE_BEFORE_AT.search(body[max(0, start - 100):start])
+    before = TITLE_APPOSITIVE_BEFORE_AT.search(body[max(0, start - 100):start]) if _after_comma(body, start) else None
     after = APPOSITIVE_AFTER.match(body, end)
     if role is None and before:
         role, org = _appositive_role(before.group("role"))
@@ -211,25 +218,50 @@ def _named_hit(body: str, start: int, end: int, name: str, person_id: str) -> _H
     return _Hit(person_id, "named", start, end, name, person_id, role, org, context=context)
 
 
+def _after_comma(body: str, start: int) -> bool:
+    """A comma and then only whitespace before start (within 100 characters): TITLE_APPOSITIVE_BEFORE_AT can only
+    match there, so the costly search is skipped elsewhere."""
+    index = start - 1
+    while index >= max(0, start - 100) and body[index].isspace():
+        index -= 1
+    return index < start - 1 and index >= max(0, start - 100) and body[index] == ","
+
+
 def _title_before(body: str, start: int) -> tuple[str | None, str | None, int]:
     """The title written right before a name ("party organization secretary Jo Yong Won") and where it starts."""
     window_start = max(0, start - 80)
-    words = list(re.finditer(r"\S+", body[window_start:start]))
-    taken: list[re.Match[str]] = []
-    for word in reversed(words):
-        bare = word.group(0).strip("’'")
-        if bare.lower() in TITLE_WORDS or (bare[:1].isupper() and bare.isalpha() and bare.lower() not in STOPWORDS
-                                           and bare not in SENTENCE_OPENERS):
-            taken.insert(0, word)
-            continue
-        break
+    near = max(window_start, start - 30)  # most names follow no title at all: look at a few words first
+    taken = _title_words(body, near, start, near == window_start)
+    if taken is None:
+        taken = _title_words(body, window_start, start, True)
     while taken and taken[-1].group(0).strip("’'").lower() not in TITLE_HEADS:
         taken.pop()
     if not taken:
         return None, None, start
     role = " ".join(w.group(0).strip("’'") for w in taken)
     org = ORG_IN_TEXT.search(role)
-    return role, (org.group(0).strip() if org else None), window_start + taken[0].start()
+    return role, (org.group(0).strip() if org else None), taken[0].start()
+
+
+def _title_words(body: str, window_start: int, start: int, complete: bool) -> list[re.Match[str]] | None:
+    """The title-like words that end body[window_start:start]; None when they reach the first word of an
+    incomplete window (it may be cut at window_start)."""
+    words = list(NON_SPACE.finditer(body, window_start, start))
+    taken: list[re.Match[str]] = []
+    for index in range(len(words) - 1, -1, -1):
+        if index == 0 and not complete:
+            return None
+        word = words[index]
+        bare = word.group(0).strip("’'")
+        if bare.lower() in TITLE_WORDS or (bare[:1].isupper() and bare.isalpha() and bare.lower() not in STOPWORDS
+                                           and bare not in SENTENCE_OPENERS):
+            taken.insert(0, word)
+            continue
+        break
+    else:
+        if not complete:
+            return None
+    return taken
 
 
 def _appositive_role(role: str) -> tuple[str, str | None]:
@@ -315,28 +347,40 @@ def _excludes_longer_than(length: int) -> tuple[str, ...]:
     return tuple(term.lower() for term in _excludes() if len(term) > length)
 
 
+LEFT_WINDOW, NEAR_LEFT_WINDOW = 120, 60  # characters before a head where its modifiers are looked for
+
+
 def _expand_left(body: str, head_start: int) -> tuple[int, list[str], bool]:
     """Modifiers before the head: role words, coordinations, capitalised names, an owner ("Yanggang Province’s").
 
     Returns where the mention starts, the role words, and whether an owner was found.
     """
-    base = max(0, head_start - 120)
-    tokens = list(TOKEN.finditer(body[base:head_start]))
+    base = max(0, head_start - LEFT_WINDOW)
+    near = max(base, head_start - NEAR_LEFT_WINDOW)  # most phrases are short: tokenize a little first
+    return _expand_left_within(body, head_start, near, near == base) or _expand_left_within(body, head_start, base, True)
+
+
+def _expand_left_within(body: str, head_start: int, base: int, complete: bool) -> tuple[int, list[str], bool] | None:
+    """_expand_left over the tokens of body[base:head_start]; None when the phrase runs into the first token of an
+    incomplete window (it may be cut at base)."""
+    tokens = list(TOKEN.finditer(body, base, head_start))
     start, role_words, pending, owner = head_start, [], [], False
     right_edge = head_start
     for index in range(len(tokens) - 1, -1, -1):
+        if index <= 1 and not complete:
+            return None  # the token at index 0, itself or as a neighbour of "of", may be cut
         word = tokens[index].group(0)
-        gap = body[base + tokens[index].end():right_edge]
+        gap = body[tokens[index].end():right_edge]
         if gap.strip(" ") or "\n" in gap:
             break  # a sentence end, quotation mark or paragraph break ends the phrase
-        right_edge = base + tokens[index].start()
+        right_edge = tokens[index].start()
         if word in (",", "and", "or") or (word == "of" and _capitalised_neighbours(tokens, index)):
             pending.insert(0, word)
             continue
         kind = _modifier_kind(word)
         if kind is None or (pending and kind not in ("role", "name")):
             break
-        start = base + tokens[index].start()
+        start = tokens[index].start()
         if kind == "possessive" or owner:
             owner = True  # the owner and what precedes it belong to the mention, not the role
             continue
@@ -344,6 +388,9 @@ def _expand_left(body: str, head_start: int) -> tuple[int, list[str], bool]:
         pending = []
         if kind == "determiner":
             break
+    else:
+        if not complete:
+            return None  # no token of the window stopped the phrase: it may go on before base
     return start, _clean_role(role_words), owner
 
 
