@@ -7,7 +7,7 @@ import re
 import sys
 
 from dnkdata.extract import text as text_module
-from dnkdata.extract.text import literal_starts, literal_starts_ignorecase
+from dnkdata.extract.text import literal_starts, literal_starts_anycase, literal_starts_ignorecase
 
 
 def _naive_starts(words, text):
@@ -53,3 +53,24 @@ def test_ascii_alike_lists_every_code_point_ignorecase_could_equate_with_ascii()
     expected = "".join(c for c in map(chr, range(0x80, sys.maxunicode + 1))
                        if letter.match(c) or len(c.lower()) != 1)
     assert text_module.ASCII_ALIKE.findall(expected + "abc’é") == list(expected)
+
+
+def test_an_empty_word_begins_nowhere():
+    assert literal_starts(("", "ab"), "xab") == [1]
+    assert literal_starts(("",), "xab") == []
+
+
+def test_starts_are_counted_in_characters_past_wide_characters():
+    words = ("Kim", "Un")
+    text = "😀 Kim Jong Un’s aide, é Kim"
+    assert literal_starts(words, text) == _naive_starts(words, text)
+
+
+def test_anycase_starts_hold_every_ignorecase_start():
+    rng = random.Random(11)
+    words = ("police officers", "agents", "Cadre", "officials")
+    alphabet = ["police", "POLICE", "pOlIcE", "officers", "Officials", "agent", "AGENTS", "cadres", "x", " ", "-"]
+    for _ in range(200):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert set(literal_starts_ignorecase(words, text)) <= set(literal_starts_anycase(words, text))
+    assert literal_starts_anycase(words, "ſ agents") is None

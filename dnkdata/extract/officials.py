@@ -11,7 +11,7 @@ from functools import cache, lru_cache
 
 from dnkdata import gazetteer
 from dnkdata.extract.speakers import KOREAN_NAME, PLACE_SPECIFICITY, SURNAMES
-from dnkdata.extract.text import finditer_at, literal_starts, literal_starts_ignorecase, official_id, trie_pattern
+from dnkdata.extract.text import finditer_at, literal_starts, literal_starts_anycase, official_id, trie_pattern
 from dnkdata.gazetteer import PlaceMention
 
 TITLE_WORDS = {"leader", "secretary", "director", "premier", "minister", "chairman", "chairwoman", "president",
@@ -134,8 +134,8 @@ def _register_forms() -> tuple[str, ...]:
 
 @cache
 def _heads() -> re.Pattern[str]:
-    heads = gazetteer.role_terms("head")
-    return re.compile(r"(?<![\w\-])(?:" + "|".join(re.escape(h) for h in heads) + r")(?![\w\-])", re.I)
+    heads = {h.lower() for h in gazetteer.role_terms("head")}  # under re.I case does not tell terms apart
+    return re.compile(r"(?<![\w\-])(?:" + trie_pattern(heads) + r")(?![\w\-])", re.I)  # = heads longest first
 
 
 @cache
@@ -153,7 +153,7 @@ _fold = lru_cache(maxsize=8192)(gazetteer.fold)  # roles and heads repeat across
 
 def _find_heads(body: str) -> list[re.Match[str]]:
     """_heads() matches in body, tried only where a head word begins (case-insensitively)."""
-    starts = literal_starts_ignorecase(gazetteer.role_terms("head"), body)
+    starts = literal_starts_anycase(gazetteer.role_terms("head"), body)
     return list(_heads().finditer(body)) if starts is None else finditer_at(_heads(), body, starts)
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 import re
 from bisect import bisect_right
+from itertools import product
 
-import ahocorasick
+import ahocorasick_rs
 
 ABBREVIATIONS = re.compile(
     r"(?:\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Mr|Mrs|Ms|Dr|Gen|Lt|Col|Sgt|St|No|Vol|vs|etc|approx|"
@@ -93,7 +94,8 @@ class _LiteralIndex:
     def __init__(self):
         self.lists: dict[tuple[str, ...], int] = {}  # word list → its number
         self.by_identity: dict[int, tuple[tuple[str, ...], int]] = {}  # callers pass the same tuples: skip hashing
-        self.automaton: ahocorasick.Automaton | None = None
+        self.automaton: ahocorasick_rs.AhoCorasick | None = None
+        self.lists_of_word: list[tuple[int, ...]] = []  # per automaton word, the numbers of its lists
         self.text: str | None = None
         self.starts_by_list: list[list[int] | None] = []
 
@@ -112,31 +114,32 @@ class _LiteralIndex:
             return known[1]
         if words not in self.lists:
             self.lists[words] = len(self.lists)
-            self.automaton, self.text = _list_automaton(self.lists), None
+            self.automaton, self.lists_of_word = _list_automaton(self.lists)
+            self.text = None
         self.by_identity[id(words)] = (words, self.lists[words])  # the tuple is kept, so its id stays its own
         return self.lists[words]
 
     def _hits_by_list(self, text: str) -> list:
         """Per list, the (unsorted) starts of its words in text."""
         found: list = [[] for _ in self.lists]
-        for end, (back, numbers) in self.automaton.iter(text):
-            for number in numbers:
-                found[number].append(end - back)
+        lists_of_word = self.lists_of_word
+        for word, start, _ in self.automaton.find_matches_as_indexes(text, overlapping=True):
+            for number in lists_of_word[word]:
+                found[number].append(start)
         return [tuple(starts) for starts in found]  # tuples: sorted into lists when first asked for
 
 
-def _list_automaton(lists: dict[tuple[str, ...], int]) -> ahocorasick.Automaton:
-    """Each word's value: how far back from its last character it begins, and the numbers of its lists."""
+def _list_automaton(lists: dict[tuple[str, ...], int]) -> tuple[ahocorasick_rs.AhoCorasick, list[tuple[int, ...]]]:
+    """One automaton over the words of all lists (its matches name words by their index), and each word's lists.
+
+    A DFA: the largest to build but the quickest to run, and these automata are built a handful of times."""
     numbers: dict[str, list[int]] = {}
     for words, number in lists.items():
-        for word in words:
+        for word in filter(None, words):  # an empty word begins nowhere (the automaton refuses it)
             if number not in numbers.setdefault(word, []):
                 numbers[word].append(number)
-    automaton = ahocorasick.Automaton()
-    for word, in_lists in numbers.items():
-        automaton.add_word(word, (len(word) - 1, tuple(in_lists)))
-    automaton.make_automaton()
-    return automaton
+    automaton = ahocorasick_rs.AhoCorasick(list(numbers), implementation=ahocorasick_rs.Implementation.DFA)
+    return automaton, [tuple(in_lists) for in_lists in numbers.values()]
 
 
 _CASED_LITERALS = _LiteralIndex()
@@ -165,6 +168,30 @@ def literal_starts_ignorecase(words: tuple[str, ...], text: str, index: _Literal
     if lowered is None:
         return None
     return (index or _LOWERED_LITERALS).starts(_lowered_words(words), lowered)
+
+
+def literal_starts_anycase(words: tuple[str, ...], text: str) -> list[int] | None:
+    """A superset of literal_starts_ignorecase(words, text), from the cased pass that literal_starts makes anyway
+    (no lowercased copy, no second pass): offsets where the first few letters of a word begin in any case.
+
+    Enough as the candidates of finditer_at, which only needs every place a match can begin."""
+    if not text.isascii() and ASCII_ALIKE.search(text):
+        return None
+    return _CASED_LITERALS.starts(_anycase_prefixes(words), text)
+
+
+_ANYCASE_PREFIX = 5  # letters per word whose case forms are listed (2**5 forms each); longer: fewer false starts
+_ANYCASE: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
+
+def _anycase_prefixes(words: tuple[str, ...]) -> tuple[str, ...]:
+    """Every upper/lowercase form of each word's first letters, remembered per word tuple."""
+    known = _ANYCASE.get(id(words))
+    if known is None or known[0] is not words:
+        forms = {"".join(chars) for word in words
+                 for chars in product(*({c.lower(), c.upper()} for c in word[:_ANYCASE_PREFIX]))}
+        known = _ANYCASE[id(words)] = (words, tuple(sorted(forms)))
+    return known[1]
 
 
 _LOWERED_WORDS: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
