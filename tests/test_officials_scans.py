@@ -26,3 +26,12 @@ def test_heads_found_as_a_longest_first_alternation_finds_them():
     plain = re.compile(r"(?<![\w\-])(?:" + "|".join(re.escape(t) for t in terms) + r")(?![\w\-])", re.I)
     for text in _texts():
         assert [m.span() for m in officials._find_heads(text)] == [m.span() for m in plain.finditer(text)]
+
+
+def test_span_set_covers_what_any_span_covers():
+    rng = random.Random(3)
+    for _ in range(300):
+        spans = [(a, a + rng.randint(-2, 8)) for a in (rng.randint(0, 40) for _ in range(rng.randint(0, 6)))]
+        covered = officials._SpanSet(spans)
+        for offset in range(-2, 52):
+            assert covered.covers(offset) == any(s <= offset < e for s, e in spans)

@@ -6,6 +6,7 @@ to it. Role words come from gazetteer/roles.csv; people from gazetteer/officials
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -279,8 +280,9 @@ def _slug(name: str) -> str:
 
 def _group_hits(body: str, places: list[PlaceMention], title_spans: list[tuple[int, int]]) -> list[_Hit]:
     hits = []
+    in_title, korean_places = _SpanSet(title_spans), _KoreanPlaces(places)
     for m in _find_heads(body):
-        if any(s <= m.start() < e for s, e in title_spans) or not _is_role_noun(body, m):
+        if in_title.covers(m.start()) or not _is_role_noun(body, m):
             continue
         if _excluded(body, m.start(), m.end()):
             continue
@@ -288,7 +290,7 @@ def _group_hits(body: str, places: list[PlaceMention], title_spans: list[tuple[i
         end, attached = _expand_right(body, m.end())
         role_words, organization = _split_organization(role_words, attached)
         role = _join(role_words + [m.group(0)])
-        place = _place_within(places, start, end)
+        place = korean_places.most_specific_within(start, end)
         lead = body[start:m.start()].strip().lower()
         bare = lead in ("", "the", "these", "those", "such") and attached is None
         hits.append(_Hit(_group_key(m.group(0), role, organization, place, bare), "group", start, end,
@@ -400,6 +402,7 @@ def _capitalised_neighbours(tokens: list[re.Match[str]], index: int) -> bool:
     return before[:1].isupper() and after[:1].isupper()
 
 
+@lru_cache(maxsize=16384)  # a pure function of the word; words repeat across heads and articles
 def _modifier_kind(word: str) -> str | None:
     lower = word.lower()
     if lower in DETERMINERS:
@@ -452,11 +455,40 @@ def _split_organization(role_words: list[str], attached: str | None) -> tuple[li
     return role_words, name
 
 
-def _place_within(places: list[PlaceMention], start: int, end: int) -> str | None:
-    inside = [m.place for m in places if start <= m.start < end and m.place.country_code == "KP"]
-    if not inside:
-        return None
-    return min(inside, key=lambda p: PLACE_SPECIFICITY.get(p.level, 9)).name
+class _KoreanPlaces:
+    """The North Korean place mentions of a body, looked up by offset range (bisect: mentions come sorted)."""
+
+    def __init__(self, places: list[PlaceMention]):
+        self.mentions = [m for m in places if m.place.country_code == "KP"]
+        self.starts = [m.start for m in self.mentions]
+        self.ordered = self.starts == sorted(self.starts)  # else scan them in the order given
+
+    def most_specific_within(self, start: int, end: int) -> str | None:
+        if self.ordered:
+            inside = [m.place for m in self.mentions[bisect_left(self.starts, start):bisect_left(self.starts, end)]]
+        else:
+            inside = [m.place for m in self.mentions if start <= m.start < end]
+        if not inside:
+            return None
+        return min(inside, key=lambda p: PLACE_SPECIFICITY.get(p.level, 9)).name
+
+
+class _SpanSet:
+    """Offsets covered by any of some spans: the spans merged into sorted disjoint ones, searched by bisect."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for start, end in sorted(span for span in spans if span[0] < span[1]):
+            if self.ends and start <= self.ends[-1]:
+                self.ends[-1] = max(self.ends[-1], end)
+            else:
+                self.starts.append(start)
+                self.ends.append(end)
+
+    def covers(self, offset: int) -> bool:
+        index = bisect_right(self.starts, offset) - 1
+        return index >= 0 and offset < self.ends[index]
 
 
 # ---------------------------------------------------------------- rows
