@@ -15,6 +15,10 @@ from dnkdata.extract.speakers import KOREAN_NAME, PLACE_SPECIFICITY, SURNAMES
 from dnkdata.extract.text import finditer_at, literal_starts, literal_starts_anycase, official_id, trie_pattern
 from dnkdata.gazetteer import PlaceMention
 
+# KOREAN_NAME with its surnames as a trie: the same matches (of two surnames that begin at one place only the
+# longer can be followed by the whitespace after it), found without trying every surname in turn.
+NAME = "(?:" + trie_pattern(SURNAMES) + ")" + KOREAN_NAME[KOREAN_NAME.index(")") + 1:]
+
 TITLE_WORDS = {"leader", "secretary", "director", "premier", "minister", "chairman", "chairwoman", "president",
                "head", "chief", "general", "marshal", "deputy", "vice", "first", "party", "organization",
                "department", "committee", "guidance", "military", "government", "supreme", "state", "affairs",
@@ -26,9 +30,9 @@ TITLE_HEADS = {"leader", "secretary", "director", "premier", "minister", "chairm
 TITLE_BEFORE_NAME = re.compile(
     r"\b(?:[Pp]remier|[Mm]inister|[Dd]irector|[Ss]ecretary|[Cc]hairman|[Cc]hairwoman|[Mm]arshal|[Gg]eneral|"
     r"[Pp]resident|[Cc]hief|[Cc]ommander|[Hh]ead|[Aa]mbassador|[Dd]eputy|[Ll]eader|[Pp]rosecutor|[Mm]ayor|"
-    r"[Vv]ice[- ][Pp]remier)\s+(?P<name>" + KOREAN_NAME + r")\b")
+    r"[Vv]ice[- ][Pp]remier)\s+(?P<name>" + NAME + r")\b")
 APPOSITIVE = re.compile(
-    r"(?P<name>" + KOREAN_NAME + r"),\s+(?P<role>(?:the\s+|a\s+|former\s+|then-)*(?:head|director|chairman|secretary|"
+    r"(?P<name>" + NAME + r"),\s+(?P<role>(?:the\s+|a\s+|former\s+|then-)*(?:head|director|chairman|secretary|"
     r"minister|chief|premier|commander|member|vice|deputy|first)\b[^,.;:]{0,80})")
 TITLE_STARTS = tuple(w for word in ("premier", "minister", "director", "secretary", "chairman", "chairwoman",
                                     "marshal", "general", "president", "chief", "commander", "head", "ambassador",
@@ -36,7 +40,7 @@ TITLE_STARTS = tuple(w for word in ("premier", "minister", "director", "secretar
                      for w in (word, word.capitalize()))  # every TITLE_BEFORE_NAME match begins with one
 POSSESSIVE_AFTER = re.compile(r"[’']s\b")
 NEXT_WORD = re.compile(r"\s+([A-Za-z][\w’'\-]*)")
-NAME_AFTER = re.compile(r"\s+" + KOREAN_NAME)
+NAME_AFTER = re.compile(r"\s+" + NAME)
 NON_SPACE = re.compile(r"\S+")
 TOKEN = re.compile(r"[\w’'\-]+|,")
 TITLE_HEAD_WORDS = (r"(?:secretary|director|minister|premier|chairman|chairwoman|chief|commander|head|president|"
@@ -44,8 +48,9 @@ TITLE_HEAD_WORDS = (r"(?:secretary|director|minister|premier|chairman|chairwoman
 TITLE_OF = r"(?:\s+of\s+(?:the\s+)?[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*){0,4})?"  # "chief of the General Staff"
 TITLE_APPOSITIVE_BEFORE = re.compile(
     r"(?P<role>\b(?:[Tt]he\s+)?(?:[\w’'\-]+\s+){0,5}?" + TITLE_HEAD_WORDS + TITLE_OF + r"),\s+(?P<name>"
-    + KOREAN_NAME + r"),")
-TITLE_BEFORE_COMMA = re.compile(TITLE_HEAD_WORDS + TITLE_OF + r",\s+" + KOREAN_NAME)
+    + NAME + r"),")
+TITLE_BEFORE_COMMA = re.compile(TITLE_HEAD_WORDS + TITLE_OF + r",\s+" + NAME)
+COMMA_NAME = re.compile(r",\s+" + NAME)  # how every TITLE_BEFORE_COMMA match ends
 TITLE_HEAD_LITERALS = tuple(TITLE_HEAD_WORDS[len("(?:"):-1].split("|"))  # every TITLE_BEFORE_COMMA match begins with one
 TITLE_APPOSITIVE_BEFORE_AT = re.compile(
     r"(?P<role>\b(?:[Tt]he\s+)?(?:[\w’'\-]+\s+){0,5}?" + TITLE_HEAD_WORDS + TITLE_OF + r"),\s+$")
@@ -183,8 +188,9 @@ def _named_hits(body: str) -> list[_Hit]:
         person = by_form[_fold(m.group(0))]
         hits.append(_named_hit(body, m.start(), m.end(), person.name, person.person_id))
     taken = [(h.start, h.end) for h in hits]
-    titled = [*finditer_at(TITLE_BEFORE_NAME, body, literal_starts(TITLE_STARTS, body)),
-              *finditer_at(APPOSITIVE, body, literal_starts(SURNAMES, body))]
+    titled = finditer_at(TITLE_BEFORE_NAME, body, literal_starts(TITLE_STARTS, body))
+    if APPOSITIVE_AFTER.search(body):  # every APPOSITIVE match ends with one; few bodies hold any
+        titled += finditer_at(APPOSITIVE, body, literal_starts(SURNAMES, body))
     if _has_title_before_comma(body):  # the costly pattern runs only where a title stands before a comma
         titled += TITLE_APPOSITIVE_BEFORE.finditer(body)
     for m in sorted(titled, key=lambda m: m.start("name")):
@@ -198,7 +204,10 @@ def _named_hits(body: str) -> list[_Hit]:
 
 
 def _has_title_before_comma(body: str) -> bool:
-    """TITLE_BEFORE_COMMA.search(body), trying only where a title word begins."""
+    """TITLE_BEFORE_COMMA.search(body), trying only where a title word begins, in bodies with a comma before a
+    Korean name (a quick scan for the comma)."""
+    if not COMMA_NAME.search(body):
+        return False
     return any(TITLE_BEFORE_COMMA.match(body, start) for start in literal_starts(TITLE_HEAD_LITERALS, body))
 
 
@@ -349,7 +358,7 @@ def _excludes_longer_than(length: int) -> tuple[str, ...]:
     return tuple(term.lower() for term in _excludes() if len(term) > length)
 
 
-LEFT_WINDOW, NEAR_LEFT_WINDOW = 120, 60  # characters before a head where its modifiers are looked for
+LEFT_WINDOW = 120  # characters before a head where its modifiers are looked for
 
 
 def _expand_left(body: str, head_start: int) -> tuple[int, list[str], bool]:
@@ -357,32 +366,24 @@ def _expand_left(body: str, head_start: int) -> tuple[int, list[str], bool]:
 
     Returns where the mention starts, the role words, and whether an owner was found.
     """
-    base = max(0, head_start - LEFT_WINDOW)
-    near = max(base, head_start - NEAR_LEFT_WINDOW)  # most phrases are short: tokenize a little first
-    return _expand_left_within(body, head_start, near, near == base) or _expand_left_within(body, head_start, base, True)
-
-
-def _expand_left_within(body: str, head_start: int, base: int, complete: bool) -> tuple[int, list[str], bool] | None:
-    """_expand_left over the tokens of body[base:head_start]; None when the phrase runs into the first token of an
-    incomplete window (it may be cut at base)."""
-    tokens = list(TOKEN.finditer(body, base, head_start))
+    tokens = _TokensBefore(body, head_start, max(0, head_start - LEFT_WINDOW))
     start, role_words, pending, owner = head_start, [], [], False
     right_edge = head_start
-    for index in range(len(tokens) - 1, -1, -1):
-        if index <= 1 and not complete:
-            return None  # the token at index 0, itself or as a neighbour of "of", may be cut
-        word = tokens[index].group(0)
-        gap = body[tokens[index].end():right_edge]
-        if gap.strip(" ") or "\n" in gap:
+    index = 0  # counted from the head leftwards
+    while (token := tokens.get(index)) is not None:
+        word = token.group(0)
+        gap = body[token.end():right_edge]
+        if gap != " " and (gap.strip(" ") or "\n" in gap):
             break  # a sentence end, quotation mark or paragraph break ends the phrase
-        right_edge = tokens[index].start()
-        if word in (",", "and", "or") or (word == "of" and _capitalised_neighbours(tokens, index)):
+        right_edge = token.start()
+        index += 1
+        if word in (",", "and", "or") or (word == "of" and _capitalised_neighbours(tokens, index - 1)):
             pending.insert(0, word)
             continue
         kind = _modifier_kind(word)
         if kind is None or (pending and kind not in ("role", "name")):
             break
-        start = tokens[index].start()
+        start = token.start()
         if kind == "possessive" or owner:
             owner = True  # the owner and what precedes it belong to the mention, not the role
             continue
@@ -390,16 +391,41 @@ def _expand_left_within(body: str, head_start: int, base: int, complete: bool) -
         pending = []
         if kind == "determiner":
             break
-    else:
-        if not complete:
-            return None  # no token of the window stopped the phrase: it may go on before base
     return start, _clean_role(role_words), owner
 
 
-def _capitalised_neighbours(tokens: list[re.Match[str]], index: int) -> bool:
-    before = tokens[index - 1].group(0) if index > 0 else ""
-    after = tokens[index + 1].group(0) if index + 1 < len(tokens) else ""
-    return before[:1].isupper() and after[:1].isupper()
+class _TokensBefore:
+    """The TOKEN matches of body[limit:end] from the right (index 0 the last one), tokenized a few characters at a
+    time as they are asked for: the phrase before a head is usually a word or two long."""
+
+    CHUNK = 24
+
+    def __init__(self, body: str, end: int, limit: int):
+        self.body, self.limit = body, limit
+        self.found: list[re.Match[str]] = []
+        self.scanned = end  # body[scanned:end] is tokenized...
+        self.unsure_end = end  # ...except body[scanned:unsure_end], a token the chunk may have cut at its start
+
+    def get(self, index: int) -> re.Match[str] | None:
+        while len(self.found) <= index and self.scanned > self.limit:
+            self._scan_chunk()
+        return self.found[index] if index < len(self.found) else None
+
+    def _scan_chunk(self) -> None:
+        low = max(self.limit, self.scanned - self.CHUNK)
+        tokens = list(TOKEN.finditer(self.body, low, self.unsure_end))
+        self.unsure_end = low
+        if tokens and tokens[0].start() == low and low > self.limit:
+            self.unsure_end = tokens.pop(0).end()  # it may go on before low: tokenize it again with the next chunk
+        self.found.extend(reversed(tokens))
+        self.scanned = low
+
+
+def _capitalised_neighbours(tokens: _TokensBefore, index: int) -> bool:
+    """Both tokens around the index-th token (counted from the right) begin with a capital."""
+    before = tokens.get(index + 1)
+    after = tokens.get(index - 1) if index > 0 else None
+    return (before is not None and before.group(0)[:1].isupper()) and (after is not None and after.group(0)[:1].isupper())
 
 
 @lru_cache(maxsize=16384)  # a pure function of the word; words repeat across heads and articles
