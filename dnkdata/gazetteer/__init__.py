@@ -33,6 +33,9 @@ LEVEL_OF_WORD = {"province": "province", "provinces": "province", "county": "cou
 NOT_A_PLACE_AFTER = re.compile(r"\s+(?:River|river|Stream|stream|Strait|Valley|Dynasty|dynasty|[Cc]lan)\b")
 PERSON_LIKE = re.compile(r"^(?:Kim|Ri|Pak|Choe|Jo|Jang|Kang|Han|O|Jong|Hwang|Yun|An|Song|Mun|Nam|Ju|Jon|Ko|Sin|Yang)"
                          r"(?:\s+[A-Z][a-z]+){1,2}$")
+# What follows a name, in one match: a word that makes it no place (first, as it is tried first), else the
+# generic word of GENERIC_AFTER.
+AFTER_NAME = re.compile(r"(?P<not_a_place>" + NOT_A_PLACE_AFTER.pattern + ")|" + GENERIC_AFTER.pattern)
 LEVEL_BEFORE = re.compile(r"(?P<word>city|county|town|district|province) of\s+$", re.I)
 
 
@@ -180,9 +183,10 @@ def _raw_matches(text: str) -> list[tuple[int, int, _Spelling]]:
     return kept
 
 
-def _level_hint(text: str, start: int, end: int) -> tuple[str | None, int]:
-    """The level named by a generic word next to the name, and where the mention ends."""
-    after = GENERIC_AFTER.match(text, end)
+def _level_hint(text: str, start: int, end: int, after: re.Match[str] | None) -> tuple[str | None, int]:
+    """The level named by a generic word next to the name, and where the mention ends.
+
+    after: GENERIC_AFTER.match(text, end), or its equal from AFTER_NAME."""
     if after:
         word = (after.group("word") or after.group("suffix") or "").lower()
         return LEVEL_OF_WORD.get(word), after.end()
@@ -234,9 +238,10 @@ def find_places(text: str) -> tuple[list[PlaceMention], list[str]]:
     provinces_in_text = [p.name for p in sure if p.level in PROVINCE_LEVELS] + [p.province for p in sure if p.province]
     mentions, unresolved = [], []
     for start, end, spelling in matches:
-        if NOT_A_PLACE_AFTER.match(text, end):
+        after = AFTER_NAME.match(text, end)
+        if after and after.group("not_a_place") is not None:
             continue  # the Tumen River, the Koryo dynasty: not the place of that name
-        hint, mention_end = _level_hint(text, start, end)
+        hint, mention_end = _level_hint(text, start, end, after)
         if hint is None and _needs_level_word(text[start:end], spelling):
             continue
         place = _narrow(spelling.candidates, hint, provinces_in_text)
