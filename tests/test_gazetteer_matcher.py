@@ -35,3 +35,10 @@ def test_places_found_with_their_level_words():
     mentions, _ = gazetteer.find_places(text)
     assert [m.surface for m in mentions][:1] == ["Hyesan City"]
     assert all(text[m.start:m.end] == m.surface for m in mentions)
+
+
+def test_a_lone_surrogate_does_not_move_or_stop_place_matches():
+    clean, odd = gazetteer.find_places("Traders in Hyesan x said so in Hyesan."), \
+        gazetteer.find_places("Traders in Hyesan \ud800 said so in Hyesan.")
+    assert [(m.place.place_id, m.start, m.end) for m in odd[0]] == [(m.place.place_id, m.start, m.end) for m in clean[0]]
+    assert len(odd[0]) == 2

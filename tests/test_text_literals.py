@@ -74,3 +74,9 @@ def test_anycase_starts_hold_every_ignorecase_start():
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
         assert set(literal_starts_ignorecase(words, text)) <= set(literal_starts_anycase(words, text))
     assert literal_starts_anycase(words, "ſ agents") is None
+
+
+def test_a_lone_surrogate_leaves_starts_where_they_were():
+    words = ("Kim", "Hyesan")
+    text = "Kim \ud800 met Kim in Hyesan\udfff"
+    assert literal_starts(words, text) == _naive_starts(words, text)

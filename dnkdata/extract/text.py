@@ -9,6 +9,8 @@ from itertools import product
 
 import ahocorasick_rs
 
+from dnkdata.gazetteer import overlapping_matches
+
 ABBREVIATIONS = re.compile(
     r"(?:\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Mr|Mrs|Ms|Dr|Gen|Lt|Col|Sgt|St|No|Vol|vs|etc|approx|"
     r"N|S|U|[A-Z])\.)$")
@@ -123,7 +125,7 @@ class _LiteralIndex:
         """Per list, the (unsorted) starts of its words in text."""
         found: list = [[] for _ in self.lists]
         lists_of_word = self.lists_of_word
-        for word, start, _ in self.automaton.find_matches_as_indexes(text, overlapping=True):
+        for word, start, _ in overlapping_matches(self.automaton, text):
             for number in lists_of_word[word]:
                 found[number].append(start)
         return [tuple(starts) for starts in found]  # tuples: sorted into lists when first asked for

@@ -161,6 +161,21 @@ def _place_automaton() -> tuple[ahocorasick_rs.AhoCorasick, list[_Spelling]]:
     return automaton, spellings_by_index
 
 
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def overlapping_matches(automaton: ahocorasick_rs.AhoCorasick, text: str) -> list[tuple[int, int, int]]:
+    """(word index, start, end) of every match of automaton's words in text, overlaps included.
+
+    ahocorasick-rs reads text as UTF-8, which a lone surrogate (a JSON escape can make one) has none of: such
+    text is read with U+FFFD in its place, one character for one, which no word holds, so the matches are the same.
+    """
+    try:
+        return automaton.find_matches_as_indexes(text, overlapping=True)
+    except UnicodeEncodeError:
+        return automaton.find_matches_as_indexes(LONE_SURROGATE.sub("\ufffd", text), overlapping=True)
+
+
 def _is_word_edge(text: str, start: int, end: int) -> bool:
     before = text[start - 1] if start > 0 else " "
     after = text[end] if end < len(text) else " "
@@ -171,7 +186,7 @@ def _raw_matches(text: str) -> list[tuple[int, int, _Spelling]]:
     """Longest, leftmost, word-bounded spellings in text."""
     automaton, spelling_of = _place_automaton()
     found = []
-    for form, start, end in automaton.find_matches_as_indexes(text, overlapping=True):
+    for form, start, end in overlapping_matches(automaton, text):
         if _is_word_edge(text, start, end):
             found.append((start, end, spelling_of[form]))
     found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
