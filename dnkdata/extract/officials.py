@@ -9,6 +9,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from operator import attrgetter
 
 from dnkdata import gazetteer
 from dnkdata.extract.speakers import KOREAN_NAME, PLACE_SPECIFICITY, SURNAMES
@@ -519,14 +520,18 @@ class _SpanSet:
 
 # ---------------------------------------------------------------- rows
 
+def _richness(hit: _Hit) -> tuple[bool, bool, bool]:
+    return hit.role is not None, hit.organization is not None, hit.place is not None
+
+
 def _rows(article_id: str, body: str, hits: list[_Hit]) -> list[OfficialRow]:
     by_key: dict[tuple[str, str], list[_Hit]] = {}
-    for hit in sorted(hits, key=lambda h: h.start):
+    for hit in sorted(hits, key=attrgetter("start")):
         by_key.setdefault((hit.kind, hit.key), []).append(hit)
     rows = []
     for (kind, key), group in by_key.items():
         first = group[0]
-        richest = max(group, key=lambda h: (h.role is not None, h.organization is not None, h.place is not None))
+        richest = first if len(group) == 1 else max(group, key=_richness)
         rows.append(OfficialRow(
             official_id=official_id(article_id, kind, key), article_id=article_id, kind=kind,
             name=first.name, person_id=first.person_id, role=richest.role, organization=richest.organization,

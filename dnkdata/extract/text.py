@@ -19,7 +19,7 @@ SENTENCE_END = re.compile(r"[.!?…]['’\"”)]*\s+(?=[\"“‘'(\[]?[A-Z0-9])"
 
 def stable_id(*parts: object) -> str:
     """16 hex chars of sha256 over the parts: the same inputs always give the same id."""
-    return hashlib.sha256("\x1f".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:16]
+    return hashlib.sha256("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()[:16]
 
 
 def quote_id(article_id: str, char_start: int, char_end: int) -> str:
