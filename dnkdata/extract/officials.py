@@ -367,24 +367,26 @@ def _expand_left(body: str, head_start: int) -> tuple[int, list[str], bool]:
 
     Returns where the mention starts, the role words, and whether an owner was found.
     """
-    tokens = _TokensBefore(body, head_start, max(0, head_start - LEFT_WINDOW))
+    tokens = _TokensLeftwards(body, max(0, head_start - LEFT_WINDOW), head_start)
     start, role_words, pending, owner = head_start, [], [], False
-    right_edge = head_start
-    index = 0  # counted from the head leftwards
-    while (token := tokens.get(index)) is not None:
-        word = token.group(0)
-        gap = body[token.end():right_edge]
+    right_edge, after = head_start, None
+    token = tokens.next()
+    while token is not None:
+        word, (token_start, token_end) = token
+        gap = body[token_end:right_edge]
         if gap != " " and (gap.strip(" ") or "\n" in gap):
             break  # a sentence end, quotation mark or paragraph break ends the phrase
-        right_edge = token.start()
-        index += 1
-        if word in (",", "and", "or") or (word == "of" and _capitalised_neighbours(tokens, index - 1)):
+        right_edge = token_start
+        before = tokens.next()
+        if word in (",", "and", "or") or (word == "of" and _capitalised(before) and _capitalised(after)):
             pending.insert(0, word)
+            token, after = before, token
             continue
         kind = _modifier_kind(word)
         if kind is None or (pending and kind not in ("role", "name")):
             break
-        start = token.start()
+        start = token_start
+        token, after = before, token
         if kind == "possessive" or owner:
             owner = True  # the owner and what precedes it belong to the mention, not the role
             continue
@@ -395,38 +397,24 @@ def _expand_left(body: str, head_start: int) -> tuple[int, list[str], bool]:
     return start, _clean_role(role_words), owner
 
 
-class _TokensBefore:
-    """The TOKEN matches of body[limit:end] from the right (index 0 the last one), tokenized a few characters at a
-    time as they are asked for: the phrase before a head is usually a word or two long."""
+class _TokensLeftwards:
+    """The TOKEN matches of body[limit:end] from the right, as (word, span) pairs, found one at a time by scanning
+    the window reversed (a token reversed is a token: the runs are the same): the phrase before a head is usually
+    a word or two long, so most of the window is never tokenized."""
 
-    CHUNK = 24
+    def __init__(self, body: str, limit: int, end: int):
+        self.end = end
+        self.matches = TOKEN.finditer(body[limit:end][::-1])
 
-    def __init__(self, body: str, end: int, limit: int):
-        self.body, self.limit = body, limit
-        self.found: list[re.Match[str]] = []
-        self.scanned = end  # body[scanned:end] is tokenized...
-        self.unsure_end = end  # ...except body[scanned:unsure_end], a token the chunk may have cut at its start
-
-    def get(self, index: int) -> re.Match[str] | None:
-        while len(self.found) <= index and self.scanned > self.limit:
-            self._scan_chunk()
-        return self.found[index] if index < len(self.found) else None
-
-    def _scan_chunk(self) -> None:
-        low = max(self.limit, self.scanned - self.CHUNK)
-        tokens = list(TOKEN.finditer(self.body, low, self.unsure_end))
-        self.unsure_end = low
-        if tokens and tokens[0].start() == low and low > self.limit:
-            self.unsure_end = tokens.pop(0).end()  # it may go on before low: tokenize it again with the next chunk
-        self.found.extend(reversed(tokens))
-        self.scanned = low
+    def next(self) -> tuple[str, tuple[int, int]] | None:
+        m = next(self.matches, None)
+        if m is None:
+            return None
+        return m.group(0)[::-1], (self.end - m.end(), self.end - m.start())
 
 
-def _capitalised_neighbours(tokens: _TokensBefore, index: int) -> bool:
-    """Both tokens around the index-th token (counted from the right) begin with a capital."""
-    before = tokens.get(index + 1)
-    after = tokens.get(index - 1) if index > 0 else None
-    return (before is not None and before.group(0)[:1].isupper()) and (after is not None and after.group(0)[:1].isupper())
+def _capitalised(token: tuple[str, tuple[int, int]] | None) -> bool:
+    return token is not None and token[0][:1].isupper()
 
 
 @lru_cache(maxsize=16384)  # a pure function of the word; words repeat across heads and articles
