@@ -240,38 +240,27 @@ def _after_comma(body: str, start: int) -> bool:
 
 def _title_before(body: str, start: int) -> tuple[str | None, str | None, int]:
     """The title written right before a name ("party organization secretary Jo Yong Won") and where it starts."""
-    window_start = max(0, start - 80)
-    near = max(window_start, start - 30)  # most names follow no title at all: look at a few words first
-    taken = _title_words(body, near, start, near == window_start)
-    if taken is None:
-        taken = _title_words(body, window_start, start, True)
-    while taken and taken[-1].group(0).strip("’'").lower() not in TITLE_HEADS:
+    taken = _title_words(body, max(0, start - 80), start)
+    while taken and taken[-1][0].lower() not in TITLE_HEADS:
         taken.pop()
     if not taken:
         return None, None, start
-    role = " ".join(w.group(0).strip("’'") for w in taken)
+    role = " ".join(word for word, _ in taken)
     org = ORG_IN_TEXT.search(role)
-    return role, (org.group(0).strip() if org else None), taken[0].start()
+    return role, (org.group(0).strip() if org else None), taken[0][1]
 
 
-def _title_words(body: str, window_start: int, start: int, complete: bool) -> list[re.Match[str]] | None:
-    """The title-like words that end body[window_start:start]; None when they reach the first word of an
-    incomplete window (it may be cut at window_start)."""
-    words = list(NON_SPACE.finditer(body, window_start, start))
-    taken: list[re.Match[str]] = []
-    for index in range(len(words) - 1, -1, -1):
-        if index == 0 and not complete:
-            return None
-        word = words[index]
-        bare = word.group(0).strip("’'")
+def _title_words(body: str, window_start: int, start: int) -> list[tuple[str, int]]:
+    """The title-like words (quotes stripped) that end body[window_start:start], with where each begins; read
+    leftwards from the reversed window, one word at a time, as most names follow no title at all."""
+    taken: list[tuple[str, int]] = []
+    for m in NON_SPACE.finditer(body[window_start:start][::-1]):
+        bare = m.group(0)[::-1].strip("’'")
         if bare.lower() in TITLE_WORDS or (bare[:1].isupper() and bare.isalpha() and bare.lower() not in STOPWORDS
                                            and bare not in SENTENCE_OPENERS):
-            taken.insert(0, word)
+            taken.insert(0, (bare, start - m.end()))
             continue
         break
-    else:
-        if not complete:
-            return None
     return taken
 
 
