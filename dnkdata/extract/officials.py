@@ -448,6 +448,8 @@ def _split_organization(role_words: list[str], attached: str | None) -> tuple[li
         # "Nampo’s Onchon county party committee" → the committee; "people’s units" stays whole
         org = re.sub(r"^(?:the\s+)?(?:[\w\-]+\s+)*?(?:[A-Z][\w\-]*|party)[’']s\s+", "", attached)
         return role_words, re.sub(r"^the\s+", "", org).strip()
+    if not role_words:
+        return role_words, None  # no modifiers, no organization named among them
     text = _join(role_words)
     org = ORG_IN_TEXT.search(text)
     if not org:
