@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from operator import attrgetter
@@ -356,17 +357,17 @@ def _expand_left(body: str, head_start: int) -> tuple[int, list[str], bool]:
 
     Returns where the mention starts, the role words, and whether an owner was found.
     """
-    tokens = _TokensLeftwards(body, max(0, head_start - LEFT_WINDOW), head_start)
+    tokens = _tokens_leftwards(body, max(0, head_start - LEFT_WINDOW), head_start)
     start, role_words, pending, owner = head_start, [], [], False
     right_edge, after = head_start, None
-    token = tokens.next()
+    token = next(tokens, None)
     while token is not None:
-        word, (token_start, token_end) = token
+        word, token_start, token_end = token
         gap = body[token_end:right_edge]
         if gap != " " and (gap.strip(" ") or "\n" in gap):
             break  # a sentence end, quotation mark or paragraph break ends the phrase
         right_edge = token_start
-        before = tokens.next()
+        before = next(tokens, None)
         if word in (",", "and", "or") or (word == "of" and _capitalised(before) and _capitalised(after)):
             pending.insert(0, word)
             token, after = before, token
@@ -386,23 +387,14 @@ def _expand_left(body: str, head_start: int) -> tuple[int, list[str], bool]:
     return start, _clean_role(role_words), owner
 
 
-class _TokensLeftwards:
-    """The TOKEN matches of body[limit:end] from the right, as (word, span) pairs, found one at a time by scanning
+def _tokens_leftwards(body: str, limit: int, end: int) -> Iterator[tuple[str, int, int]]:
+    """The TOKEN matches of body[limit:end] from the right, as (word, start, end), found one at a time by scanning
     the window reversed (a token reversed is a token: the runs are the same): the phrase before a head is usually
     a word or two long, so most of the window is never tokenized."""
-
-    def __init__(self, body: str, limit: int, end: int):
-        self.end = end
-        self.matches = TOKEN.finditer(body[limit:end][::-1])
-
-    def next(self) -> tuple[str, tuple[int, int]] | None:
-        m = next(self.matches, None)
-        if m is None:
-            return None
-        return m.group(0)[::-1], (self.end - m.end(), self.end - m.start())
+    return ((m.group(0)[::-1], end - m.end(), end - m.start()) for m in TOKEN.finditer(body[limit:end][::-1]))
 
 
-def _capitalised(token: tuple[str, tuple[int, int]] | None) -> bool:
+def _capitalised(token: tuple[str, int, int] | None) -> bool:
     return token is not None and token[0][:1].isupper()
 
 
