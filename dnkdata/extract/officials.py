@@ -282,18 +282,19 @@ def _group_hits(body: str, places: list[PlaceMention], title_spans: list[tuple[i
     hits = []
     in_title, korean_places = _SpanSet(title_spans), _KoreanPlaces(places)
     for m in _find_heads(body):
-        if in_title.covers(m.start()) or not _is_role_noun(body, m):
+        (head_start, head_end), head = m.span(), m.group(0)
+        if in_title.covers(head_start) or not _is_role_noun(body, m):
             continue
-        if _excluded(body, m.start(), m.end()):
+        if _excluded(body, head_start, head_end):
             continue
-        start, role_words, owner = _expand_left(body, m.start())
-        end, attached = _expand_right(body, m.end())
+        start, role_words, owner = _expand_left(body, head_start)
+        end, attached = _expand_right(body, head_end)
         role_words, organization = _split_organization(role_words, attached)
-        role = _join(role_words + [m.group(0)])
+        role = _join(role_words + [head])
         place = korean_places.most_specific_within(start, end)
-        lead = body[start:m.start()].strip().lower()
+        lead = body[start:head_start].strip().lower()
         bare = lead in ("", "the", "these", "those", "such") and attached is None
-        hits.append(_Hit(_group_key(m.group(0), role, organization, place, bare), "group", start, end,
+        hits.append(_Hit(_group_key(head, role, organization, place, bare), "group", start, end,
                          None, None, role, organization, place))
     return _merge_bare(hits)
 
