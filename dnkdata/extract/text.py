@@ -137,16 +137,17 @@ class _LiteralIndex:
         self.automaton: ahocorasick_rs.AhoCorasick | None = None
         self.lists_of_word: list[tuple[int, ...]] = []  # per automaton word, the numbers of its lists
         self.text: str | None = None
-        self.starts_by_list: list[list[int] | None] = []
+        self.hits_by_list: list[list[int]] = []  # of self.text: per list, where its words begin (unsorted)
+        self.sorted_starts: dict[int, list[int]] = {}  # of self.text: per list asked about, its starts ascending
 
     def starts(self, words: tuple[str, ...], text: str) -> list[int]:
         number = self._number(words)
         if text is not self.text:
-            self.text, self.starts_by_list = text, self._hits_by_list(text)
-        starts = self.starts_by_list[number]
-        if not isinstance(starts, list):
-            starts = self.starts_by_list[number] = sorted(set(starts))
-        return list(starts)
+            self.text, self.hits_by_list, self.sorted_starts = text, self._hits_by_list(text), {}
+        starts = self.sorted_starts.get(number)
+        if starts is None:
+            starts = self.sorted_starts[number] = sorted(set(self.hits_by_list[number]))
+        return list(starts)  # the caller's own copy
 
     def _number(self, words: tuple[str, ...]) -> int:
         known = self.by_identity.get(id(words))
@@ -159,14 +160,14 @@ class _LiteralIndex:
         self.by_identity[id(words)] = (words, self.lists[words])  # the tuple is kept, so its id stays its own
         return self.lists[words]
 
-    def _hits_by_list(self, text: str) -> list:
+    def _hits_by_list(self, text: str) -> list[list[int]]:
         """Per list, the (unsorted) starts of its words in text."""
-        found: list = [[] for _ in self.lists]
+        found: list[list[int]] = [[] for _ in self.lists]
         lists_of_word = self.lists_of_word
         for word, start, _ in overlapping_matches(self.automaton, text):
             for number in lists_of_word[word]:
                 found[number].append(start)
-        return [tuple(starts) for starts in found]  # tuples: sorted into lists when first asked for
+        return found
 
 
 def _list_automaton(lists: dict[tuple[str, ...], int]) -> tuple[ahocorasick_rs.AhoCorasick, list[tuple[int, ...]]]:
