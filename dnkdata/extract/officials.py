@@ -17,10 +17,6 @@ from dnkdata.extract.speakers import KOREAN_NAME, PLACE_SPECIFICITY, SURNAMES
 from dnkdata.extract.text import finditer_at, literal_starts, literal_starts_anycase, official_id, trie_pattern
 from dnkdata.gazetteer import PlaceMention
 
-# KOREAN_NAME with its surnames as a trie: the same matches (of two surnames that begin at one place only the
-# longer can be followed by the whitespace after it), found without trying every surname in turn.
-NAME = "(?:" + trie_pattern(SURNAMES) + ")" + KOREAN_NAME[KOREAN_NAME.index(")") + 1:]
-
 TITLE_WORDS = {"leader", "secretary", "director", "premier", "minister", "chairman", "chairwoman", "president",
                "head", "chief", "general", "marshal", "deputy", "vice", "first", "party", "organization",
                "department", "committee", "guidance", "military", "government", "supreme", "state", "affairs",
@@ -32,9 +28,9 @@ TITLE_HEADS = {"leader", "secretary", "director", "premier", "minister", "chairm
 TITLE_BEFORE_NAME = re.compile(
     r"\b(?:[Pp]remier|[Mm]inister|[Dd]irector|[Ss]ecretary|[Cc]hairman|[Cc]hairwoman|[Mm]arshal|[Gg]eneral|"
     r"[Pp]resident|[Cc]hief|[Cc]ommander|[Hh]ead|[Aa]mbassador|[Dd]eputy|[Ll]eader|[Pp]rosecutor|[Mm]ayor|"
-    r"[Vv]ice[- ][Pp]remier)\s+(?P<name>" + NAME + r")\b")
+    r"[Vv]ice[- ][Pp]remier)\s+(?P<name>" + KOREAN_NAME + r")\b")
 APPOSITIVE = re.compile(
-    r"(?P<name>" + NAME + r"),\s+(?P<role>(?:the\s+|a\s+|former\s+|then-)*(?:head|director|chairman|secretary|"
+    r"(?P<name>" + KOREAN_NAME + r"),\s+(?P<role>(?:the\s+|a\s+|former\s+|then-)*(?:head|director|chairman|secretary|"
     r"minister|chief|premier|commander|member|vice|deputy|first)\b[^,.;:]{0,80})")
 TITLE_STARTS = tuple(w for word in ("premier", "minister", "director", "secretary", "chairman", "chairwoman",
                                     "marshal", "general", "president", "chief", "commander", "head", "ambassador",
@@ -42,7 +38,7 @@ TITLE_STARTS = tuple(w for word in ("premier", "minister", "director", "secretar
                      for w in (word, word.capitalize()))  # every TITLE_BEFORE_NAME match begins with one
 POSSESSIVE_AFTER = re.compile(r"[’']s\b")
 NEXT_WORD = re.compile(r"\s+([A-Za-z][\w’'\-]*)")
-NAME_AFTER = re.compile(r"\s+" + NAME)
+NAME_AFTER = re.compile(r"\s+" + KOREAN_NAME)
 NON_SPACE = re.compile(r"\S+")
 TOKEN = re.compile(r"[\w’'\-]+|,")
 TITLE_HEAD_WORDS = (r"(?:secretary|director|minister|premier|chairman|chairwoman|chief|commander|head|president|"
@@ -50,9 +46,9 @@ TITLE_HEAD_WORDS = (r"(?:secretary|director|minister|premier|chairman|chairwoman
 TITLE_OF = r"(?:\s+of\s+(?:the\s+)?[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*){0,4})?"  # "chief of the General Staff"
 TITLE_APPOSITIVE_BEFORE = re.compile(
     r"(?P<role>\b(?:[Tt]he\s+)?(?:[\w’'\-]+\s+){0,5}?" + TITLE_HEAD_WORDS + TITLE_OF + r"),\s+(?P<name>"
-    + NAME + r"),")
-TITLE_BEFORE_COMMA = re.compile(TITLE_HEAD_WORDS + TITLE_OF + r",\s+" + NAME)
-COMMA_NAME = re.compile(r",\s+" + NAME)  # how every TITLE_BEFORE_COMMA match ends
+    + KOREAN_NAME + r"),")
+TITLE_BEFORE_COMMA = re.compile(TITLE_HEAD_WORDS + TITLE_OF + r",\s+" + KOREAN_NAME)
+COMMA_NAME = re.compile(r",\s+" + KOREAN_NAME)  # how every TITLE_BEFORE_COMMA match ends
 TITLE_HEAD_LITERALS = tuple(TITLE_HEAD_WORDS[len("(?:"):-1].split("|"))  # every TITLE_BEFORE_COMMA match begins with one
 TITLE_APPOSITIVE_BEFORE_AT = re.compile(
     r"(?P<role>\b(?:[Tt]he\s+)?(?:[\w’'\-]+\s+){0,5}?" + TITLE_HEAD_WORDS + TITLE_OF + r"),\s+$")
