@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from itertools import product
 
 import ahocorasick_rs
@@ -55,44 +55,6 @@ def sentence_bounds(body: str, start: int, end: int | None = None) -> tuple[int,
     para_start = 0 if para_start < 0 else para_start + 2
     para_end = body.find("\n\n", end)
     para_end = len(body) if para_end < 0 else para_end
-    if not para_start <= start <= end <= para_end:
-        return _sentence_bounds_scanning(body, start, end, para_start, para_end)
-    mark_starts, mark_ends = _sentence_ends(body, para_start, para_end)
-    sentence_start = para_start
-    for index in range(bisect_right(mark_ends, start) - 1, -1, -1):  # the last sentence end before start
-        mark = mark_starts[index]
-        if not ABBREVIATIONS.search(body[max(para_start, mark - 6):mark + 1]):
-            sentence_start = mark_ends[index]
-            break
-    sentence_end = para_end
-    for mark in mark_starts[bisect_left(mark_starts, end):]:  # the first sentence end from end on
-        if not ABBREVIATIONS.search(body[max(end, mark - 6):mark + 1]):
-            sentence_end = mark + 1
-            break
-    return sentence_start, sentence_end
-
-
-_LAST_SENTENCE_ENDS: list = [None, {}]  # [body, {(paragraph start, end): its SENTENCE_END spans}]
-
-
-def _sentence_ends(body: str, para_start: int, para_end: int) -> tuple[list[int], list[int]]:
-    """Starts and ends of SENTENCE_END in a paragraph, scanned once per body and paragraph: callers ask about
-    many places in one body.
-
-    The same marks as the scans of _sentence_bounds_scanning: its scan up to start + 3 finds the marks that end
-    by start as this one does (a mark's lookahead sees 2 characters past it), and its scan from end finds the
-    marks that begin from end on (a mark begins with its only [.!?…], so none begins inside another)."""
-    if _LAST_SENTENCE_ENDS[0] is not body:
-        _LAST_SENTENCE_ENDS[:] = [body, {}]
-    known = _LAST_SENTENCE_ENDS[1].get((para_start, para_end))
-    if known is None:
-        spans = [m.span() for m in SENTENCE_END.finditer(body, para_start, para_end)]
-        known = _LAST_SENTENCE_ENDS[1][(para_start, para_end)] = ([a for a, _ in spans], [b for _, b in spans])
-    return known
-
-
-def _sentence_bounds_scanning(body: str, start: int, end: int, para_start: int, para_end: int) -> tuple[int, int]:
-    """sentence_bounds by scanning the paragraph around the span (for spans that leave it)."""
     sentence_start = para_start
     # the lookahead must see past `start` (the capital after an opening mark), so search a little further
     for m in SENTENCE_END.finditer(body, para_start, min(para_end, start + 3)):
