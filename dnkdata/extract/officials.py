@@ -6,12 +6,15 @@ to it. Role words come from gazetteer/roles.csv; people from gazetteer/officials
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from operator import attrgetter
 
 from dnkdata import gazetteer
 from dnkdata.extract.speakers import KOREAN_NAME, PLACE_SPECIFICITY, SURNAMES
-from dnkdata.extract.text import finditer_at, literal_starts, literal_starts_ignorecase, official_id, trie_pattern
+from dnkdata.extract.text import finditer_at, literal_starts, literal_starts_anycase, official_id, trie_pattern
 from dnkdata.gazetteer import PlaceMention
 
 TITLE_WORDS = {"leader", "secretary", "director", "premier", "minister", "chairman", "chairwoman", "president",
@@ -36,6 +39,7 @@ TITLE_STARTS = tuple(w for word in ("premier", "minister", "director", "secretar
 POSSESSIVE_AFTER = re.compile(r"[’']s\b")
 NEXT_WORD = re.compile(r"\s+([A-Za-z][\w’'\-]*)")
 NAME_AFTER = re.compile(r"\s+" + KOREAN_NAME)
+NON_SPACE = re.compile(r"\S+")
 TOKEN = re.compile(r"[\w’'\-]+|,")
 TITLE_HEAD_WORDS = (r"(?:secretary|director|minister|premier|chairman|chairwoman|chief|commander|head|president|"
                     r"leader|ambassador|mayor|prosecutor)")
@@ -44,6 +48,8 @@ TITLE_APPOSITIVE_BEFORE = re.compile(
     r"(?P<role>\b(?:[Tt]he\s+)?(?:[\w’'\-]+\s+){0,5}?" + TITLE_HEAD_WORDS + TITLE_OF + r"),\s+(?P<name>"
     + KOREAN_NAME + r"),")
 TITLE_BEFORE_COMMA = re.compile(TITLE_HEAD_WORDS + TITLE_OF + r",\s+" + KOREAN_NAME)
+COMMA_NAME = re.compile(r",\s+" + KOREAN_NAME)  # how every TITLE_BEFORE_COMMA match ends
+TITLE_HEAD_LITERALS = tuple(TITLE_HEAD_WORDS[len("(?:"):-1].split("|"))  # every TITLE_BEFORE_COMMA match begins with one
 TITLE_APPOSITIVE_BEFORE_AT = re.compile(
     r"(?P<role>\b(?:[Tt]he\s+)?(?:[\w’'\-]+\s+){0,5}?" + TITLE_HEAD_WORDS + TITLE_OF + r"),\s+$")
 APPOSITIVE_AFTER = re.compile(
@@ -132,8 +138,8 @@ def _register_forms() -> tuple[str, ...]:
 
 @cache
 def _heads() -> re.Pattern[str]:
-    heads = gazetteer.role_terms("head")
-    return re.compile(r"(?<![\w\-])(?:" + "|".join(re.escape(h) for h in heads) + r")(?![\w\-])", re.I)
+    heads = {h.lower() for h in gazetteer.role_terms("head")}  # under re.I case does not tell terms apart
+    return re.compile(r"(?<![\w\-])(?:" + trie_pattern(heads) + r")(?![\w\-])", re.I)  # = heads longest first
 
 
 @cache
@@ -151,7 +157,7 @@ _fold = lru_cache(maxsize=8192)(gazetteer.fold)  # roles and heads repeat across
 
 def _find_heads(body: str) -> list[re.Match[str]]:
     """_heads() matches in body, tried only where a head word begins (case-insensitively)."""
-    starts = literal_starts_ignorecase(gazetteer.role_terms("head"), body)
+    starts = literal_starts_anycase(gazetteer.role_terms("head"), body)
     return list(_heads().finditer(body)) if starts is None else finditer_at(_heads(), body, starts)
 
 
@@ -177,12 +183,13 @@ def _named_hits(body: str) -> list[_Hit]:
     pattern, by_form = _register()
     hits = []
     for m in finditer_at(pattern, body, literal_starts(_register_forms(), body)):
-        person = by_form[gazetteer.fold(m.group(0))]
+        person = by_form[_fold(m.group(0))]
         hits.append(_named_hit(body, m.start(), m.end(), person.name, person.person_id))
     taken = [(h.start, h.end) for h in hits]
-    titled = [*finditer_at(TITLE_BEFORE_NAME, body, literal_starts(TITLE_STARTS, body)),
-              *finditer_at(APPOSITIVE, body, literal_starts(SURNAMES, body))]
-    if TITLE_BEFORE_COMMA.search(body):  # the costly pattern runs only where a title stands before a comma
+    titled = finditer_at(TITLE_BEFORE_NAME, body, literal_starts(TITLE_STARTS, body))
+    if APPOSITIVE_AFTER.search(body):  # every APPOSITIVE match ends with one; few bodies hold any
+        titled += finditer_at(APPOSITIVE, body, literal_starts(SURNAMES, body))
+    if _has_title_before_comma(body):  # the costly pattern runs only where a title stands before a comma
         titled += TITLE_APPOSITIVE_BEFORE.finditer(body)
     for m in sorted(titled, key=lambda m: m.start("name")):
         start, end = m.start("name"), m.end("name")
@@ -194,13 +201,21 @@ def _named_hits(body: str) -> list[_Hit]:
     return hits
 
 
+def _has_title_before_comma(body: str) -> bool:
+    """TITLE_BEFORE_COMMA.search(body), trying only where a title word begins, in bodies with a comma before a
+    Korean name (a quick scan for the comma)."""
+    if not COMMA_NAME.search(body):
+        return False
+    return any(TITLE_BEFORE_COMMA.match(body, start) for start in literal_starts(TITLE_HEAD_LITERALS, body))
+
+
 def _named_hit(body: str, start: int, end: int, name: str, person_id: str) -> _Hit:
     """A named official with the role written before ("party secretary Jo Yong Won") or around the name
     ("The provincial party secretary, Ri Hi Yong," / "Kim Jae Ryong, the head of …"); the span of that role
     text is kept so its role words are not counted again as an unnamed group."""
     role, org, role_start = _title_before(body, start)
     context = (role_start if role else start, end)
-    before = TITLE_APPOSITIVE_BEFORE_AT.search(body[max(0, start - 100):start])
+    before = TITLE_APPOSITIVE_BEFORE_AT.search(body[max(0, start - 100):start]) if _after_comma(body, start) else None
     after = APPOSITIVE_AFTER.match(body, end)
     if role is None and before:
         role, org = _appositive_role(before.group("role"))
@@ -211,25 +226,39 @@ def _named_hit(body: str, start: int, end: int, name: str, person_id: str) -> _H
     return _Hit(person_id, "named", start, end, name, person_id, role, org, context=context)
 
 
+def _after_comma(body: str, start: int) -> bool:
+    """A comma and then only whitespace before start (within 100 characters): TITLE_APPOSITIVE_BEFORE_AT can only
+    match there, so the costly search is skipped elsewhere."""
+    index = start - 1
+    while index >= max(0, start - 100) and body[index].isspace():
+        index -= 1
+    return index < start - 1 and index >= max(0, start - 100) and body[index] == ","
+
+
 def _title_before(body: str, start: int) -> tuple[str | None, str | None, int]:
     """The title written right before a name ("party organization secretary Jo Yong Won") and where it starts."""
-    window_start = max(0, start - 80)
-    words = list(re.finditer(r"\S+", body[window_start:start]))
-    taken: list[re.Match[str]] = []
-    for word in reversed(words):
-        bare = word.group(0).strip("’'")
-        if bare.lower() in TITLE_WORDS or (bare[:1].isupper() and bare.isalpha() and bare.lower() not in STOPWORDS
-                                           and bare not in SENTENCE_OPENERS):
-            taken.insert(0, word)
-            continue
-        break
-    while taken and taken[-1].group(0).strip("’'").lower() not in TITLE_HEADS:
+    taken = _title_words(body, max(0, start - 80), start)
+    while taken and taken[-1][0].lower() not in TITLE_HEADS:
         taken.pop()
     if not taken:
         return None, None, start
-    role = " ".join(w.group(0).strip("’'") for w in taken)
+    role = " ".join(word for word, _ in taken)
     org = ORG_IN_TEXT.search(role)
-    return role, (org.group(0).strip() if org else None), window_start + taken[0].start()
+    return role, (org.group(0).strip() if org else None), taken[0][1]
+
+
+def _title_words(body: str, window_start: int, start: int) -> list[tuple[str, int]]:
+    """The title-like words (quotes stripped) that end body[window_start:start], with where each begins; read
+    leftwards from the reversed window, one word at a time, as most names follow no title at all."""
+    taken: list[tuple[str, int]] = []
+    for m in NON_SPACE.finditer(body[window_start:start][::-1]):
+        bare = m.group(0)[::-1].strip("’'")
+        if bare.lower() in TITLE_WORDS or (bare[:1].isupper() and bare.isalpha() and bare.lower() not in STOPWORDS
+                                           and bare not in SENTENCE_OPENERS):
+            taken.insert(0, (bare, start - m.end()))
+            continue
+        break
+    return taken
 
 
 def _appositive_role(role: str) -> tuple[str, str | None]:
@@ -247,19 +276,21 @@ def _slug(name: str) -> str:
 
 def _group_hits(body: str, places: list[PlaceMention], title_spans: list[tuple[int, int]]) -> list[_Hit]:
     hits = []
+    in_title, korean_places = _SpanSet(title_spans), _KoreanPlaces(places)
     for m in _find_heads(body):
-        if any(s <= m.start() < e for s, e in title_spans) or not _is_role_noun(body, m):
+        (head_start, head_end), head = m.span(), m.group(0)
+        if in_title.covers(head_start) or not _is_role_noun(body, m):
             continue
-        if _excluded(body, m.start(), m.end()):
+        if _excluded(body, head_start, head_end):
             continue
-        start, role_words, owner = _expand_left(body, m.start())
-        end, attached = _expand_right(body, m.end())
+        start, role_words, owner = _expand_left(body, head_start)
+        end, attached = _expand_right(body, head_end)
         role_words, organization = _split_organization(role_words, attached)
-        role = _join(role_words + [m.group(0)])
-        place = _place_within(places, start, end)
-        lead = body[start:m.start()].strip().lower()
+        role = _join(role_words + [head])
+        place = korean_places.most_specific_within(start, end)
+        lead = body[start:head_start].strip().lower()
         bare = lead in ("", "the", "these", "those", "such") and attached is None
-        hits.append(_Hit(_group_key(m.group(0), role, organization, place, bare), "group", start, end,
+        hits.append(_Hit(_group_key(head, role, organization, place, bare), "group", start, end,
                          None, None, role, organization, place))
     return _merge_bare(hits)
 
@@ -315,28 +346,34 @@ def _excludes_longer_than(length: int) -> tuple[str, ...]:
     return tuple(term.lower() for term in _excludes() if len(term) > length)
 
 
+LEFT_WINDOW = 120  # characters before a head where its modifiers are looked for
+
+
 def _expand_left(body: str, head_start: int) -> tuple[int, list[str], bool]:
     """Modifiers before the head: role words, coordinations, capitalised names, an owner ("Yanggang Province’s").
 
     Returns where the mention starts, the role words, and whether an owner was found.
     """
-    base = max(0, head_start - 120)
-    tokens = list(TOKEN.finditer(body[base:head_start]))
+    tokens = _tokens_leftwards(body, max(0, head_start - LEFT_WINDOW), head_start)
     start, role_words, pending, owner = head_start, [], [], False
-    right_edge = head_start
-    for index in range(len(tokens) - 1, -1, -1):
-        word = tokens[index].group(0)
-        gap = body[base + tokens[index].end():right_edge]
-        if gap.strip(" ") or "\n" in gap:
+    right_edge, after = head_start, None
+    token = next(tokens, None)
+    while token is not None:
+        word, token_start, token_end = token
+        gap = body[token_end:right_edge]
+        if gap != " " and (gap.strip(" ") or "\n" in gap):
             break  # a sentence end, quotation mark or paragraph break ends the phrase
-        right_edge = base + tokens[index].start()
-        if word in (",", "and", "or") or (word == "of" and _capitalised_neighbours(tokens, index)):
+        right_edge = token_start
+        before = next(tokens, None)
+        if word in (",", "and", "or") or (word == "of" and _capitalised(before) and _capitalised(after)):
             pending.insert(0, word)
+            token, after = before, token
             continue
         kind = _modifier_kind(word)
         if kind is None or (pending and kind not in ("role", "name")):
             break
-        start = base + tokens[index].start()
+        start = token_start
+        token, after = before, token
         if kind == "possessive" or owner:
             owner = True  # the owner and what precedes it belong to the mention, not the role
             continue
@@ -347,12 +384,18 @@ def _expand_left(body: str, head_start: int) -> tuple[int, list[str], bool]:
     return start, _clean_role(role_words), owner
 
 
-def _capitalised_neighbours(tokens: list[re.Match[str]], index: int) -> bool:
-    before = tokens[index - 1].group(0) if index > 0 else ""
-    after = tokens[index + 1].group(0) if index + 1 < len(tokens) else ""
-    return before[:1].isupper() and after[:1].isupper()
+def _tokens_leftwards(body: str, limit: int, end: int) -> Iterator[tuple[str, int, int]]:
+    """The TOKEN matches of body[limit:end] from the right, as (word, start, end), found one at a time by scanning
+    the window reversed (a token reversed is a token: the runs are the same): the phrase before a head is usually
+    a word or two long, so most of the window is never tokenized."""
+    return ((m.group(0)[::-1], end - m.end(), end - m.start()) for m in TOKEN.finditer(body[limit:end][::-1]))
 
 
+def _capitalised(token: tuple[str, int, int] | None) -> bool:
+    return token is not None and token[0][:1].isupper()
+
+
+@lru_cache(maxsize=16384)  # a pure function of the word; words repeat across heads and articles
 def _modifier_kind(word: str) -> str | None:
     lower = word.lower()
     if lower in DETERMINERS:
@@ -394,6 +437,8 @@ def _split_organization(role_words: list[str], attached: str | None) -> tuple[li
         # "Nampo’s Onchon county party committee" → the committee; "people’s units" stays whole
         org = re.sub(r"^(?:the\s+)?(?:[\w\-]+\s+)*?(?:[A-Z][\w\-]*|party)[’']s\s+", "", attached)
         return role_words, re.sub(r"^the\s+", "", org).strip()
+    if not role_words:
+        return role_words, None  # no modifiers, no organization named among them
     text = _join(role_words)
     org = ORG_IN_TEXT.search(text)
     if not org:
@@ -405,23 +450,56 @@ def _split_organization(role_words: list[str], attached: str | None) -> tuple[li
     return role_words, name
 
 
-def _place_within(places: list[PlaceMention], start: int, end: int) -> str | None:
-    inside = [m.place for m in places if start <= m.start < end and m.place.country_code == "KP"]
-    if not inside:
-        return None
-    return min(inside, key=lambda p: PLACE_SPECIFICITY.get(p.level, 9)).name
+class _KoreanPlaces:
+    """The North Korean place mentions of a body, looked up by offset range (bisect: mentions come sorted)."""
+
+    def __init__(self, places: list[PlaceMention]):
+        self.mentions = [m for m in places if m.place.country_code == "KP"]
+        self.starts = [m.start for m in self.mentions]
+        self.ordered = self.starts == sorted(self.starts)  # else scan them in the order given
+
+    def most_specific_within(self, start: int, end: int) -> str | None:
+        if self.ordered:
+            inside = [m.place for m in self.mentions[bisect_left(self.starts, start):bisect_left(self.starts, end)]]
+        else:
+            inside = [m.place for m in self.mentions if start <= m.start < end]
+        if not inside:
+            return None
+        return min(inside, key=lambda p: PLACE_SPECIFICITY.get(p.level, 9)).name
+
+
+class _SpanSet:
+    """Offsets covered by any of some spans: the spans merged into sorted disjoint ones, searched by bisect."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for start, end in sorted(span for span in spans if span[0] < span[1]):
+            if self.ends and start <= self.ends[-1]:
+                self.ends[-1] = max(self.ends[-1], end)
+            else:
+                self.starts.append(start)
+                self.ends.append(end)
+
+    def covers(self, offset: int) -> bool:
+        index = bisect_right(self.starts, offset) - 1
+        return index >= 0 and offset < self.ends[index]
 
 
 # ---------------------------------------------------------------- rows
 
+def _richness(hit: _Hit) -> tuple[bool, bool, bool]:
+    return hit.role is not None, hit.organization is not None, hit.place is not None
+
+
 def _rows(article_id: str, body: str, hits: list[_Hit]) -> list[OfficialRow]:
     by_key: dict[tuple[str, str], list[_Hit]] = {}
-    for hit in sorted(hits, key=lambda h: h.start):
+    for hit in sorted(hits, key=attrgetter("start")):
         by_key.setdefault((hit.kind, hit.key), []).append(hit)
     rows = []
     for (kind, key), group in by_key.items():
         first = group[0]
-        richest = max(group, key=lambda h: (h.role is not None, h.organization is not None, h.place is not None))
+        richest = first if len(group) == 1 else max(group, key=_richness)
         rows.append(OfficialRow(
             official_id=official_id(article_id, kind, key), article_id=article_id, kind=kind,
             name=first.name, person_id=first.person_id, role=richest.role, organization=richest.organization,

@@ -5,9 +5,11 @@ from __future__ import annotations
 import hashlib
 import re
 from bisect import bisect_right
-from functools import cache
+from itertools import product
 
-import ahocorasick
+import ahocorasick_rs
+
+from dnkdata.gazetteer import overlapping_matches
 
 ABBREVIATIONS = re.compile(
     r"(?:\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Mr|Mrs|Ms|Dr|Gen|Lt|Col|Sgt|St|No|Vol|vs|etc|approx|"
@@ -17,7 +19,7 @@ SENTENCE_END = re.compile(r"[.!?…]['’\"”)]*\s+(?=[\"“‘'(\[]?[A-Z0-9])"
 
 def stable_id(*parts: object) -> str:
     """16 hex chars of sha256 over the parts: the same inputs always give the same id."""
-    return hashlib.sha256("\x1f".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:16]
+    return hashlib.sha256("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()[:16]
 
 
 def quote_id(article_id: str, char_start: int, char_end: int) -> str:
@@ -87,32 +89,60 @@ class _LiteralIndex:
     """Where words of several word lists begin in one text, from a single Aho–Corasick pass over it.
 
     The extractors ask for several lists (register names, surnames, titles) in the same body; one automaton
-    over all of them, and the hits of the last text asked about, save a pass over the body per list.
+    over all of them saves a pass over the body per list. The pass sorts each hit into the lists its word
+    belongs to, so a list's starts cost only its own hits; they are kept for the last text asked about.
     """
 
     def __init__(self):
-        self.lists: dict[tuple[str, ...], frozenset[str]] = {}
-        self.automaton: ahocorasick.Automaton | None = None
+        self.lists: dict[tuple[str, ...], int] = {}  # word list → its number
+        self.by_identity: dict[int, tuple[tuple[str, ...], int]] = {}  # callers pass the same tuples: skip hashing
+        self.automaton: ahocorasick_rs.AhoCorasick | None = None
+        self.lists_of_word: list[tuple[int, ...]] = []  # per automaton word, the numbers of its lists
         self.text: str | None = None
-        self.hits: list[tuple[int, str]] = []
+        self.hits_by_list: list[list[int]] = []  # of self.text: per list, where its words begin (unsorted)
+        self.sorted_starts: dict[int, list[int]] = {}  # of self.text: per list asked about, its starts ascending
 
     def starts(self, words: tuple[str, ...], text: str) -> list[int]:
-        if words not in self.lists:
-            self.lists[words] = frozenset(words)
-            self.automaton, self.text = _automaton({w for ws in self.lists for w in ws}), None
+        number = self._number(words)
         if text is not self.text:
-            self.text = text
-            self.hits = [(end - len(word) + 1, word) for end, word in self.automaton.iter(text)]
-        wanted = self.lists[words]
-        return sorted({start for start, word in self.hits if word in wanted})
+            self.text, self.hits_by_list, self.sorted_starts = text, self._hits_by_list(text), {}
+        starts = self.sorted_starts.get(number)
+        if starts is None:
+            starts = self.sorted_starts[number] = sorted(set(self.hits_by_list[number]))
+        return list(starts)  # the caller's own copy
+
+    def _number(self, words: tuple[str, ...]) -> int:
+        known = self.by_identity.get(id(words))
+        if known is not None and known[0] is words:
+            return known[1]
+        if words not in self.lists:
+            self.lists[words] = len(self.lists)
+            self.automaton, self.lists_of_word = _list_automaton(self.lists)
+            self.text = None
+        self.by_identity[id(words)] = (words, self.lists[words])  # the tuple is kept, so its id stays its own
+        return self.lists[words]
+
+    def _hits_by_list(self, text: str) -> list[list[int]]:
+        """Per list, the (unsorted) starts of its words in text."""
+        found: list[list[int]] = [[] for _ in self.lists]
+        lists_of_word = self.lists_of_word
+        for word, start, _ in overlapping_matches(self.automaton, text):
+            for number in lists_of_word[word]:
+                found[number].append(start)
+        return found
 
 
-def _automaton(words: set[str]) -> ahocorasick.Automaton:
-    automaton = ahocorasick.Automaton()
-    for word in words:
-        automaton.add_word(word, word)
-    automaton.make_automaton()
-    return automaton
+def _list_automaton(lists: dict[tuple[str, ...], int]) -> tuple[ahocorasick_rs.AhoCorasick, list[tuple[int, ...]]]:
+    """One automaton over the words of all lists (its matches name words by their index), and each word's lists.
+
+    A DFA: the largest to build but the quickest to run, and these automata are built a handful of times."""
+    numbers: dict[str, list[int]] = {}
+    for words, number in lists.items():
+        for word in filter(None, words):  # an empty word begins nowhere (the automaton refuses it)
+            if number not in numbers.setdefault(word, []):
+                numbers[word].append(number)
+    automaton = ahocorasick_rs.AhoCorasick(list(numbers), implementation=ahocorasick_rs.Implementation.DFA)
+    return automaton, [tuple(in_lists) for in_lists in numbers.values()]
 
 
 _CASED_LITERALS = _LiteralIndex()
@@ -126,18 +156,56 @@ def literal_starts(words: tuple[str, ...], text: str) -> list[int]:
 
 _ITEM_LITERALS = _LiteralIndex()  # price items: a long list of its own, so other lists' passes stay short
 
+# The non-ASCII characters that re.IGNORECASE equates with an ASCII letter (or whose lowercase is longer):
+# ſ ~ s, K (Kelvin) ~ k, İ ~ i and ı ~ I. tests/test_text.py checks the list against every code point.
+ASCII_ALIKE = re.compile("[\u0130\u0131\u017f\u212a]")
+_LAST_LOWERED: list = [None, None]  # [text, its lowercase or None]: officials and prices ask about one body
+
 
 def literal_starts_ignorecase(words: tuple[str, ...], text: str, index: _LiteralIndex | None = None) -> list[int] | None:
     """literal_starts for a re.IGNORECASE pattern over ASCII words; None when text holds a character that
     re.IGNORECASE could equate with an ASCII letter (ſ, K, İ, ı), where lowercasing would not be exact."""
-    if not text.isascii() and any(_ascii_alike(c) for c in set(text) if not c.isascii()):
+    if _LAST_LOWERED[0] is not text:
+        _LAST_LOWERED[:] = [text, None if not text.isascii() and ASCII_ALIKE.search(text) else text.lower()]
+    lowered = _LAST_LOWERED[1]
+    if lowered is None:
         return None
-    return (index or _LOWERED_LITERALS).starts(tuple(sorted({w.lower() for w in words})), text.lower())
+    return (index or _LOWERED_LITERALS).starts(_lowered_words(words), lowered)
 
 
-@cache
-def _ascii_alike(char: str) -> bool:
-    return bool(re.match("[a-z]", char, re.I)) or len(char.lower()) != 1
+def literal_starts_anycase(words: tuple[str, ...], text: str) -> list[int] | None:
+    """A superset of literal_starts_ignorecase(words, text), from the cased pass that literal_starts makes anyway
+    (no lowercased copy, no second pass): offsets where the first few letters of a word begin in any case.
+
+    Enough as the candidates of finditer_at, which only needs every place a match can begin."""
+    if not text.isascii() and ASCII_ALIKE.search(text):
+        return None
+    return _CASED_LITERALS.starts(_anycase_prefixes(words), text)
+
+
+_ANYCASE_PREFIX = 5  # letters per word whose case forms are listed (2**5 forms each); longer: fewer false starts
+_ANYCASE: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
+
+def _anycase_prefixes(words: tuple[str, ...]) -> tuple[str, ...]:
+    """Every upper/lowercase form of each word's first letters, remembered per word tuple."""
+    known = _ANYCASE.get(id(words))
+    if known is None or known[0] is not words:
+        forms = {"".join(chars) for word in words
+                 for chars in product(*({c.lower(), c.upper()} for c in word[:_ANYCASE_PREFIX]))}
+        known = _ANYCASE[id(words)] = (words, tuple(sorted(forms)))
+    return known[1]
+
+
+_LOWERED_WORDS: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
+
+def _lowered_words(words: tuple[str, ...]) -> tuple[str, ...]:
+    """The sorted lowercase forms of words, remembered per word tuple (callers pass the same tuples)."""
+    known = _LOWERED_WORDS.get(id(words))
+    if known is None or known[0] is not words:
+        known = _LOWERED_WORDS[id(words)] = (words, tuple(sorted({w.lower() for w in words})))
+    return known[1]
 
 
 def trie_pattern(words) -> str:

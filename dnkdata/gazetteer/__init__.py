@@ -13,10 +13,11 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
+from typing import NamedTuple
 
-import ahocorasick
+import ahocorasick_rs
 
 DATA_FILES = ("places.csv", "foreign.csv", "officials.csv", "roles.csv", "price_items.csv")
 PROVINCE_LEVELS = ("province", "special_city")
@@ -32,6 +33,9 @@ LEVEL_OF_WORD = {"province": "province", "provinces": "province", "county": "cou
 NOT_A_PLACE_AFTER = re.compile(r"\s+(?:River|river|Stream|stream|Strait|Valley|Dynasty|dynasty|[Cc]lan)\b")
 PERSON_LIKE = re.compile(r"^(?:Kim|Ri|Pak|Choe|Jo|Jang|Kang|Han|O|Jong|Hwang|Yun|An|Song|Mun|Nam|Ju|Jon|Ko|Sin|Yang)"
                          r"(?:\s+[A-Z][a-z]+){1,2}$")
+# What follows a name, in one match: a word that makes it no place (first, as it is tried first), else the
+# generic word of GENERIC_AFTER.
+AFTER_NAME = re.compile(r"(?P<not_a_place>" + NOT_A_PLACE_AFTER.pattern + ")|" + GENERIC_AFTER.pattern)
 LEVEL_BEFORE = re.compile(r"(?P<word>city|county|town|district|province) of\s+$", re.I)
 
 
@@ -114,12 +118,17 @@ def data_version() -> str:
     return digest.hexdigest()[:16]
 
 
+APOSTROPHES = re.compile(r"['’`ʼ‘]")
+WHITESPACE_RUN = re.compile(r"\s+")
+
+
 def fold(text: str) -> str:
     """Spelling key: no diacritics or apostrophes, hyphens as spaces, casefolded."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = re.sub(r"['’`ʼ‘]", "", text).replace("-", " ")
-    return re.sub(r"\s+", " ", text).strip().casefold()
+    if not text.isascii():  # ASCII has nothing to decompose
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    text = APOSTROPHES.sub("", text).replace("-", " ")
+    return WHITESPACE_RUN.sub(" ", text).strip().casefold()
 
 
 def spellings(place: Place) -> set[str]:
@@ -132,19 +141,39 @@ def spellings(place: Place) -> set[str]:
     return {s for s in out if len(s) >= 3}
 
 
+class _Spelling(NamedTuple):
+    candidates: tuple[Place, ...]  # the places it may name
+    minor_only: bool  # all of them districts or towns
+
+
 @cache
-def _place_automaton() -> ahocorasick.Automaton:
+def _place_automaton() -> tuple[ahocorasick_rs.AhoCorasick, list[_Spelling]]:
+    """One automaton over every spelling (a DFA: quickest to run), and each spelling's places by its index."""
     table: dict[str, list[Place]] = {}
     for place in places():
         if place.level == "country" and place.country_code == "KP":
             continue  # North Korea itself is never a location row
         for form in spellings(place):
             table.setdefault(form, []).append(place)
-    automaton = ahocorasick.Automaton()
-    for form, candidates in table.items():
-        automaton.add_word(form, (form, tuple(candidates)))
-    automaton.make_automaton()
-    return automaton
+    automaton = ahocorasick_rs.AhoCorasick(list(table), implementation=ahocorasick_rs.Implementation.DFA)
+    spellings_by_index = [_Spelling(tuple(candidates), all(p.level in ("district", "town") for p in candidates))
+                          for candidates in table.values()]
+    return automaton, spellings_by_index
+
+
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def overlapping_matches(automaton: ahocorasick_rs.AhoCorasick, text: str) -> list[tuple[int, int, int]]:
+    """(word index, start, end) of every match of automaton's words in text, overlaps included.
+
+    ahocorasick-rs reads text as UTF-8, which a lone surrogate (a JSON escape can make one) has none of: such
+    text is read with U+FFFD in its place, one character for one, which no word holds, so the matches are the same.
+    """
+    try:
+        return automaton.find_matches_as_indexes(text, overlapping=True)
+    except UnicodeEncodeError:
+        return automaton.find_matches_as_indexes(LONE_SURROGATE.sub("\ufffd", text), overlapping=True)
 
 
 def _is_word_edge(text: str, start: int, end: int) -> bool:
@@ -153,44 +182,57 @@ def _is_word_edge(text: str, start: int, end: int) -> bool:
     return not before.isalnum() and not after.isalnum()
 
 
-def _raw_matches(text: str) -> list[tuple[int, int, tuple[Place, ...]]]:
+def _raw_matches(text: str) -> list[tuple[int, int, _Spelling]]:
     """Longest, leftmost, word-bounded spellings in text."""
+    automaton, spelling_of = _place_automaton()
     found = []
-    for end_index, (form, candidates) in _place_automaton().iter(text):
-        start, end = end_index - len(form) + 1, end_index + 1
+    for form, start, end in overlapping_matches(automaton, text):
         if _is_word_edge(text, start, end):
-            found.append((start, end, candidates))
+            found.append((start, end, spelling_of[form]))
     found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
     kept, last_end = [], -1
-    for start, end, candidates in found:
+    for start, end, spelling in found:
         if start >= last_end:
-            kept.append((start, end, candidates))
+            kept.append((start, end, spelling))
             last_end = end
     return kept
 
 
-def _level_hint(text: str, start: int, end: int) -> tuple[str | None, int]:
-    """The level named by a generic word next to the name, and where the mention ends."""
-    after = GENERIC_AFTER.match(text, end)
+def _level_hint(text: str, start: int, end: int, after: re.Match[str] | None) -> tuple[str | None, int]:
+    """The level named by a generic word next to the name, and where the mention ends.
+
+    after: GENERIC_AFTER.match(text, end), or its equal from AFTER_NAME."""
     if after:
         word = (after.group("word") or after.group("suffix") or "").lower()
         return LEVEL_OF_WORD.get(word), after.end()
-    before = LEVEL_BEFORE.search(text[max(0, start - 20):start])
+    window = text[max(0, start - 20):start]
+    before = LEVEL_BEFORE.search(window) if _ends_with_of(window) else None
     if before:
         return LEVEL_OF_WORD.get(before.group("word").lower()), end
     return None, end
 
 
-def _needs_level_word(surface: str, candidates: tuple[Place, ...]) -> bool:
+def _ends_with_of(window: str) -> bool:
+    """"of" and then whitespace to the end: LEVEL_BEFORE can match only then, so its search is skipped elsewhere."""
+    stripped = window.rstrip()
+    return len(stripped) < len(window) and stripped[-2:].lower() == "of"
+
+
+def _needs_level_word(surface: str, spelling: _Spelling) -> bool:
     """Spellings that are also personal names (Kim Jong Suk) or short district names (Chung) count as places
     only with their generic word ("Kim Jong Suk County", "Chung District")."""
-    if PERSON_LIKE.match(surface):
-        return True
-    return all(p.level in ("district", "town") for p in candidates) and len(fold(surface).replace(" ", "")) <= 5
+    return _person_like_or_short(surface) if spelling.minor_only else bool(PERSON_LIKE.match(surface))
+
+
+@lru_cache(maxsize=8192)  # spellings repeat across mentions and articles
+def _person_like_or_short(surface: str) -> bool:
+    return bool(PERSON_LIKE.match(surface)) or len(fold(surface).replace(" ", "")) <= 5
 
 
 def _narrow(candidates: tuple[Place, ...], hint: str | None, provinces_in_text: list[str]) -> Place | None:
     """One place for a spelling, or None when the context does not settle it."""
+    if len(candidates) == 1:
+        return candidates[0]  # what the steps below leave of a single candidate
     pool = list(candidates)
     if hint:
         same_level = [p for p in pool if p.level == hint or (hint == "province" and p.level == "special_city")]
@@ -207,16 +249,17 @@ def _narrow(candidates: tuple[Place, ...], hint: str | None, provinces_in_text: 
 def find_places(text: str) -> tuple[list[PlaceMention], list[str]]:
     """Every resolvable place mention in text, and the spellings left unresolved (ambiguous)."""
     matches = _raw_matches(text)
-    provinces_in_text = [c[0].name for _, _, c in matches if len(c) == 1 and c[0].level in PROVINCE_LEVELS]
-    provinces_in_text += [c[0].province for _, _, c in matches if len(c) == 1 and c[0].province]
+    sure = [spelling.candidates[0] for _, _, spelling in matches if len(spelling.candidates) == 1]
+    provinces_in_text = [p.name for p in sure if p.level in PROVINCE_LEVELS] + [p.province for p in sure if p.province]
     mentions, unresolved = [], []
-    for start, end, candidates in matches:
-        if NOT_A_PLACE_AFTER.match(text, end):
+    for start, end, spelling in matches:
+        after = AFTER_NAME.match(text, end)
+        if after and after.group("not_a_place") is not None:
             continue  # the Tumen River, the Koryo dynasty: not the place of that name
-        hint, mention_end = _level_hint(text, start, end)
-        if hint is None and _needs_level_word(text[start:end], candidates):
+        hint, mention_end = _level_hint(text, start, end, after)
+        if hint is None and _needs_level_word(text[start:end], spelling):
             continue
-        place = _narrow(candidates, hint, provinces_in_text)
+        place = _narrow(spelling.candidates, hint, provinces_in_text)
         if place is None:
             unresolved.append(text[start:end])
             continue

@@ -1,0 +1,111 @@
+"""The officials' prefiltered scans find exactly what full regex scans find."""
+
+from __future__ import annotations
+
+import random
+import re
+
+from dnkdata import gazetteer
+from dnkdata.extract import officials
+
+WORDS = ["police", "POLICE", "Police", "officers", "party", "workers", "Party", "Workers", "agents", "agent’s",
+         "officials", "Officials", "inspection", "team", "teams", "security", "forces", "border", "guards", "-",
+         "chief", "Chiefs", "secretary", "Kim", "Jong", "Un", ",", "the", "Central", "Committee", "members",
+         "x", "\n\n", "’", "'", "ministers"]
+
+
+def _texts():
+    rng = random.Random(7)
+    for _ in range(400):
+        yield "".join(rng.choice(WORDS) + rng.choice(["", " ", " ", " ", "-", ", "])
+                      for _ in range(rng.randint(1, 30)))
+
+
+def test_heads_found_as_a_longest_first_alternation_finds_them():
+    terms = gazetteer.role_terms("head")
+    plain = re.compile(r"(?<![\w\-])(?:" + "|".join(re.escape(t) for t in terms) + r")(?![\w\-])", re.I)
+    for text in _texts():
+        assert [m.span() for m in officials._find_heads(text)] == [m.span() for m in plain.finditer(text)]
+
+
+def test_span_set_covers_what_any_span_covers():
+    rng = random.Random(3)
+    for _ in range(300):
+        spans = [(a, a + rng.randint(-2, 8)) for a in (rng.randint(0, 40) for _ in range(rng.randint(0, 6)))]
+        covered = officials._SpanSet(spans)
+        for offset in range(-2, 52):
+            assert covered.covers(offset) == any(s <= offset < e for s, e in spans)
+
+
+def _expand_left_whole_window(body, head_start):
+    """_expand_left as first written: the whole 120-character window tokenized left to right."""
+    base = max(0, head_start - 120)
+    tokens = list(officials.TOKEN.finditer(body[base:head_start]))
+    start, role_words, pending, owner = head_start, [], [], False
+    right_edge = head_start
+    for index in range(len(tokens) - 1, -1, -1):
+        word = tokens[index].group(0)
+        gap = body[base + tokens[index].end():right_edge]
+        if gap.strip(" ") or "\n" in gap:
+            break
+        right_edge = base + tokens[index].start()
+        before = tokens[index - 1].group(0) if index > 0 else ""
+        after = tokens[index + 1].group(0) if index + 1 < len(tokens) else ""
+        if word in (",", "and", "or") or (word == "of" and before[:1].isupper() and after[:1].isupper()):
+            pending.insert(0, word)
+            continue
+        kind = officials._modifier_kind(word)
+        if kind is None or (pending and kind not in ("role", "name")):
+            break
+        start = base + tokens[index].start()
+        if kind == "possessive" or owner:
+            owner = True
+            continue
+        role_words[:0] = ([word] if kind in ("role", "name", "rank") else []) + pending
+        pending = []
+        if kind == "determiner":
+            break
+    return start, officials._clean_role(role_words), owner
+
+
+def test_modifiers_read_leftwards_as_the_whole_window_reads_them():
+    rng = random.Random(9)
+    words = ["the", "local", "party", "Party", "of", "Ministry", "State", "Security", "Yanggang", "Province’s", "and",
+             ",", "several", "key", "provincial", "North", "Korean", "said", "x" * 30, "When", "security", "’s"]
+    for _ in range(1500):
+        text = "".join(rng.choice(words) + rng.choice([" ", " ", " ", "  ", ", ", ". ", "\n", "-", ""])
+                       for _ in range(rng.randint(0, 30))) + "officials"
+        head = len(text) - len("officials")
+        assert officials._expand_left(text, head) == _expand_left_whole_window(text, head)
+
+
+def _title_before_whole_window(body, start):
+    """_title_before as first written: every word of the 80-character window."""
+    window_start = max(0, start - 80)
+    words = list(re.finditer(r"\S+", body[window_start:start]))
+    taken = []
+    for word in reversed(words):
+        bare = word.group(0).strip("’'")
+        if bare.lower() in officials.TITLE_WORDS or (bare[:1].isupper() and bare.isalpha()
+                                                     and bare.lower() not in officials.STOPWORDS
+                                                     and bare not in officials.SENTENCE_OPENERS):
+            taken.insert(0, word)
+            continue
+        break
+    while taken and taken[-1].group(0).strip("’'").lower() not in officials.TITLE_HEADS:
+        taken.pop()
+    if not taken:
+        return None, None, start
+    role = " ".join(w.group(0).strip("’'") for w in taken)
+    org = officials.ORG_IN_TEXT.search(role)
+    return role, (org.group(0).strip() if org else None), window_start + taken[0].start()
+
+
+def test_titles_read_before_a_name_as_the_whole_window_reads_them():
+    rng = random.Random(12)
+    words = ["the", "party", "Party", "organization", "secretary", "Central", "Committee", "director", "said", "of",
+             "Workers’", "North", "Korean", "leader", "Premier", "vice", "X" * 25, "Then", "’Chairman’"]
+    for _ in range(1500):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(0, 20))) + rng.choice([" ", "\n", "  "]) + "Kim Il"
+        name = len(text) - len("Kim Il")
+        assert officials._title_before(text, name) == _title_before_whole_window(text, name)
