@@ -15,7 +15,7 @@ import stat
 import sys
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -91,19 +91,20 @@ def find_captures(inputs: list[Path]) -> list[Capture]:
             continue
         for parts in sorted(_walk(str(root), ())):
             relative = "/".join(parts)
-            if any(part.startswith(".") for part in parts) or relative.endswith(SKIP_SUFFIXES):
-                continue
-            captures.append(Capture(root.joinpath(*parts), _report_name(relative), root))
+            if not relative.endswith(SKIP_SUFFIXES):
+                name = relative if relative.isascii() else _report_name(relative)
+                captures.append(Capture(root.joinpath(*parts), name, root))
     return captures
 
 
 def _walk(folder: str, parts: tuple[str, ...]):
     """The path parts (below the input folder) of every non-folder under folder, as rglob("*") lists them: links
-    to folders are listed, not descended; an unreadable folder is skipped. os.scandir's entries know their type
-    from the directory listing, so 100,000 files need no stat each."""
+    to folders are listed, not descended; an unreadable folder is skipped; hidden files and folders (a name
+    starting with ".") are left out. os.scandir's entries know their type from the directory listing, so
+    100,000 files need no stat each."""
     try:
         with os.scandir(folder) as listing:
-            entries = list(listing)
+            entries = [entry for entry in listing if not entry.name.startswith(".")]
     except PermissionError:
         return
     for entry in entries:
@@ -345,7 +346,8 @@ def build(inputs: list[Path], out: Path, *, workers: int | None = None, max_byte
     results then wait in a temporary folder). Timings in the report: read, parse and extract are seconds summed
     over the captures processed (worker time, so on several cores they can exceed the wall time); process is
     the wall time of that stage; merge (gathering rows, one story one row), validate and write are wall seconds
-    of the table steps, summed over the tables; total is the build's wall time.
+    of the table steps, summed over the tables (validate and write run beside the making of the next table, so
+    they overlap merge); total is the build's wall time.
     """
     from dnkdata.export import check_unlocked, output_lock, staging, write_report
 
@@ -388,39 +390,55 @@ def _segment_store(cache_dir: Path | None, max_bytes: int):
 
 class _TableWriter:
     """Makes, checks and writes the tables one at a time, so only one table's rows are in memory besides the
-    articles (whose bodies the offset checks need). Nothing is written once a table has failed: the staging
-    folder is thrown away."""
+    articles (whose bodies the offset checks need) and the table before it. A table is checked and written in
+    a background thread while the next one is made (polars and Parquet writing release the GIL, so the two
+    cores share the work). Nothing is written once a table has failed: the staging folder is thrown away."""
 
     def __init__(self, folder: Path, timings: dict[str, float]):
         self.folder, self.timings = folder, timings
         self.errors: list[str] = []
         self.checked: dict[str, pl.DataFrame] = {}
         self.rows: dict[str, int] = {}
+        self.pending: Future | None = None
         for step in ("merge", "validate", "write"):
             timings[step] = 0.0
 
     def write_all(self, assembly: Assembly, inputs: list[Path], keys: list[str], segments: list[Segment]) -> dict:
-        clock = time.perf_counter()
-        gathered = assembly.gathered("articles")
-        unresolved = unresolved_spellings(gathered)
-        merged = merge_articles(merge_records(gathered))
-        stories = stories_frame(merged.stories)
-        articles = articles_table(gathered, stories)
-        del gathered
-        entries = _entries(keys, segments, merged)
-        self.timings["merge"] += time.perf_counter() - clock
-        self.add("articles", articles)
-        self.add("places", places_table())
-        ids = story_ids(stories)
-        for name in ROW_TABLES:
+        with ThreadPoolExecutor(max_workers=1) as self.background:
             clock = time.perf_counter()
-            table = row_table(name, assembly.gathered(name), ids)
+            gathered = assembly.gathered("articles")
+            unresolved = unresolved_spellings(gathered)
+            merged = merge_articles(merge_records(gathered))
+            stories = stories_frame(merged.stories)
+            articles = articles_table(gathered, stories)
+            del gathered
             self.timings["merge"] += time.perf_counter() - clock
-            self.add(name, table)
-            del table
+            self.add("articles", articles)
+            self.add("places", places_table())
+            clock = time.perf_counter()
+            entries = _entries(keys, segments, merged)
+            del merged  # a dict per record: not needed once the report entries are made
+            for segment in segments:
+                segment.captures = []  # nor are the capture entries they were made from
+            ids = story_ids(stories)
+            self.timings["merge"] += time.perf_counter() - clock
+            for name in ROW_TABLES:
+                clock = time.perf_counter()
+                table = row_table(name, assembly.gathered(name), ids)
+                self.timings["merge"] += time.perf_counter() - clock
+                self.add(name, table)
+                del table
+            self.pending.result()
         return build_report(inputs, unresolved, entries, self.rows, self.errors)
 
     def add(self, name: str, df: pl.DataFrame) -> None:
+        """Check and write df in the background, once the table before it is done (at most one in flight)."""
+        if self.pending is not None:
+            self.pending.result()  # also re-raises what went wrong there (a full disk)
+        self.rows[name] = df.height
+        self.pending = self.background.submit(self._check_and_write, name, df)
+
+    def _check_and_write(self, name: str, df: pl.DataFrame) -> None:
         from dnkdata.export import write_table
         from dnkdata.validate import check_table
 
@@ -428,7 +446,6 @@ class _TableWriter:
         problems = check_table(name, df, self.checked)
         self.timings["validate"] += time.perf_counter() - clock
         self.errors += problems
-        self.rows[name] = df.height
         if name in ("articles", "places") and not problems:
             self.checked[name] = df.select("article_id", "body") if name == "articles" else df
         if self.errors:
