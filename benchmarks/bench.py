@@ -153,9 +153,11 @@ def render_report(results: list[SizeResult], incremental: IncrementalResult | No
               "", "### Stage times (s, from build_report.json)", "",
               "read, parse and extract are seconds summed over the worker processes (on two cores they add up to "
               "about twice the wall time of the `process` step); the other columns are wall seconds of the build's "
-              "steps: `process` (hashing every capture, then the pool), `merge` (gathering the batches, one story "
-              "one row, the tables), `validate`, `write` and the build's `total` (Python start-up and imports "
-              "are the difference to the measured wall time).", "",
+              "steps: `process` (looking up known captures in the cache by hash, then the worker pool, whose "
+              "workers store their results as segments), `merge` (loading each table's rows from the segments, one "
+              "story one row, ordering), `validate` and `write` (summed over the tables; each table is checked and "
+              "written in a background thread while the next is made, so they overlap `merge`) and the build's "
+              "`total` (Python start-up and imports are the difference to the measured wall time).", "",
               "| size | " + " | ".join(STAGES) + " | " + " | ".join(f"wall: {w}" for w in WALL_STEPS) + " |",
               "|---:|" + "---:|" * (len(STAGES) + len(WALL_STEPS))]
     for r in results:
@@ -189,11 +191,11 @@ def where_the_time_goes(results: list[SizeResult]) -> list[str]:
     worker = {s: r.stages.get(s, 0.0) for s in ("read", "parse", "extract")}
     main = {w: r.stages.get(w, 0.0) for w in ("merge", "validate", "write")}
     cells = ", ".join(f"{s} {v * 1000 / r.size:.3f} ms" for s, v in worker.items())
-    serial = sum(main.values())
+    tables = r.stages.get("total", 0.0) - r.stages.get("discover", 0.0) - r.stages.get("process", 0.0)
     return ["", f"Where the time goes at {r.size}: worker CPU per capture {cells} "
-                f"(total {sum(worker.values()) * 1000 / r.size:.3f} ms); whole-table steps in the main process "
-                f"{serial:.1f} s of the {r.wall_s:.1f} s wall (" +
-                ", ".join(f"{w} {v:.1f} s" for w, v in main.items()) + ")."]
+                f"(total {sum(worker.values()) * 1000 / r.size:.3f} ms); the table steps after the pool "
+                f"{tables:.1f} s of the {r.wall_s:.1f} s wall (" +
+                ", ".join(f"{w} {v:.1f} s" for w, v in main.items()) + ", validate and write overlapping merge)."]
 
 
 def machine_info() -> dict[str, str]:

@@ -82,6 +82,10 @@ def _completeness(record: dict) -> tuple:
 
 
 def _merge(members: list[dict]) -> dict:
+    if len(members) == 1:  # most stories were captured once: nothing to rank or fill in
+        alone = members[0]
+        alone.update(capture_paths=[alone["source_path"]], provisional_id=alone["article_id"], rekeyed=False)
+        return alone
     ranked = sorted(members, key=_completeness, reverse=True)
     primary = dict(ranked[0])
     filled = False
