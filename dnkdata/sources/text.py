@@ -61,9 +61,11 @@ def _any_of(*patterns: re.Pattern) -> re.Pattern:
 # match call per story line instead of a dozen.
 CHROME_START = _any_of(CAPTURE_DATE, BREADCRUMB, AD_MARKER, PREV_NEXT, KOREAN_LINK, FEED_LABEL, SOURCE_NOTE,
                        FOOTER_DATE, BOARD_DATE, BYLINE_BY, BYLINE, URL_LINE, WEATHER, CAPTION_START)
-# Where a sidebar or contact trailer could start a line: a whole-text check before testing each line.
-END_OF_STORY_ANYWHERE = re.compile(r"^[^\S\n]*(?:Most Popular Articles|Related (?:Articles|Stories|News)|Recommended|"
-                                   r"More from Daily NK|Questions or comments about this article\?)", re.I | re.M)
+# Where a sidebar or contact trailer could start a line after the first: a whole-text check before testing each
+# line. It starts at the newline, not at "^" in MULTILINE mode, so the regex engine can skip ahead to newlines.
+END_OF_STORY_AFTER_NEWLINE = re.compile(r"\n[^\S\n]*(?:Most Popular Articles|Related (?:Articles|Stories|News)|"
+                                        r"Recommended|More from Daily NK|Questions or comments about this article\?)",
+                                        re.I)
 SENTENCE_STARTERS = {"The", "A", "An", "This", "These", "Those", "Some", "Many", "Authorities", "Residents", "Officials",
                      "Sources", "It", "In", "With", "Despite", "North", "Local"}
 
@@ -122,10 +124,12 @@ def _cut_sidebar(lines: list[str], text: str) -> tuple[list[str], bool]:
     lines are text's lines, stripped. One search of the whole text finds the first line that may start a trailer;
     lines above it cannot.
     """
-    candidate = END_OF_STORY_ANYWHERE.search(text)
+    if END_OF_STORY.match(lines[0]):
+        return [], True
+    candidate = END_OF_STORY_AFTER_NEWLINE.search(text)
     if not candidate:
         return lines, False
-    for i in range(text.count("\n", 0, candidate.start()), len(lines)):
+    for i in range(text.count("\n", 0, candidate.start()) + 1, len(lines)):
         if END_OF_STORY.match(lines[i]):
             return lines[:i], True
     return lines, False
