@@ -10,21 +10,32 @@ from dnkdata.sources import text as reader
 
 FIELD_AND_CHROME_RULES = [reader.CAPTURE_DATE, reader.BREADCRUMB, reader.AD_MARKER, reader.PREV_NEXT,
                           reader.KOREAN_LINK, reader.FEED_LABEL, reader.SOURCE_NOTE, reader.FOOTER_DATE,
-                          reader.BOARD_DATE, reader.BYLINE_BY, reader.BYLINE, reader.URL_LINE, reader.WEATHER,
-                          reader.CAPTION_START]
+                          reader.BOARD_DATE, reader.BYLINE_BY, reader.URL_LINE, reader.WEATHER,
+                          reader.CAPTION_START]  # BYLINE is pre-tested by its "|" instead
 
 LINES = [
     "Thursday, March 6, 2025", "thursday, march 6, 2025", "Home > News", "[ad_12]", "source link", "Prev Next",
     "Read in Korean", "by Daily NK", "[Source: Daily NK]", "march 6, 2025 at 2:20 pm", "Date : 2025.03.06",
     "By Jane Roe - 2025.3.6 14:20 pm", "Jane Roe | 2025-03-06 14:20", "https://example.com/a [1,234]", "-3.5 °C",
     "photo: a market", "The market was quiet on Monday.", "jane roe | 2025-03-06", "“Rice is dear,” he said.",
-    "Markets", "12 people were detained.",
+    "Markets", "12 people were detained.", "A market in Hyesan (Image: Daily NK)", "Trees / Image: Jane Roe",
 ]
 
 
 @pytest.mark.parametrize("line", LINES)
 def test_chrome_start_matches_exactly_where_one_rule_matches(line):
     assert bool(reader.CHROME_START.match(line)) == any(rule.match(line) for rule in FIELD_AND_CHROME_RULES)
+
+
+def test_every_chrome_line_is_a_candidate():
+    lines = ["Headline here", "", *LINES]
+    candidates = reader._chrome_candidates(lines, header_end=0)
+    for i, line in enumerate(lines):
+        rules = [*FIELD_AND_CHROME_RULES, reader.BYLINE]
+        if i > 0 and (any(rule.match(line) for rule in rules) or reader.CAPTION_CREDIT.search(line)):
+            assert i in candidates, line
+    assert 0 in candidates and 1 not in candidates  # the header line always; blank lines never
+    assert lines.index("The market was quiet on Monday.") not in candidates
 
 
 def test_any_of_keeps_each_pattern_case_flag_and_drops_group_names():
