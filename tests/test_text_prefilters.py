@@ -38,6 +38,12 @@ def test_every_chrome_line_is_a_candidate():
     assert lines.index("The market was quiet on Monday.") not in candidates
 
 
+@pytest.mark.parametrize("line", LINES)
+def test_field_line_matches_exactly_where_one_field_rule_matches(line):
+    field_rules = [rule for rule in FIELD_AND_CHROME_RULES if rule not in (reader.WEATHER, reader.CAPTION_START)]
+    assert bool(reader.FIELD_LINE.match(line)) == any(rule.match(line) for rule in [*field_rules, reader.BYLINE])
+
+
 def test_any_of_keeps_each_pattern_case_flag_and_drops_group_names():
     combined = reader._any_of(re.compile(r"^(?P<x>abc)$"), re.compile(r"^(?P<x>def)$", re.I))
     assert combined.match("abc") and combined.match("DEF")

@@ -57,6 +57,9 @@ def _any_of(*patterns: re.Pattern) -> re.Pattern:
     return re.compile("|".join(parts))
 
 
+# The rules of _read_field_line in one pattern: most lines it is asked about are none of them.
+FIELD_LINE = _any_of(CAPTURE_DATE, BREADCRUMB, AD_MARKER, PREV_NEXT, KOREAN_LINK, FEED_LABEL, SOURCE_NOTE, FOOTER_DATE,
+                     BOARD_DATE, BYLINE_BY, BYLINE, URL_LINE)
 # A line none of these can match at its start is not chrome (below the header, where only they apply): one
 # match call per story line instead of a dozen. BYLINE is left out: it backtracks over every capitalised story
 # line, and its " | " separator is a cheaper test (see _chrome_candidates).
@@ -174,6 +177,8 @@ def _chrome_candidates(lines: list[str], header_end: int) -> list[int]:
 
 def _read_field_line(line: str, header: _Header) -> bool:
     """Lines that are chrome and carry a field; True when the line was one of them."""
+    if not FIELD_LINE.match(line):
+        return False
     if CAPTURE_DATE.match(line) or BREADCRUMB.match(line) or AD_MARKER.match(line) or PREV_NEXT.match(line):
         return True
     if KOREAN_LINK.match(line):
