@@ -45,6 +45,31 @@ TERMINAL = re.compile(r"[.!?…:;\"”’']\)?$")
 CONTRACTION_TAIL = re.compile(r"^(?:t|s|ll|re|ve|d|m)\b")
 DANGLING_OPENER = re.compile(r"\s+[\[(“‘\"]$")
 ELLIPSIS_END = re.compile(r"(?:…|\.\.\.)\s*$")
+
+
+def _any_of(*patterns: re.Pattern) -> re.Pattern:
+    """One pattern that matches where any of the given ones matches; each keeps its own case flag.
+
+    Group names are dropped (two patterns may share one); only whether it matches is used.
+    """
+    bodies = [re.sub(r"\(\?P<\w+>", "(?:", p.pattern) for p in patterns]
+    parts = [f"(?i:{b})" if p.flags & re.I else f"(?:{b})" for p, b in zip(patterns, bodies)]
+    return re.compile("|".join(parts))
+
+
+# The rules of _read_field_line in one pattern: most lines it is asked about are none of them.
+FIELD_LINE = _any_of(CAPTURE_DATE, BREADCRUMB, AD_MARKER, PREV_NEXT, KOREAN_LINK, FEED_LABEL, SOURCE_NOTE, FOOTER_DATE,
+                     BOARD_DATE, BYLINE_BY, BYLINE, URL_LINE)
+# A line none of these can match at its start is not chrome (below the header, where only they apply): one
+# match call per story line instead of a dozen. BYLINE is left out: it backtracks over every capitalised story
+# line, and its " | " separator is a cheaper test (see _chrome_candidates).
+CHROME_START = _any_of(CAPTURE_DATE, BREADCRUMB, AD_MARKER, PREV_NEXT, KOREAN_LINK, FEED_LABEL, SOURCE_NOTE,
+                       FOOTER_DATE, BOARD_DATE, BYLINE_BY, URL_LINE, WEATHER, CAPTION_START)
+# Where a sidebar or contact trailer could start a line after the first: a whole-text check before testing each
+# line. It starts at the newline, not at "^" in MULTILINE mode, so the regex engine can skip ahead to newlines.
+END_OF_STORY_AFTER_NEWLINE = re.compile(r"\n[^\S\n]*(?:Most Popular Articles|Related (?:Articles|Stories|News)|"
+                                        r"Recommended|More from Daily NK|Questions or comments about this article\?)",
+                                        re.I)
 SENTENCE_STARTERS = {"The", "A", "An", "This", "These", "Those", "Some", "Many", "Authorities", "Residents", "Officials",
                      "Sources", "It", "In", "With", "Despite", "North", "Local"}
 
@@ -65,8 +90,9 @@ class _Header:
 
 def parse_text(text: str, source_format: str = "text") -> ParsedArticle:
     """Turn one plain-text capture into an article record (body without chrome, fields it states)."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    lines, reached_sidebar = _cut_sidebar(lines)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = [line.strip() for line in text.split("\n")]  # every rule below reads lines stripped
+    lines, reached_sidebar = _cut_sidebar(lines, text)
     header = _scan_chrome(lines)
     header.saw_trailer = header.saw_trailer or reached_sidebar
     blocks = _blocks(lines, header.chrome_lines)
@@ -96,22 +122,29 @@ def parse_text(text: str, source_format: str = "text") -> ParsedArticle:
     )
 
 
-def _cut_sidebar(lines: list[str]) -> tuple[list[str], bool]:
-    """Everything from a sidebar or contact trailer on is page chrome; True when one was found."""
-    for i, line in enumerate(lines):
-        if END_OF_STORY.search(line.strip()):
+def _cut_sidebar(lines: list[str], text: str) -> tuple[list[str], bool]:
+    """Everything from a sidebar or contact trailer on is page chrome; True when one was found.
+
+    lines are text's lines, stripped. One search of the whole text finds the first line that may start a trailer;
+    lines above it cannot.
+    """
+    if END_OF_STORY.match(lines[0]):
+        return [], True
+    candidate = END_OF_STORY_AFTER_NEWLINE.search(text)
+    if not candidate:
+        return lines, False
+    for i in range(text.count("\n", 0, candidate.start()) + 1, len(lines)):
+        if END_OF_STORY.match(lines[i]):
             return lines[:i], True
     return lines, False
 
 
 def _scan_chrome(lines: list[str]) -> _Header:
-    """Mark chrome lines and read the fields they carry."""
+    """Mark chrome lines (lines stripped) and read the fields they carry."""
     header = _Header()
-    first_content = next((i for i, l in enumerate(lines) if l.strip() and not AD_MARKER.match(l.strip())), 0)
-    for i, raw in enumerate(lines):
-        line = raw.strip()
-        if not line:
-            continue
+    first_content = next((i for i, line in enumerate(lines) if line and not AD_MARKER.match(line)), 0)
+    for i in _chrome_candidates(lines, first_content + 6):
+        line = lines[i]
         if _read_field_line(line, header):
             header.chrome_lines.add(i)
         elif i <= first_content + 2 and _is_tag_list(line):
@@ -134,8 +167,18 @@ def _scan_chrome(lines: list[str]) -> _Header:
     return header
 
 
+def _chrome_candidates(lines: list[str], header_end: int) -> list[int]:
+    """Indexes of the non-blank lines a chrome rule may take: all up to header_end, below it only lines that pass
+    a cheap test (a chrome line's start, a byline's "|", or a caption credit's closing parenthesis or "Image:")."""
+    return [i for i, line in enumerate(lines)
+            if line and (i <= header_end or CHROME_START.match(line) or "|" in line
+                         or line[-1] == ")" or "Image:" in line)]
+
+
 def _read_field_line(line: str, header: _Header) -> bool:
     """Lines that are chrome and carry a field; True when the line was one of them."""
+    if not FIELD_LINE.match(line):
+        return False
     if CAPTURE_DATE.match(line) or BREADCRUMB.match(line) or AD_MARKER.match(line) or PREV_NEXT.match(line):
         return True
     if KOREAN_LINK.match(line):
@@ -238,11 +281,10 @@ def _is_tag_line(line: str) -> bool:
 
 
 def _blocks(lines: list[str], chrome: set[int]) -> list[list[str]]:
-    """Group non-chrome lines into blank-line-separated blocks; chrome lines also separate blocks."""
+    """Group non-chrome lines (stripped) into blank-line-separated blocks; chrome lines also separate blocks."""
     blocks: list[list[str]] = []
     current: list[str] = []
-    for i, raw in enumerate(lines):
-        line = raw.strip()
+    for i, line in enumerate(lines):
         if not line or i in chrome:
             if current:
                 blocks.append(current)
