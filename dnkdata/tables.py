@@ -159,8 +159,8 @@ def row_table(name: str, rows: pl.DataFrame, ids: pl.DataFrame) -> pl.DataFrame:
     if id_column:
         order = order.with_columns(_new_id=_new_ids(name, order)).with_columns(
             pl.coalesce("_new_id", id_column).alias(id_column))
-    order = order.sort(SORT_KEYS[name], maintain_order=True)
     replaced = ["article_id", *([id_column] if id_column else [])]
+    order = order.sort(SORT_KEYS[name], maintain_order=True).select("_row", *replaced)
     picked = _gather_columns(rows, [c for c in polars_schema(name) if c not in replaced], order["_row"])
     return picked.hstack(order.select(replaced).get_columns()).select(list(polars_schema(name)))
 

@@ -88,21 +88,33 @@ def table_cross_errors(table: str, tables: dict[str, pl.DataFrame]) -> list[str]
     return errors
 
 
+OFFSET_CHUNK_ROWS = 250_000  # rows checked at a time: the slices of the bodies they need stay small
+
+
 def _offset_errors(tables: dict[str, pl.DataFrame], table: str, text_column: str,
                    end_column: str | None = None) -> list[str]:
     """body[char_start:char_start+len(text)] == text for every row (and char_end agrees, for quotes)."""
     if "body" not in tables["articles"].columns:
         return []  # a public release without bodies: offsets cannot be checked here
     articles = tables["articles"].select("article_id", "body")
-    joined = tables[table].join(articles, on="article_id", how="inner")
-    length = pl.col(text_column).str.len_chars()
-    bad = joined.filter(pl.col("body").str.slice(pl.col("char_start"), length) != pl.col(text_column))
-    if end_column:
-        bad = pl.concat([bad, joined.filter(pl.col("char_start") + length != pl.col(end_column))])
+    columns = ["article_id", "char_start", text_column, *([end_column] if end_column else [])]
+    bad = pl.concat([_misplaced(chunk, articles, text_column, end_column)
+                     for chunk in tables[table].select(columns).iter_slices(OFFSET_CHUNK_ROWS)]
+                    or [pl.DataFrame(schema={c: tables[table].schema[c] for c in columns})])
     if not bad.height:
         return []
     examples = bad.select("article_id", "char_start", text_column).head(EXAMPLES).rows()
     return [f"{table}: {bad.height} row(s) whose {text_column} is not at its offsets in articles.body, e.g. {examples}"]
+
+
+def _misplaced(rows: pl.DataFrame, articles: pl.DataFrame, text_column: str, end_column: str | None) -> pl.DataFrame:
+    """The rows whose text is not where their offsets say in their article's body."""
+    joined = rows.join(articles, on="article_id", how="inner")
+    length = pl.col(text_column).str.len_chars()
+    bad = joined.filter(pl.col("body").str.slice(pl.col("char_start"), length) != pl.col(text_column))
+    if end_column:
+        bad = pl.concat([bad, joined.filter(pl.col("char_start") + length != pl.col(end_column))])
+    return bad.drop("body")
 
 
 def validate_folder(folder: Path) -> list[str]:
