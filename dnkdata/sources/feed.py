@@ -72,6 +72,9 @@ def _refuse_entities(data: bytes, name: str) -> None:
         # not well-formed, so the safe parser stopped early: still refuse any entity declaration after that point
         if b"<!entity" in data.lower():
             raise Rejected("feed_malformed", f"{name}: refused XML entity declaration in a malformed feed") from None
+    except (LookupError, UnicodeError, ValueError) as exc:
+        # an unknown or garbled encoding in the XML declaration: the safe parser cannot read, so cannot vet, it
+        raise Rejected("feed_malformed", f"{name}: unreadable encoding declaration ({exc})") from None
 
 
 def _item(entry, index: int) -> ParsedArticle:
