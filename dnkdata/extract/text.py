@@ -146,7 +146,6 @@ def _list_automaton(lists: dict[tuple[str, ...], int]) -> tuple[ahocorasick_rs.A
 
 
 _CASED_LITERALS = _LiteralIndex()
-_LOWERED_LITERALS = _LiteralIndex()  # for literal_starts_ignorecase: other texts, other words
 
 
 def literal_starts(words: tuple[str, ...], text: str) -> list[int]:
@@ -154,27 +153,14 @@ def literal_starts(words: tuple[str, ...], text: str) -> list[int]:
     return _CASED_LITERALS.starts(words, text)
 
 
-_ITEM_LITERALS = _LiteralIndex()  # price items: a long list of its own, so other lists' passes stay short
-
 # The non-ASCII characters that re.IGNORECASE equates with an ASCII letter (or whose lowercase is longer):
-# ſ ~ s, K (Kelvin) ~ k, İ ~ i and ı ~ I. tests/test_text.py checks the list against every code point.
+# ſ ~ s, K (Kelvin) ~ k, İ ~ i and ı ~ I. tests/test_text_literals.py checks the list against every code point.
 ASCII_ALIKE = re.compile("[\u0130\u0131\u017f\u212a]")
-_LAST_LOWERED: list = [None, None]  # [text, its lowercase or None]: officials and prices ask about one body
-
-
-def literal_starts_ignorecase(words: tuple[str, ...], text: str, index: _LiteralIndex | None = None) -> list[int] | None:
-    """literal_starts for a re.IGNORECASE pattern over ASCII words; None when text holds a character that
-    re.IGNORECASE could equate with an ASCII letter (ſ, K, İ, ı), where lowercasing would not be exact."""
-    if _LAST_LOWERED[0] is not text:
-        _LAST_LOWERED[:] = [text, None if not text.isascii() and ASCII_ALIKE.search(text) else text.lower()]
-    lowered = _LAST_LOWERED[1]
-    if lowered is None:
-        return None
-    return (index or _LOWERED_LITERALS).starts(_lowered_words(words), lowered)
 
 
 def literal_starts_anycase(words: tuple[str, ...], text: str) -> list[int] | None:
-    """A superset of literal_starts_ignorecase(words, text), from the cased pass that literal_starts makes anyway
+    """A superset of the offsets where a word begins in text ignoring case (as re.IGNORECASE matches ASCII words),
+    from the cased pass that literal_starts makes anyway
     (no lowercased copy, no second pass): offsets where the first few letters of a word begin in any case.
 
     Enough as the candidates of finditer_at, which only needs every place a match can begin."""
@@ -194,17 +180,6 @@ def _anycase_prefixes(words: tuple[str, ...]) -> tuple[str, ...]:
         forms = {"".join(chars) for word in words
                  for chars in product(*({c.lower(), c.upper()} for c in word[:_ANYCASE_PREFIX]))}
         known = _ANYCASE[id(words)] = (words, tuple(sorted(forms)))
-    return known[1]
-
-
-_LOWERED_WORDS: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
-
-
-def _lowered_words(words: tuple[str, ...]) -> tuple[str, ...]:
-    """The sorted lowercase forms of words, remembered per word tuple (callers pass the same tuples)."""
-    known = _LOWERED_WORDS.get(id(words))
-    if known is None or known[0] is not words:
-        known = _LOWERED_WORDS[id(words)] = (words, tuple(sorted({w.lower() for w in words})))
     return known[1]
 
 
