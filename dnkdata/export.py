@@ -81,12 +81,20 @@ def staging(target: Path):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def spill_folder(target: Path) -> Path:
+    """Where a build without a cache keeps its workers' results until the tables are made: beside target."""
+    target = target.resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return target.parent / f".{target.name}.spill-{os.getpid()}"
+
+
 def recover_interrupted(target: Path) -> list[Path]:
-    """Remove the staging and old folders of dead processes beside target; restore an old output if target is gone."""
+    """Remove the staging, spill and old folders of dead processes beside target; restore an old output if target
+    is gone."""
     removed = []
     for leftover in sorted(target.parent.glob(f".{glob.escape(target.name)}.*-*")):
         kind, _, pid = leftover.name[len(target.name) + 2:].rpartition("-")
-        if kind not in ("tmp", "old") or not pid.isdigit() or not leftover.is_dir() or _pid_alive(int(pid)):
+        if kind not in ("tmp", "old", "spill") or not pid.isdigit() or not leftover.is_dir() or _pid_alive(int(pid)):
             continue
         if kind == "old" and not target.exists():
             os.replace(leftover, target)  # killed between the two renames of a swap: this is the previous output
@@ -249,10 +257,11 @@ def _kill_children() -> None:
 
 
 def abandon(target: Path) -> None:
-    """This process's leftovers beside target: its staging folder, a swapped-out old folder, its lock."""
+    """This process's leftovers beside target: its staging and spill folders, a swapped-out old folder, its lock."""
     target = target.resolve()
     pid = os.getpid()
     shutil.rmtree(target.parent / f".{target.name}.tmp-{pid}", ignore_errors=True)
+    shutil.rmtree(target.parent / f".{target.name}.spill-{pid}", ignore_errors=True)
     old = target.parent / f".{target.name}.old-{pid}"
     if old.exists() and not target.exists():
         os.replace(old, target)

@@ -13,7 +13,7 @@ import os
 import signal
 import stat
 import sys
-import tempfile
+import shutil
 import time
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -349,16 +349,17 @@ def build(inputs: list[Path], out: Path, *, workers: int | None = None, max_byte
     of the table steps, summed over the tables (validate and write run beside the making of the next table, so
     they overlap merge); total is the build's wall time.
     """
-    from dnkdata.export import check_unlocked, output_lock, staging, write_report
+    from dnkdata.export import check_unlocked, output_lock, recover_interrupted, staging, write_report
 
     check_unlocked(out)  # refuse before the work, not after it, when another build holds the folder
+    recover_interrupted(out.resolve())  # what killed builds left beside out (staging, spill folders) goes first
     started = clock = time.perf_counter()
     timings: dict[str, float] = {}
     captures = find_captures(inputs)
     timings["discover"] = time.perf_counter() - clock
     clock = time.perf_counter()
     workers = workers or default_workers()
-    with _segment_store(default_cache_dir(out) if cache_dir == "default" else cache_dir, max_bytes) as store:
+    with _segment_store(default_cache_dir(out) if cache_dir == "default" else cache_dir, max_bytes, out) as store:
         keys, segments, cache_stats = collect_batches(captures, store, workers=workers, max_bytes=max_bytes,
                                                       progress=progress)
         timings["process"] = time.perf_counter() - clock
@@ -379,13 +380,21 @@ def build(inputs: list[Path], out: Path, *, workers: int | None = None, max_byte
 
 
 @contextmanager
-def _segment_store(cache_dir: Path | None, max_bytes: int):
-    """The build cache, or (without one) a temporary store the batches wait in until the tables are made."""
+def _segment_store(cache_dir: Path | None, max_bytes: int, out: Path):
+    """The build cache, or (without one) a temporary store the batches wait in until the tables are made. The
+    temporary store sits beside out, named by this process, so an interrupted build's is cleared like its
+    staging folder (by this process on SIGINT/SIGTERM, by the next build after a SIGKILL)."""
     if cache_dir is not None:
         yield BuildCache(cache_dir, max_bytes)
         return
-    with tempfile.TemporaryDirectory(prefix="dnkdata-build-") as folder:
-        yield SegmentStore(Path(folder))
+    from dnkdata.export import spill_folder
+
+    folder = spill_folder(out)
+    shutil.rmtree(folder, ignore_errors=True)
+    try:
+        yield SegmentStore(folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 class _TableWriter:

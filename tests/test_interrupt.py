@@ -140,6 +140,10 @@ def test_sigkill_while_reading_leaves_previous_output(previous):
     assert wait_for(lambda: has_children(proc.pid), proc), "the build ended before it started its workers"
     kill_group(proc)
     assert digests(out) == before
+    assert f".{out.name}.spill-{proc.pid}" in leftovers(out)  # where its workers' results waited (no cache)
+    rerun = run_build(raw, out, "--workers", "2", "--no-cache")
+    assert rerun.returncode == 0, rerun.stderr
+    assert leftovers(out) == []  # the next build clears it
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
