@@ -6,7 +6,7 @@ import random
 import re
 
 from dnkdata.extract import speakers
-from dnkdata.extract.text import sentence_bounds
+from dnkdata.extract.text import SentenceIndex, sentence_bounds
 
 PASSAGE = (
     "Mr. Kim said so on Jan. 5, Sept. 9 (approx. 3), etc. Vol. 2 and xGen. 4. A source in Hyesan said: “It is late.” The U.S. envoy left!  Then "
@@ -25,11 +25,16 @@ def _texts():
         yield " ".join(rng.choice(words) for _ in range(rng.randint(1, 80)))
 
 
-def test_sentence_index_gives_sentence_bounds_at_every_offset():
+def test_sentence_index_gives_sentence_bounds_at_every_offset_and_for_spans():
+    rng = random.Random(3)
     for text in _texts():
-        index = speakers.SentenceIndex(text)
+        index = SentenceIndex(text)
         for pos in range(len(text) + 1):
             assert index.bounds(pos) == sentence_bounds(text, pos), (text, pos)
+        for _ in range(20):  # spans, some across a blank line, asked in any order
+            start = rng.randrange(len(text) + 1)
+            end = rng.randrange(start, len(text) + 1)
+            assert index.bounds(start, end) == sentence_bounds(text, start, end), (text, start, end)
 
 
 def test_sources_as_a_full_scan_finds_them():

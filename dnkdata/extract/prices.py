@@ -17,7 +17,7 @@ from datetime import date
 from dnkdata.extract import price_tables
 from dnkdata.extract.price_terms import (UNIT_AFTER, UNIT_BEFORE, Amount, DateMention, ItemMention,
                                          find_amounts, find_dates, find_items, unit_phrase)
-from dnkdata.extract.text import ABBREVIATIONS, SENTENCE_END, price_id, sentence_bounds
+from dnkdata.extract.text import SentenceIndex, price_id, sentence_bounds
 from dnkdata.gazetteer import Place, PlaceMention
 
 RATE_CUE = re.compile(r"exchange rates?|(?:dollar|yuan|USD|CNY)[/-](?:won|KPW)|(?:won|KPW)[/-](?:dollar|yuan|USD|CNY)",
@@ -126,32 +126,11 @@ class _SentenceLookups:
         self._previous: dict[int, tuple[int, int] | None] = {}
         self._state: dict[tuple[int, int], bool] = {}
         self._rate: dict[tuple[int, int], bool] = {}
-        self._sentence_ends: dict[tuple[int, int], _SentenceEnds] = {}
+        self._sentences = SentenceIndex(body)
 
     def sentence(self, start: int, end: int) -> tuple[int, int]:
-        """sentence_bounds(body, start, end), reading each paragraph's sentence ends once for all its amounts
-        (sentence_bounds scans from the paragraph start every time: slow in long paragraphs)."""
-        body = self.body
-        found = body.rfind("\n\n", 0, start)
-        para_start = 0 if found < 0 else found + 2
-        found = body.find("\n\n", end)
-        para_end = len(body) if found < 0 else found
-        if (para_start, para_end) not in self._sentence_ends:  # an amount can run across a blank line
-            self._sentence_ends[para_start, para_end] = _SentenceEnds(body, para_start, para_end)
-        ends = self._sentence_ends[para_start, para_end]
-        sentence_start = para_start
-        i = 0
-        while (span := ends.get(i)) is not None and span[1] <= start:
-            if span[2]:
-                sentence_start = span[1]
-            i += 1
-        while (span := ends.get(i)) is not None and span[0] < end:
-            i += 1
-        while (span := ends.get(i)) is not None:
-            if not ABBREVIATIONS.search(body[max(end, span[0] - 6):span[0] + 1]):
-                return sentence_start, span[0] + 1
-            i += 1
-        return sentence_start, para_end
+        """sentence_bounds(body, start, end), each paragraph's sentence ends read once for all its amounts."""
+        return self._sentences.bounds(start, end)
 
     def previous_sentence(self, sentence_start: int) -> tuple[int, int] | None:
         """The sentence before the one at sentence_start in its paragraph; None when it opens the paragraph."""
@@ -192,32 +171,6 @@ class _SentenceLookups:
         if sentence not in self._dates:
             self._dates[sentence] = find_dates(self.body, *sentence, self.published)
         return self._dates[sentence]
-
-
-class _SentenceEnds:
-    """The SENTENCE_END matches of one paragraph, found by one scan that goes only as far as asked.
-
-    sentence_bounds scans from the paragraph start up to an offset, and from an offset on; the matches that
-    decide its answer are those of a single scan over the paragraph: its lookahead reads at most two characters
-    past a match, inside the room sentence_bounds leaves, and no match can begin inside another (each begins
-    with . ! ? or …, which the rest of a match never holds), so a scan from an offset meets the same ones."""
-
-    def __init__(self, body: str, para_start: int, para_end: int):
-        self._body, self._para_start = body, para_start
-        self._scan = SENTENCE_END.finditer(body, para_start, para_end)
-        self._spans: list[tuple[int, int, bool]] = []
-
-    def get(self, i: int) -> tuple[int, int, bool] | None:
-        """The i-th match: its start, its end, and whether a sentence begins after it (no abbreviation before
-        it, as sentence_bounds tests it looking back from an amount); None past the last one."""
-        while len(self._spans) <= i:
-            m = next(self._scan, None)
-            if m is None:
-                return None
-            mark = m.start()
-            opens = not ABBREVIATIONS.search(self._body[max(self._para_start, mark - 6):mark + 1])
-            self._spans.append((mark, m.end(), opens))
-        return self._spans[i]
 
 
 # ---------------------------------------------------------------- amounts → drafts

@@ -16,7 +16,7 @@ from functools import cache, cached_property
 from typing import NamedTuple
 
 from dnkdata import gazetteer
-from dnkdata.extract.text import ABBREVIATIONS, SENTENCE_END, finditer_at, literal_starts, trie_pattern
+from dnkdata.extract.text import SentenceIndex, finditer_at, literal_starts, trie_pattern
 
 SPEECH_VERBS = (
     r"said|says|say|added|adds|explained|explains|noted|notes|told|tells|reported|reports|stated|states|claimed|"
@@ -580,85 +580,6 @@ class _Mentions:
             return None
         m = self.matches[i - 1]
         return m.start(), m.end(), m.group(0)
-
-
-class SentenceIndex:
-    """text.sentence_bounds(body, pos) for many positions of one body: each paragraph is scanned for sentence ends
-    once, not once per quote.
-
-    sentence_bounds scans from the paragraph start for the last sentence end before pos, and from pos for the first
-    one after it. Sentence ends cannot overlap, and one that ends before pos is found alike by a scan of the whole
-    paragraph, so both are read off the paragraph's full scan. Only the abbreviation check of an end within six
-    characters after pos is redone, as sentence_bounds looks back no further than pos.
-    """
-
-    def __init__(self, body: str):
-        self.body = body
-        self._paragraphs: dict[tuple[int, int], _SentenceEnds] = {}
-
-    def bounds(self, pos: int) -> tuple[int, int]:
-        body = self.body
-        para_start = body.rfind("\n\n", 0, pos)
-        para_start = 0 if para_start < 0 else para_start + 2
-        para_end = body.find("\n\n", pos)
-        para_end = len(body) if para_end < 0 else para_end
-        ends = self._paragraphs.get((para_start, para_end))
-        if ends is None:
-            ends = self._paragraphs[(para_start, para_end)] = _SentenceEnds(body, para_start, para_end)
-        return ends.start_before(pos), ends.end_after(pos)
-
-
-class _SentenceEnds:
-    """The sentence ends of one paragraph (SENTENCE_END matches) and whether each follows an abbreviation, read
-    from one scan only as far as a query needs."""
-
-    def __init__(self, body: str, para_start: int, para_end: int):
-        self.body, self.para_start, self.para_end = body, para_start, para_end
-        self._scan = SENTENCE_END.finditer(body, para_start, para_end)
-        self.starts: list[int] = []
-        self.abbreviated: list[bool] = []
-        self.clean_ends: list[int] = []  # ends of those not after an abbreviation
-        self.last_end = -1
-
-    def _read_one(self) -> bool:
-        m = next(self._scan, None)
-        if m is None:
-            return False
-        short = _after_abbreviation(self.body, self.para_start, m.start())
-        self.starts.append(m.start())
-        self.abbreviated.append(short)
-        if not short:
-            self.clean_ends.append(m.end())
-        self.last_end = m.end()
-        return True
-
-    def start_before(self, pos: int) -> int:
-        """Where the sentence holding pos begins: after the last sentence end that ends at or before pos."""
-        while self.last_end <= pos and self._read_one():
-            pass
-        i = bisect_right(self.clean_ends, pos)
-        return self.clean_ends[i - 1] if i else self.para_start
-
-    def end_after(self, pos: int) -> int:
-        """One past the mark that ends the sentence holding pos: the first sentence end at or after pos."""
-        i = bisect_left(self.starts, pos)
-        while i < len(self.starts) or self._read_one():
-            start = self.starts[i]
-            if start < pos:  # read just now, still before pos
-                i += 1
-                continue
-            short = self.abbreviated[i] if start - 6 >= pos else _after_abbreviation(self.body, pos, start)
-            if not short:
-                return start + 1
-            i += 1
-        return self.para_end
-
-
-def _after_abbreviation(body: str, floor: int, mark: int) -> bool:
-    """Whether the mark at `mark` ends an abbreviation ("Mr.", "Jan."), looking back no further than floor."""
-    if body[mark] != ".":
-        return False  # every abbreviation ends in a full stop
-    return ABBREVIATIONS.search(body[max(floor, mark - 6):mark + 1]) is not None
 
 
 def canonical_person(text: str) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from itertools import product
 
 import ahocorasick_rs
@@ -66,6 +66,87 @@ def sentence_bounds(body: str, start: int, end: int | None = None) -> tuple[int,
             sentence_end = m.start() + 1
             break
     return sentence_start, sentence_end
+
+
+class SentenceIndex:
+    """sentence_bounds(body, start, end) for many spans of one body: each paragraph is scanned for sentence ends
+    once, not once per quote or amount.
+
+    sentence_bounds scans from the paragraph start for the last sentence end before start, and from end for the
+    first one after it. Sentence ends cannot overlap, and one that ends before start is found alike by a scan of
+    the whole paragraph, so both are read off the paragraph's full scan. Only the abbreviation check of an end within six
+    characters after end is redone, as sentence_bounds looks back no further than end.
+    """
+
+    def __init__(self, body: str):
+        self.body = body
+        self._paragraphs: dict[tuple[int, int], _SentenceEnds] = {}
+
+    def bounds(self, start: int, end: int | None = None) -> tuple[int, int]:
+        """sentence_bounds(body, start, end)."""
+        end = start if end is None else end
+        body = self.body
+        para_start = body.rfind("\n\n", 0, start)
+        para_start = 0 if para_start < 0 else para_start + 2
+        para_end = body.find("\n\n", end)
+        para_end = len(body) if para_end < 0 else para_end
+        ends = self._paragraphs.get((para_start, para_end))  # a span can run across a blank line: its own key
+        if ends is None:
+            ends = self._paragraphs[(para_start, para_end)] = _SentenceEnds(body, para_start, para_end)
+        return ends.start_before(start), ends.end_after(end)
+
+
+class _SentenceEnds:
+    """The sentence ends of one paragraph (SENTENCE_END matches) and whether each follows an abbreviation, read
+    from one scan only as far as a query needs."""
+
+    def __init__(self, body: str, para_start: int, para_end: int):
+        self.body, self.para_start, self.para_end = body, para_start, para_end
+        self._scan = SENTENCE_END.finditer(body, para_start, para_end)
+        self.starts: list[int] = []
+        self.abbreviated: list[bool] = []
+        self.clean_ends: list[int] = []  # ends of those not after an abbreviation
+        self.last_end = -1
+
+    def _read_one(self) -> bool:
+        m = next(self._scan, None)
+        if m is None:
+            return False
+        short = _after_abbreviation(self.body, self.para_start, m.start())
+        self.starts.append(m.start())
+        self.abbreviated.append(short)
+        if not short:
+            self.clean_ends.append(m.end())
+        self.last_end = m.end()
+        return True
+
+    def start_before(self, pos: int) -> int:
+        """Where the sentence holding pos begins: after the last sentence end that ends at or before pos."""
+        while self.last_end <= pos and self._read_one():
+            pass
+        i = bisect_right(self.clean_ends, pos)
+        return self.clean_ends[i - 1] if i else self.para_start
+
+    def end_after(self, pos: int) -> int:
+        """One past the mark that ends the sentence holding pos: the first sentence end at or after pos."""
+        i = bisect_left(self.starts, pos)
+        while i < len(self.starts) or self._read_one():
+            start = self.starts[i]
+            if start < pos:  # read just now, still before pos
+                i += 1
+                continue
+            short = self.abbreviated[i] if start - 6 >= pos else _after_abbreviation(self.body, pos, start)
+            if not short:
+                return start + 1
+            i += 1
+        return self.para_end
+
+
+def _after_abbreviation(body: str, floor: int, mark: int) -> bool:
+    """Whether the mark at `mark` ends an abbreviation ("Mr.", "Jan."), looking back no further than floor."""
+    if body[mark] != ".":
+        return False  # every abbreviation ends in a full stop
+    return ABBREVIATIONS.search(body[max(floor, mark - 6):mark + 1]) is not None
 
 
 def finditer_at(pattern: re.Pattern[str], text: str, starts, end: int | None = None) -> list[re.Match[str]]:
