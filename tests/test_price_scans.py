@@ -121,10 +121,3 @@ def test_sentence_cues_behind_a_word_test_match_the_plain_searches():
             seen[0] += rate
             seen[1] += state
     assert min(seen) > 20  # the texts do hold cues
-
-
-def test_case_traps_are_every_character_that_breaks_lowercased_ascii_matching():
-    import re
-    letter = re.compile("[a-z]", re.I)
-    traps = [chr(c) for c in range(0x80, 0x110000) if letter.match(chr(c)) or len(chr(c).lower()) != 1]
-    assert sorted(traps) == sorted(price_terms.CASE_TRAPS)

@@ -101,13 +101,6 @@ def test_words_back_finds_where_the_fifth_word_before_begins():
         assert speakers._words_back(text, end, 5) == pos, end
 
 
-def test_ascii_alike_lists_every_character_that_folds_onto_ascii_letters():
-    from dnkdata.extract import quotes
-
-    folding = {c for c in map(chr, range(0x80, 0x110000)) if re.match("[a-z]", c, re.I) or len(c.lower()) != 1}
-    assert folding == set(quotes.ASCII_ALIKE.pattern[1:-1])
-
-
 def test_before_patterns_match_at_most_once():
     heads = ["He added: ", "A source in Hyesan said on Monday, \n", "The source said that\n", "He said: and he added: ",
              "Kim said that he said that ", "x:\n\n", "A source said:\t "]

@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 import ahocorasick
 
-from dnkdata.extract.text import finditer_at
+from dnkdata.extract.text import ASCII_ALIKE, finditer_at
 
 NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s+(?:million|thousand|billion)\b)?"
 CURRENCY_BEFORE = {"KPW": r"KPW|NKW|₩", "CNY": r"CNY|RMB|¥", "USD": r"US\$|USD|\$"}
@@ -41,7 +41,6 @@ BARE = re.compile(r"(?<![\w.,$])(?P<num>" + NUMBER + r")(?![\w%]|,\d|\.\d)")
 _ASCII_BYTES = bytes(range(128))  # deleted from UTF-8, they leave whole multi-byte characters
 # the characters outside ASCII that re.IGNORECASE equates with an ASCII letter or whose lowercase is longer than
 # one character (tests/test_price_scans.py recomputes them over all of Unicode)
-CASE_TRAPS = "\u0130\u0131\u017f\u212a"  # İ ı ſ and the Kelvin sign
 
 UNIT_WORDS = {"kilogram": "kg", "kilo": "kg", "kg": "kg", "gram": "g", "g": "g", "liter": "l", "litre": "l",
               "l": "l", "ton": "t", "tonne": "t", "piece": "piece", "head": "head", "pack": "pack",
@@ -233,7 +232,7 @@ def _item_starts(text: str) -> list[int] | None:
     """Offsets in text where an item's spelling begins, ignoring case; None when lowercasing text would not be
     exact for an ignore-case regex (a non-ASCII character that re.IGNORECASE equates with an ASCII letter)."""
     automaton = _item_automaton()
-    if automaton is None or not text.isascii() and any(c in text for c in CASE_TRAPS):
+    if automaton is None or not text.isascii() and ASCII_ALIKE.search(text):
         return None
     return sorted({stop - length + 1 for stop, length in automaton.iter(text.lower())})
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from dnkdata.extract.text import paragraph_of, paragraph_starts, trie_pattern
+from dnkdata.extract.text import ASCII_ALIKE, paragraph_of, paragraph_starts, trie_pattern
 from dnkdata.extract.speakers import Speaker, SpeakerFinder
 
 OPEN_DOUBLE = "“"
@@ -200,9 +200,6 @@ LOWERCASE_CLAUSE = re.compile(
     r"|n[’']t\b"
     r"|\b" + trie_pattern(CLAUSE_PRONOUNS) + r"\s+(?:\w+ly\s+)?[a-z]{2,}\b"
     r"|[’'](?:re|ve|ll|m)\b)")
-# the only characters besides ASCII letters that re.IGNORECASE equates with an ASCII letter or that lower()
-# turns into two characters (İ ı ſ and the Kelvin sign; a test checks every code point)
-ASCII_ALIKE = re.compile("[\u0130\u0131\u017f\u212a]")
 
 
 def has_clause(text: str) -> bool:

@@ -235,7 +235,8 @@ def literal_starts(words: tuple[str, ...], text: str) -> list[int]:
 
 
 # The non-ASCII characters that re.IGNORECASE equates with an ASCII letter (or whose lowercase is longer):
-# ſ ~ s, K (Kelvin) ~ k, İ ~ i and ı ~ I. tests/test_text_literals.py checks the list against every code point.
+# ſ ~ s, K (Kelvin) ~ k, İ ~ i and ı ~ I: texts holding one cannot be matched on their lowercase copy (quotes,
+# prices and the literal scans ask). tests/test_text_literals.py checks the list against every code point.
 ASCII_ALIKE = re.compile("[\u0130\u0131\u017f\u212a]")
 
 
