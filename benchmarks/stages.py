@@ -32,7 +32,7 @@ def best_ms_per_capture(work, captures: int, runs: int = 3) -> float:
 
 
 def main(corpus: Path) -> None:
-    raw = [(c.source_path, c.path.read_bytes()) for c in find_captures([corpus])]
+    raw = [(c.source_path, Path(c.path).read_bytes()) for c in find_captures([corpus])]
 
     def parse_all():
         return [read_capture(name, data)[0] for name, data in raw]

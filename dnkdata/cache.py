@@ -10,7 +10,6 @@ beside it, so finding which segments hold what needs no segment to be opened.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import pickle
@@ -20,10 +19,12 @@ from functools import cache
 from pathlib import Path
 
 import polars as pl
+import pyarrow as pa
 
 import dnkdata
 from dnkdata import gazetteer
 
+SLOTS_PER_BATCH = 25  # captures per record batch in a segment's Arrow files
 KEEP_VERSIONS = 2  # older version folders are removed: the cache stays bounded as the code changes
 
 
@@ -49,7 +50,7 @@ def version_key(max_bytes: int) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def file_sha256(path: Path) -> str:
+def file_sha256(path: Path | str) -> str:
     """sha256 of a regular file, streamed; "" for anything else (a pipe would block, a folder has no bytes):
     process_capture then reports what it is."""
     try:
@@ -85,20 +86,26 @@ class SegmentStore:
         """A segment's capture entries (report fields, one per capture, in batch order)."""
         return pickle.loads((self.folder / f"{segment}.captures.pkl").read_bytes())
 
-    def load_frame(self, segment: str, table: str) -> pl.DataFrame:
-        """One table's frame of a segment (decoding releases the GIL: threads can load several at once)."""
-        return pl.read_ipc(self.folder / f"{segment}.{table}.arrow")
+    def load_frame(self, segment: str, table: str, slots: set[int] | None = None) -> pl.DataFrame:
+        """One table's frame of a segment (decoding releases the GIL: threads can load several at once).
+        slots: only the record batches holding these captures' rows are decoded (others may come along)."""
+        path = self.folder / f"{segment}.{table}.arrow"
+        if slots is None:
+            return pl.read_ipc(path)
+        with pa.memory_map(str(path)) as source:
+            reader = pa.ipc.open_file(source)
+            batches = [reader.get_batch(i) for i in sorted({slot // SLOTS_PER_BATCH for slot in slots})]
+            return pl.from_arrow(pa.Table.from_batches(batches, schema=reader.schema))
 
     def save(self, captures: list[dict], frames: dict[str, pl.DataFrame]) -> str:
         """Write the segment's files first and its key list last (atomically), so a crash leaves no dangling
         keys; returns the segment's name. Frames are zstd-compressed Arrow IPC: a quarter of the plain size, and
-        quicker to load than LZ4 or plain files (less to read; decoding is not the bottleneck)."""
+        quicker to load than LZ4 or plain files (less to read; decoding is not the bottleneck). Each file holds
+        one record batch per SLOTS_PER_BATCH captures, so an incremental build decodes only the ones it needs."""
         keys = [c["key"] for c in captures]
         name = hashlib.sha256("\n".join(keys).encode()).hexdigest()[:24]
         for table, df in frames.items():
-            buffer = io.BytesIO()
-            df.write_ipc(buffer, compression="zstd")
-            _atomic_write(self.folder / f"{name}.{table}.arrow", buffer.getvalue())
+            _atomic_write(self.folder / f"{name}.{table}.arrow", _ipc_by_slot(df, len(captures)))
         _atomic_write(self.folder / f"{name}.captures.pkl", pickle.dumps(captures, protocol=pickle.HIGHEST_PROTOCOL))
         _atomic_write(self.folder / f"{name}.keys.json", json.dumps(keys).encode())
         return name
@@ -114,12 +121,12 @@ class BuildCache(SegmentStore):
         self._hashes = self._load_hashes()
         self._hashes_changed = False
 
-    def sha256(self, path: Path, status: os.stat_result | None = None) -> str:
+    def sha256(self, path: Path | str, status: os.stat_result | None = None) -> str:
         """The file's sha256, remembered by (device, inode, size, mtime) so unchanged files are not read again,
         also when the same file is reached under another name (a hard-linked or moved copy of a corpus).
         status: the file's stat, when the caller has it already."""
         try:
-            status = status or path.stat()
+            status = status or os.stat(path)
         except OSError:
             return ""
         stamp = (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns)
@@ -155,6 +162,20 @@ class BuildCache(SegmentStore):
                           key=lambda p: p.stat().st_mtime, reverse=True)
         for stale in versions[KEEP_VERSIONS - 1:]:
             shutil.rmtree(stale, ignore_errors=True)
+
+
+def _ipc_by_slot(df: pl.DataFrame, captures: int) -> bytes:
+    """df (rows in _slot order) as zstd Arrow IPC with record batch i holding the rows of captures
+    i * SLOTS_PER_BATCH up to the next batch's (empty batches included, so a capture's batch is known)."""
+    table = df.to_arrow()
+    bounds = df["_slot"].search_sorted(pl.Series(range(0, captures + SLOTS_PER_BATCH, SLOTS_PER_BATCH),
+                                                 dtype=df["_slot"].dtype)).to_list()
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_file(sink, table.schema, options=pa.ipc.IpcWriteOptions(compression="zstd")) as writer:
+        for start, end in zip(bounds, bounds[1:]):
+            writer.write_batch(table.slice(start, end - start).combine_chunks().to_batches()[0]
+                               if end > start else pa.RecordBatch.from_pylist([], schema=table.schema))
+    return sink.getvalue().to_pybytes()
 
 
 def _atomic_write(path: Path, data: bytes) -> None:

@@ -22,7 +22,9 @@ IDENTITY_FIELDS = ("source_format", "title", "published_date", "url")  # all art
 class Merged:
     """The outcome of merging: one primary record per story, and the story each record belongs to."""
 
-    stories: list[dict]  # per story: _capture, item (of its primary record), article_id, filled fields, rekeyed
+    # per story: _capture, item (of its primary record), article_id, filled fields, rekeyed, and its ids: the
+    # primary capture's (provisional_id) and the one made from the filled fields (merged_id)
+    stories: list[dict]
     story_of: dict[tuple[int, int], dict] = field(default_factory=dict)  # (_capture, item) → its story
 
 
@@ -84,7 +86,8 @@ def _completeness(record: dict) -> tuple:
 def _merge(members: list[dict]) -> dict:
     if len(members) == 1:  # most stories were captured once: nothing to rank or fill in
         alone = members[0]
-        alone.update(capture_paths=[alone["source_path"]], provisional_id=alone["article_id"], rekeyed=False)
+        alone.update(capture_paths=[alone["source_path"]], provisional_id=alone["article_id"],
+                     merged_id=alone["article_id"], rekeyed=False)
         return alone
     ranked = sorted(members, key=_completeness, reverse=True)
     primary = dict(ranked[0])
@@ -99,7 +102,7 @@ def _merge(members: list[dict]) -> dict:
     primary["capture_paths"] = list(dict.fromkeys(record["source_path"] for record in ranked))
     primary["provisional_id"] = primary["article_id"]
     primary["rekeyed"] = final != primary["article_id"]
-    primary["article_id"] = final
+    primary["article_id"] = primary["merged_id"] = final  # merged_id: kept when a clash undoes the new id
     return primary
 
 

@@ -104,7 +104,9 @@ class Assembly:
         """Every segment's frame of one table, tagged with _capture, in one frame."""
         def load(slot):
             name, positions = slot
-            return _with_capture(self.store.load_frame(name, table), positions)
+            wanted = {index for index, p in enumerate(positions) if p}
+            partial = 2 * len(wanted) < len(positions)  # an incremental build needs a few captures of a segment
+            return _with_capture(self.store.load_frame(name, table, wanted if partial else None), positions)
 
         with ThreadPoolExecutor(max_workers=self.workers) as threads:
             parts = [p for p in threads.map(load, self.slots) if p.height]
@@ -124,8 +126,8 @@ def unresolved_spellings(gathered: pl.DataFrame) -> list[str]:
 def merge_records(gathered: pl.DataFrame) -> list[dict]:
     """Light article records for merging, in input order: no body, no rows."""
     return gathered.select(
-        "_capture", "source_path", "item", "merge_keys", "is_excerpt", "source_format", *STORY_FIELDS,
-        body_length=pl.col("body").str.len_chars()).sort("_capture", "item").to_dicts()
+        "_capture", "source_path", "item", "merge_keys", "unresolved_places", "is_excerpt", "source_format",
+        *STORY_FIELDS, body_length=pl.col("body").str.len_chars()).sort("_capture", "item").to_dicts()
 
 
 def story_ids(stories: pl.DataFrame) -> pl.DataFrame:
@@ -163,6 +165,20 @@ def row_table(name: str, rows: pl.DataFrame, ids: pl.DataFrame) -> pl.DataFrame:
     order = order.sort(SORT_KEYS[name], maintain_order=True).select("_row", *replaced)
     picked = _gather_columns(rows, [c for c in polars_schema(name) if c not in replaced], order["_row"])
     return picked.hstack(order.select(replaced).get_columns()).select(list(polars_schema(name)))
+
+
+def spliced(name: str, path, touched: pl.Series, redone: pl.DataFrame) -> pl.DataFrame:
+    """The table written at path (by the last build) without the touched stories' rows, plus the redone rows, in
+    table order: as one sort of every row would give, since the two share no story (rows tying on the sort keys
+    are one article's, all from one side and in their order)."""
+    columns = list(polars_schema(name))
+    old = pl.read_parquet(path, columns=columns).cast(polars_schema(name))
+    keep = pl.concat([~old["article_id"].is_in(touched.implode()), pl.repeat(True, redone.height, eager=True)])
+    both = pl.concat([old, redone.select(columns)], rechunk=False)
+    del old  # `both` holds the only reference: gathering takes its columns out one at a time
+    order = (both.select(SORT_KEYS[name]).with_row_index("_row").filter(keep)
+             .sort(SORT_KEYS[name], maintain_order=True)["_row"])
+    return _gather_columns(both, columns, order)
 
 
 def _with_capture(df: pl.DataFrame, slot_positions: list[list[int]]) -> pl.DataFrame:

@@ -72,6 +72,24 @@ def check_table(name: str, df: pl.DataFrame, checked: dict[str, pl.DataFrame]) -
     return table_cross_errors(name, checked | {name: df})
 
 
+def unique_keys(name: str) -> list[list[str]]:
+    """The column sets the table's schema declares unique: unique columns, and the model's Config.unique."""
+    schema = TABLES[name].to_schema()
+    keys = [[column] for column, spec in schema.columns.items() if spec.unique]
+    return keys + ([list(schema.unique)] if schema.unique else [])
+
+
+def unique_errors(name: str, df: pl.DataFrame) -> list[str]:
+    """The schema's uniqueness checks alone, for a table whose rows have each passed the schema already."""
+    errors = []
+    for columns in unique_keys(name):
+        repeated = df.select(columns).filter(pl.struct(columns).is_duplicated())
+        if repeated.height:
+            examples = ", ".join(repr(str(row))[:80] for row in repeated.unique(maintain_order=True).head(EXAMPLES).rows())
+            errors.append(f"{name}.{'+'.join(columns)}: fails unique in {repeated.height} row(s), e.g. {examples}")
+    return errors
+
+
 def table_cross_errors(table: str, tables: dict[str, pl.DataFrame]) -> list[str]:
     """Every reference of one table resolves, and its rows' texts sit at their offsets in articles.body."""
     errors = []
