@@ -86,16 +86,22 @@ class SegmentStore:
         """A segment's capture entries (report fields, one per capture, in batch order)."""
         return pickle.loads((self.folder / f"{segment}.captures.pkl").read_bytes())
 
-    def load_frame(self, segment: str, table: str, slots: set[int] | None = None) -> pl.DataFrame:
+    def load_frame(self, segment: str, table: str, slots: set[int] | None = None,
+                   columns: list[str] | None = None) -> pl.DataFrame:
         """One table's frame of a segment (decoding releases the GIL: threads can load several at once).
-        slots: only the record batches holding these captures' rows are decoded (others may come along)."""
+        slots: only the record batches holding these captures' rows are decoded (others may come along);
+        columns: only these columns are decoded."""
         path = self.folder / f"{segment}.{table}.arrow"
         if slots is None:
-            return pl.read_ipc(path)
+            return pl.read_ipc(path, columns=columns)
         with pa.memory_map(str(path)) as source:
             reader = pa.ipc.open_file(source)
             batches = [reader.get_batch(i) for i in sorted({slot // SLOTS_PER_BATCH for slot in slots})]
-            return pl.from_arrow(pa.Table.from_batches(batches, schema=reader.schema))
+            frame = pl.from_arrow(pa.Table.from_batches(batches, schema=reader.schema))
+        return frame if columns is None else frame.select(columns)
+
+    def frame_bytes(self, segment: str, table: str) -> int:
+        return (self.folder / f"{segment}.{table}.arrow").stat().st_size
 
     def save(self, captures: list[dict], frames: dict[str, pl.DataFrame]) -> str:
         """Write the segment's files first and its key list last (atomically), so a crash leaves no dangling

@@ -81,7 +81,7 @@ def save_state(folder: Path, out: Path, state: BuildState) -> None:
     parts = {}
     for part in STATE_PARTS:
         parts[part] = f"{meta_path.stem}.{tag}.{part}.arrow"
-        getattr(state, part).write_ipc(meta_path.parent / parts[part], compression="zstd")
+        getattr(state, part).write_ipc(meta_path.parent / parts[part], compression="uncompressed")  # quicker
     meta = {"format": STATE_FORMAT, "out": str(out.resolve()), "files": state.files, "parts": parts}
     tmp = meta_path.with_name(f".{meta_path.name}.{os.getpid()}.tmp")
     tmp.write_text(json.dumps(meta, indent=1), encoding="utf-8")

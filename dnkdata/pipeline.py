@@ -392,7 +392,8 @@ def _cycle_collector_paused():
 
 def _build(inputs: list[Path], out: Path, *, workers: int | None, max_bytes: int, progress: bool, strict: bool,
            cache_dir: Path | None | str) -> BuildResult:
-    from dnkdata.export import check_unlocked, output_lock, recover_interrupted, staging, write_report
+    from dnkdata.export import (check_unlocked, output_lock, recover_interrupted, report_file_lines, staging,
+                                write_report)
 
     check_unlocked(out)  # refuse before the work, not after it, when another build holds the folder
     recover_interrupted(out.resolve())  # what killed builds left beside out (staging, spill folders) goes first
@@ -407,16 +408,17 @@ def _build(inputs: list[Path], out: Path, *, workers: int | None, max_bytes: int
         timings["process"] = time.perf_counter() - clock
         for stage in STAGES:
             timings[stage] = sum(s.seconds[stage] for s in collected.fresh.values())
-        with output_lock(out), staging(out) as folder:
-            writer = _TableWriter(folder, timings, store, collected, workers)
-            report = writer.write(out, inputs)
+        with output_lock(out), staging(out) as folder, _TableWriter(folder, timings, store, collected, workers) as writer:
+            report = writer.write(out, inputs)  # every table checked; the last ones may still be being written
             if writer.errors:
                 raise ValidationFailed("\n".join(writer.errors))
             if strict and report["counts"]["rejected"]:
                 raise StrictRejections(strict_message(report))
+            files = report_file_lines(report)  # the long part of the report, made while the writes finish
+            writer.finish()
             timings["total"] = time.perf_counter() - started
             report["timings"] = {k: round(v, 4) for k, v in timings.items()}
-            write_report(folder / "build_report.json", report)
+            write_report(folder / "build_report.json", report, files)
             writer.written("build_report.json")
         writer.save_state(out)
     return BuildResult(out, report, {name: report["counts"][f"rows_{name}"] for name in TABLE_NAMES})
@@ -441,10 +443,11 @@ def _segment_store(cache_dir: Path | None, max_bytes: int, out: Path):
 
 
 class _TableWriter:
-    """Makes, checks and writes the tables one at a time, so only one table's rows are in memory besides the
-    articles (whose bodies the offset checks need) and the table before it. A table is checked and written in
-    a background thread while the next one is made (polars and Parquet writing release the GIL, so the two
-    cores share the work). Nothing is written once a table has failed: the staging folder is thrown away.
+    """Makes, checks and writes the tables one at a time, so few tables' rows are in memory at once besides the
+    articles' bodies (which the offset checks need). A table is checked in a background thread while the next
+    is made, and written in another once it passed (polars and Parquet writing release the GIL, so the cores
+    share the work); the largest, quotes, is made last, once nothing else is in flight. Nothing is written
+    once a table has failed, and a failed build's staging folder is thrown away.
 
     With a cache that holds the state of the last build of the same output, only the stories the changed inputs
     touch are made afresh and spliced into that build's tables (dnkdata.incremental); otherwise every table is
@@ -459,9 +462,26 @@ class _TableWriter:
         self.rows: dict[str, int] = {}
         self.hashes: dict[str, str] = {}
         self.state = None
-        self.pending: Future | None = None
+        self.pending: Future | None = None  # the check of the last table added
+        self.writes: list[Future] = []
         for step in ("merge", "validate", "write"):
             timings[step] = 0.0
+
+    def __enter__(self):
+        self.checker, self.writer = ThreadPoolExecutor(max_workers=1), ThreadPoolExecutor(max_workers=1)
+        return self
+
+    def __exit__(self, *exc):
+        self.checker.shutdown()
+        self.writer.shutdown()
+        return False
+
+    def finish(self) -> None:
+        """Wait for every check and write; re-raises what went wrong in them (a full disk)."""
+        if self.pending is not None:
+            self.pending.result()
+        for write in self.writes:
+            write.result()
 
     def write(self, out: Path, inputs: list[Path]) -> dict:
         """Make, check and write every table; the build report (without timings) comes back."""
@@ -478,26 +498,25 @@ class _TableWriter:
                 reuse = "a story redone now has the id of a story kept (a full build settles the clash)"
         segments = self.collected.segments(self.store, keys)
         assembly = Assembly(self.store, keys, segments, self.workers)
-        with ThreadPoolExecutor(max_workers=1) as self.background:
-            self.add("places", places_table())  # first: adding a table waits for the one before it
-            clock = time.perf_counter()
-            gathered = assembly.gathered("articles")
-            unresolved = unresolved_spellings(gathered)
-            records = merge_records(gathered)
-            merged = merge_articles(records)
-            self.state = incremental.state_frames(keys, records, merged)
-            del records
-            stories = stories_frame(merged.stories)
-            self.timings["merge"] += time.perf_counter() - clock
-            self.add("articles", articles_table(gathered, stories))
-            del gathered
-            clock = time.perf_counter()
-            entries = _entries(keys, segments, merged)
-            del merged  # a dict per record: not needed once the report entries are made
-            for segment in segments:
-                segment.captures = []  # nor are the capture entries they were made from
-            self.timings["merge"] += time.perf_counter() - clock
-            self._add_row_tables(assembly, story_ids(stories))
+        self.add("places", places_table())  # first: adding a table waits for the check of the one before it
+        clock = time.perf_counter()
+        gathered = assembly.gathered("articles")
+        unresolved = unresolved_spellings(gathered)
+        records = merge_records(gathered)
+        merged = merge_articles(records)
+        self.state = incremental.state_frames(keys, records, merged)
+        del records
+        stories = stories_frame(merged.stories)
+        self.timings["merge"] += time.perf_counter() - clock
+        self.add("articles", articles_table(gathered, stories))
+        del gathered
+        clock = time.perf_counter()
+        entries = _entries(keys, segments, merged)
+        del merged  # a dict per record: not needed once the report entries are made
+        for segment in segments:
+            segment.captures = []  # nor are the capture entries they were made from
+        self.timings["merge"] += time.perf_counter() - clock
+        self._add_row_tables(assembly, story_ids(stories))
         report = build_report(inputs, unresolved, entries, self.rows, self.errors)
         report["cache"] = self.collected.stats | {"reused_earlier_build": False, "why_not": reuse}
         return report
@@ -544,11 +563,10 @@ class _TableWriter:
         articles = spliced("articles", out / "articles.parquet", plan.touched, redone_articles)
         del gathered
         self.timings["merge"] += time.perf_counter() - clock
-        with ThreadPoolExecutor(max_workers=1) as self.background:
-            self.add("places", places_table())
-            self.add("articles", articles, redone_articles)
-            del articles, redone_articles
-            self._add_row_tables(assembly, story_ids(stories), splice=(out, plan.touched))
+        self.add("places", places_table())
+        self.add("articles", articles, redone_articles)
+        del articles, redone_articles
+        self._add_row_tables(assembly, story_ids(stories), splice=(out, plan.touched))
         report = build_report(inputs, unresolved, entries, self.rows, self.errors)
         report["cache"] = self.collected.stats | {
             "reused_earlier_build": True, "captures_redone": len(plan.redo), "stories_replaced": plan.touched.len()}
@@ -557,26 +575,27 @@ class _TableWriter:
     def _add_row_tables(self, assembly: Assembly, ids: pl.DataFrame, splice: tuple[Path, pl.Series] | None = None):
         """The row tables, one at a time; splice: (the last build's folder, the stories whose rows to drop)."""
         for name in sorted(ROW_TABLES, key=lambda table: table == "quotes"):
-            # quotes, the largest, last: it is made while a small table is written, not the articles (memory)
+            if name == "quotes":  # the largest: made last, once nothing is in flight, to keep the peak low
+                self.finish()
             clock = time.perf_counter()
-            table = redone = row_table(name, assembly.gathered(name), ids)
+            table = redone = row_table(name, assembly, ids)
             if splice is not None:
                 table = spliced(name, splice[0] / f"{name}.parquet", splice[1], redone)
             self.timings["merge"] += time.perf_counter() - clock
             self.add(name, table, redone if splice is not None else None)
             del table, redone
-        self.pending.result()
+        self.pending.result()  # every table checked: the report can be made while the last ones are written
 
     def add(self, name: str, df: pl.DataFrame, redone: pl.DataFrame | None = None) -> None:
-        """Check and write df in the background, once the table before it is done (at most one in flight).
-        redone: in an incremental build, the rows made now (the others passed the schema in the last build)."""
+        """Check df in the background once the table before it is checked (one check in flight); it is then
+        written in the other background thread. redone: in an incremental build, the rows made now (the others
+        passed the schema in the last build)."""
         if self.pending is not None:
-            self.pending.result()  # also re-raises what went wrong there (a full disk)
+            self.pending.result()  # also re-raises what went wrong there
         self.rows[name] = df.height
-        self.pending = self.background.submit(self._check_and_write, name, df, redone)
+        self.pending = self.checker.submit(self._check, name, df, redone)
 
-    def _check_and_write(self, name: str, df: pl.DataFrame, redone: pl.DataFrame | None) -> None:
-        from dnkdata.export import write_table
+    def _check(self, name: str, df: pl.DataFrame, redone: pl.DataFrame | None) -> None:
         from dnkdata.validate import check_table, unique_errors
 
         clock = time.perf_counter()
@@ -590,8 +609,12 @@ class _TableWriter:
         self.errors += problems
         if name in ("articles", "places") and not problems:
             self.checked[name] = df.select("article_id", "body") if name == "articles" else df
-        if self.errors:
-            return
+        if not self.errors:
+            self.writes.append(self.writer.submit(self._write, name, df))
+
+    def _write(self, name: str, df: pl.DataFrame) -> None:
+        from dnkdata.export import write_table
+
         clock = time.perf_counter()
         write_table(df, self.folder / f"{name}.parquet", name)
         self.written(f"{name}.parquet")

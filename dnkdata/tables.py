@@ -30,6 +30,8 @@ def frame(table: str, rows: list[dict]) -> pl.DataFrame:
 
 
 ROW_TABLES = ("quotes", "locations", "officials", "prices")
+LOAD_BUDGET = 320 * 2**20  # bytes of a row table's rows loaded at once (see row_table)
+EXPANSION = 7  # a table's rows in memory ÷ its zstd Arrow segment files: measured 6 (locations) to 9 (quotes)
 ARTICLE_EXTRA = {"_slot": pl.Int32, "item": pl.Int64, "merge_keys": pl.List(pl.String),
                  "unresolved_places": pl.List(pl.String)}
 ROW_EXTRA = {"_slot": pl.Int32, "_item": pl.Int64}
@@ -100,17 +102,31 @@ class Assembly:
         self.slots = [(segment.name, [positions.get(c["key"], []) if owner[c["key"]] == segment.name else []
                                       for c in segment.captures]) for segment in segments]
 
-    def gathered(self, table: str) -> pl.DataFrame:
-        """Every segment's frame of one table, tagged with _capture, in one frame."""
+    def parts_needed(self, table: str) -> int:
+        """In how many parts to load a table so each holds about LOAD_BUDGET bytes or less (judged by the size of
+        its segment files, which are compressed about EXPANSION times)."""
+        stored = sum(self.store.frame_bytes(name, table) for name, _ in self.slots)
+        return max(1, min(len(polars_schema(table)), -(-stored * EXPANSION // LOAD_BUDGET)))
+
+    def gathered(self, table: str, columns: list[str] | None = None) -> pl.DataFrame:
+        """Every segment's frame of one table (only the named columns, if given), tagged with _capture, in one
+        frame. The rows come in the same order whichever columns are asked for."""
+        # _capture is made from _slot, which the files hold
+        stored = None if columns is None else list(dict.fromkeys([*(c for c in columns if c != "_capture"), "_slot"]))
+
         def load(slot):
             name, positions = slot
             wanted = {index for index, p in enumerate(positions) if p}
             partial = 2 * len(wanted) < len(positions)  # an incremental build needs a few captures of a segment
-            return _with_capture(self.store.load_frame(name, table, wanted if partial else None), positions)
+            frame = _with_capture(self.store.load_frame(name, table, wanted if partial else None, stored), positions)
+            return frame if columns is None else frame.select(columns)
 
         with ThreadPoolExecutor(max_workers=self.workers) as threads:
             parts = [p for p in threads.map(load, self.slots) if p.height]
-        return pl.concat(parts) if parts else _with_capture(pl.DataFrame(schema=_gathered_schema(table)), [])
+        if parts:
+            return pl.concat(parts)
+        empty = _with_capture(pl.DataFrame(schema=_gathered_schema(table)), [])
+        return empty if columns is None else empty.select(columns)
 
 
 def _gathered_schema(table: str) -> dict[str, pl.DataType]:
@@ -151,41 +167,82 @@ def _gather_columns(df: pl.DataFrame, names: list[str], rows: pl.Series) -> pl.D
     return pl.DataFrame([df.drop_in_place(name).gather(rows) for name in names])
 
 
-def row_table(name: str, rows: pl.DataFrame, ids: pl.DataFrame) -> pl.DataFrame:
-    """The rows of primary records, with the story's id, in table order: ordered on light columns, then
-    gathered a column at a time (`rows` is used up, as in articles_table)."""
+def row_table(name: str, assembly: Assembly, ids: pl.DataFrame) -> pl.DataFrame:
+    """The rows of primary records, with the story's id, in table order: ordered on light columns, then gathered
+    a column at a time. A table larger than LOAD_BUDGET is loaded in parts (the light columns, then groups of
+    the others), so it is never held twice over; each read of the segments decodes only the columns asked for."""
     id_column = ID_COLUMNS.get(name)
-    light = ["_capture", "_item", *[c for c in SORT_KEYS[name] if c != "article_id"], *REKEY_INPUTS.get(name, ())]
-    order = (rows.select(list(dict.fromkeys(light))).with_row_index("_row")
+    light = list(dict.fromkeys(["_capture", "_item", *[c for c in SORT_KEYS[name] if c != "article_id"],
+                                *REKEY_INPUTS.get(name, ())]))
+    replaced = ["article_id", *([id_column] if id_column else [])]
+    rest = [column for column in polars_schema(name) if column not in replaced]
+    parts = assembly.parts_needed(name)
+    rows = assembly.gathered(name) if parts == 1 else None
+    order = ((rows.select(light) if rows is not None else assembly.gathered(name, light)).with_row_index("_row")
              .join(ids, on=["_capture", "_item"], how="inner"))
     if id_column:
         order = order.with_columns(_new_id=_new_ids(name, order)).with_columns(
             pl.coalesce("_new_id", id_column).alias(id_column))
-    replaced = ["article_id", *([id_column] if id_column else [])]
     order = order.sort(SORT_KEYS[name], maintain_order=True).select("_row", *replaced)
-    picked = _gather_columns(rows, [c for c in polars_schema(name) if c not in replaced], order["_row"])
-    return picked.hstack(order.select(replaced).get_columns()).select(list(polars_schema(name)))
+    picked = []
+    for group in (rest[i::parts] for i in range(parts)):
+        loaded = rows if rows is not None else assembly.gathered(name, group)
+        picked += [loaded.drop_in_place(column).gather(order["_row"]) for column in group]
+        del loaded
+    del rows
+    columns = {s.name: s for s in picked}
+    return pl.DataFrame([columns[c] for c in rest]).hstack(order.select(replaced).get_columns()).select(
+        list(polars_schema(name)))
 
 
 def spliced(name: str, path, touched: pl.Series, redone: pl.DataFrame) -> pl.DataFrame:
     """The table written at path (by the last build) without the touched stories' rows, plus the redone rows, in
-    table order: as one sort of every row would give, since the two share no story (rows tying on the sort keys
-    are one article's, all from one side and in their order)."""
+    table order. Both are sorted and share no story, so the result is runs of the old table with each redone
+    article's rows put in at its place by article_id: slices joined column by column, no sort."""
     columns = list(polars_schema(name))
     old = pl.read_parquet(path, columns=columns).cast(polars_schema(name))
-    keep = pl.concat([~old["article_id"].is_in(touched.implode()), pl.repeat(True, redone.height, eager=True)])
-    both = pl.concat([old, redone.select(columns)], rechunk=False)
-    del old  # `both` holds the only reference: gathering takes its columns out one at a time
-    order = (both.select(SORT_KEYS[name]).with_row_index("_row").filter(keep)
-             .sort(SORT_KEYS[name], maintain_order=True)["_row"])
-    return _gather_columns(both, columns, order)
+    pieces = _splice_plan(old["article_id"], touched, redone["article_id"])
+    joined = []
+    for column in columns:
+        parts = {"old": old.drop_in_place(column), "new": redone[column]}  # the old column goes once joined
+        joined.append(pl.concat([parts[side].slice(start, length) for side, start, length in pieces], rechunk=True))
+    return pl.DataFrame(joined)
+
+
+def _splice_plan(old_ids: pl.Series, touched: pl.Series, new_ids: pl.Series) -> list[tuple[str, int, int]]:
+    """(side, start, length) slices that make the spliced table, in order: the old rows (sorted by article_id)
+    whose article is not touched, with the new rows (sorted too) of each article inserted before the first old
+    row with a greater article_id."""
+    touched = touched.unique().sort()
+    dropped = zip(old_ids.search_sorted(touched, side="left").to_list(),
+                  old_ids.search_sorted(touched, side="right").to_list())
+    articles = new_ids.unique(maintain_order=True)  # new_ids is sorted: so are these
+    starts = [*new_ids.search_sorted(articles, side="left").to_list(), new_ids.len()]
+    inserted = old_ids.search_sorted(articles, side="left").to_list()
+    # at one position, an insertion goes before a dropped run (a redone story keeping its id replaces itself)
+    events = sorted([(at, 1, end) for at, end in dropped if end > at]
+                    + [(at, 0, i) for i, at in enumerate(inserted)])
+    pieces, position = [], 0
+    for at, kind, value in events:
+        if at > position:
+            pieces.append(("old", position, at - position))
+            position = at
+        if kind == 1:
+            position = max(position, value)
+        else:
+            pieces.append(("new", starts[value], starts[value + 1] - starts[value]))
+    if position < old_ids.len():
+        pieces.append(("old", position, old_ids.len() - position))
+    return pieces or [("old", 0, 0)]
 
 
 def _with_capture(df: pl.DataFrame, slot_positions: list[list[int]]) -> pl.DataFrame:
     """Replace _slot (position in the batch) by _capture (position in the inputs)."""
     if all(len(p) <= 1 for p in slot_positions):
         lookup = pl.Series([p[0] if p else None for p in slot_positions], dtype=pl.Int64)
-        return df.with_columns(_capture=lookup.gather(df["_slot"])).drop("_slot").drop_nulls("_capture")
+        tagged = df.with_columns(_capture=lookup.gather(df["_slot"])).drop("_slot")
+        # dropping rows copies every column: only when some captures of the segment are not wanted
+        return tagged.drop_nulls("_capture") if not all(slot_positions) else tagged
     # one file given twice (same path and bytes under two inputs): a row for each time it was given
     pairs = [(slot, index) for slot, indexes in enumerate(slot_positions) for index in indexes]
     order = pl.DataFrame(pairs, schema={"_slot": pl.Int32, "_capture": pl.Int64}, orient="row")

@@ -201,3 +201,48 @@ def test_plan_redoes_whole_stories_and_every_story_of_a_redone_capture():
     assert gone.redo == [] and gone.touched.to_list() == ["s3"] and gone.removed == {"k4"}
     assert "more than once" in incremental.plan_update(state, ["k1", "k1"], pl.Series([], dtype=pl.String), keys)
     assert "no longer holds" in incremental.plan_update(state, keys, pl.Series(["url:3"]), {"new"})
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_splicing_gives_what_one_sort_of_all_rows_gives(tmp_path, seed):
+    """Old rows of untouched articles plus the new rows, in table order, whatever is dropped and inserted where:
+    new articles before, between and after old ones, a touched article redone under its own id, one dropped."""
+    import random
+
+    from dnkdata.schemas import polars_schema
+    from dnkdata.tables import SORT_KEYS, spliced
+
+    rng = random.Random(seed)
+    ids = sorted({f"{rng.randrange(16**4):04x}" + "0" * 12 for _ in range(12)})
+    old_ids, spare = ids[:8], ids[8:]
+
+    def rows(article_ids: list[str]) -> pl.DataFrame:
+        data = [{"quote_id": f"{i:016x}", "article_id": a, "paragraph": 0, "char_start": s, "char_end": s + 2,
+                 "text": "ab", "kind": "direct", "speaker": None, "speaker_kind": "unattributed",
+                 "speaker_name": None, "speaker_place": None, "attribution": "none"}
+                for i, (a, s) in enumerate((a, s) for a in article_ids for s in range(rng.randrange(0, 4)))]
+        return pl.DataFrame(data, schema=polars_schema("quotes")).sort(SORT_KEYS["quotes"])
+
+    old = rows(old_ids)
+    old.write_parquet(tmp_path / "quotes.parquet")
+    touched = pl.Series(rng.sample(old_ids, rng.randrange(0, 4)), dtype=pl.String)
+    new = rows(rng.sample(spare, rng.randrange(0, 4)) + rng.sample(touched.to_list(), min(1, touched.len())))
+    new = new.with_columns(quote_id=pl.format("n{}", pl.int_range(pl.len())).str.pad_start(16, "0"))
+    expected = (pl.concat([old.filter(~pl.col("article_id").is_in(touched.implode())), new])
+                .sort(SORT_KEYS["quotes"], maintain_order=True))
+    assert spliced("quotes", tmp_path / "quotes.parquet", touched, new).equals(expected)
+
+
+def test_a_spliced_table_that_fails_its_checks_leaves_the_output_as_it_was(inputs, tmp_path, monkeypatch):
+    from dnkdata import validate
+    from dnkdata.errors import ValidationFailed
+
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    _build(inputs, out, cache)
+    before = _tables(out)
+    (inputs / sorted(p.name for p in inputs.glob("synth-*.txt"))[0]).unlink()
+    monkeypatch.setattr(validate, "unique_errors",
+                        lambda name, df: [f"{name}.x: fails unique in 2 row(s)"] if name == "officials" else [])
+    with pytest.raises(ValidationFailed, match="officials.x: fails unique"):
+        _build(inputs, out, cache)
+    assert _tables(out) == before

@@ -60,3 +60,20 @@ def test_every_article_id_and_place_id_must_resolve(good):
     errors = cross_table_errors(tables)
     assert any("locations.place_id" in e for e in errors)
     assert any("officials.article_id" in e for e in errors)
+
+
+def test_uniqueness_read_from_the_schemas_is_the_primary_keys():
+    """An incremental build checks the spliced tables for uniqueness alone, with keys read from the schemas."""
+    from dnkdata.schemas import PRIMARY_KEYS, TABLES
+    from dnkdata.validate import unique_keys
+
+    assert {name: unique_keys(name) for name in TABLES} == {name: [keys] for name, keys in PRIMARY_KEYS.items()}
+
+
+def test_unique_errors_name_the_repeated_keys():
+    from dnkdata.validate import unique_errors
+
+    rows = pl.DataFrame({"article_id": ["a", "b", "a"], "place_id": ["kp-x", "kp-y", "kp-x"]})
+    assert unique_errors("locations", rows.head(2)) == []
+    [error] = unique_errors("locations", rows)
+    assert error.startswith("locations.article_id+place_id: fails unique in 2 row(s)") and "kp-x" in error
