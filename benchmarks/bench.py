@@ -79,6 +79,8 @@ class IncrementalResult:
     wall_s: float | None = None
     peak_rss_bytes: int = 0
     error: str | None = None
+    cache: dict | None = None  # the rebuild's build_report.json "cache" (was the earlier build reused, and how)
+    timings: dict | None = None
 
 
 @dataclass
@@ -176,12 +178,28 @@ def render_report(results: list[SizeResult], incremental: IncrementalResult | No
         what = incremental.error or f"{_fmt(incremental.wall_s, '{:.2f}')} s, peak RSS {incremental.peak_rss_bytes / MIB:.0f} MiB"
         lines.append(f"{incremental.added} new captures added to the {incremental.base_size} corpus, "
                      f"rebuilt into the same `--out`: {what}")
+        lines += ["", incremental_details(incremental)]
     lines += ["", "## Targets", "", "| target | rule | measured | verdict |", "|---|---|---|---|"]
     for t in evaluate_targets(results, incremental):
         verdict = "not measured" if t.met is None else ("met" if t.met else "not met")
         lines.append(f"| {t.name} | {t.rule} | {t.value} | {verdict} |")
     lines += ["", "## Machine", ""] + [f"- {k}: {v}" for k, v in machine.items()] + [""]
     return "\n".join(lines)
+
+
+def incremental_details(incremental: IncrementalResult) -> str:
+    """What the rebuild did, from its build report."""
+    cache, timings = incremental.cache or {}, incremental.timings or {}
+    if cache.get("reused_earlier_build"):
+        did = (f"It reused the earlier build: it processed the {cache.get('misses')} new captures, redid "
+               f"{cache.get('captures_redone')} captures (the new ones and every capture of the "
+               f"{cache.get('stories_replaced')} stories they touched) and spliced their rows into the earlier "
+               "tables, which were then checked and written whole.")
+    else:
+        did = f"It did not reuse the earlier build ({cache.get('why_not', 'no build report')})."
+    steps = ", ".join(f"{k} {v:.2f}" for k, v in timings.items()
+                      if k in ("discover", "process", "merge", "validate", "write", "total"))
+    return did + (f" Steps (s): {steps}." if steps else "")
 
 
 def where_the_time_goes(results: list[SizeResult]) -> list[str]:
@@ -412,6 +430,8 @@ def measure_incremental(workdir: Path, size: int, seed: int) -> IncrementalResul
         result.error = f"exit {code}: {err.strip().splitlines()[-1] if err.strip() else ''}"
     else:
         result.wall_s, result.peak_rss_bytes = wall, peak
+        report = json.loads((workdir / f"out-{size}" / "build_report.json").read_text(encoding="utf-8"))
+        result.cache, result.timings = report.get("cache"), report.get("timings")
     return result
 
 

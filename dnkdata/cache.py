@@ -24,7 +24,7 @@ import pyarrow as pa
 import dnkdata
 from dnkdata import gazetteer
 
-SLOTS_PER_BATCH = 25  # captures per record batch in a segment's Arrow files
+SLOTS_PER_BATCH = 50  # captures per record batch in a segment's Arrow files (fewer: slower writes)
 KEEP_VERSIONS = 2  # older version folders are removed: the cache stays bounded as the code changes
 
 

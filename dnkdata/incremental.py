@@ -76,7 +76,6 @@ def save_state(folder: Path, out: Path, state: BuildState) -> None:
     """Write the state's frames, then the small file naming them (atomically), then drop the previous frames."""
     meta_path = _state_meta(folder, out)
     meta_path.parent.mkdir(parents=True, exist_ok=True)
-    previous = _read_meta(meta_path)
     tag = uuid.uuid4().hex[:12]
     parts = {}
     for part in STATE_PARTS:
@@ -86,9 +85,21 @@ def save_state(folder: Path, out: Path, state: BuildState) -> None:
     tmp = meta_path.with_name(f".{meta_path.name}.{os.getpid()}.tmp")
     tmp.write_text(json.dumps(meta, indent=1), encoding="utf-8")
     os.replace(tmp, meta_path)
-    for name in (previous or {}).get("parts", {}).values():
-        if name not in parts.values():
-            (meta_path.parent / name).unlink(missing_ok=True)
+    for stale in meta_path.parent.glob(f"{meta_path.stem}.*.arrow"):  # the last build's, or a crashed save's
+        if stale.name not in parts.values():
+            stale.unlink(missing_ok=True)
+    _forget_removed_outputs(meta_path.parent)
+
+
+def _forget_removed_outputs(folder: Path) -> None:
+    """Drop the states of output folders that no longer exist (test runs, renamed outputs)."""
+    for meta_path in folder.glob("*.json"):
+        meta = _read_meta(meta_path)
+        if meta is not None and Path(meta["out"]).exists():
+            continue
+        meta_path.unlink(missing_ok=True)
+        for part in folder.glob(f"{meta_path.stem}.*.arrow"):
+            part.unlink(missing_ok=True)
 
 
 def _read_meta(path: Path) -> dict | None:

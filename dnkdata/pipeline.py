@@ -408,19 +408,20 @@ def _build(inputs: list[Path], out: Path, *, workers: int | None, max_bytes: int
         timings["process"] = time.perf_counter() - clock
         for stage in STAGES:
             timings[stage] = sum(s.seconds[stage] for s in collected.fresh.values())
-        with output_lock(out), staging(out) as folder, _TableWriter(folder, timings, store, collected, workers) as writer:
-            report = writer.write(out, inputs)  # every table checked; the last ones may still be being written
-            if writer.errors:
-                raise ValidationFailed("\n".join(writer.errors))
-            if strict and report["counts"]["rejected"]:
-                raise StrictRejections(strict_message(report))
-            files = report_file_lines(report)  # the long part of the report, made while the writes finish
-            writer.finish()
-            timings["total"] = time.perf_counter() - started
-            report["timings"] = {k: round(v, 4) for k, v in timings.items()}
-            write_report(folder / "build_report.json", report, files)
-            writer.written("build_report.json")
-        writer.save_state(out)
+        with output_lock(out):
+            with staging(out) as folder, _TableWriter(folder, timings, store, collected, workers) as writer:
+                report = writer.write(out, inputs)  # every table checked; the last ones may still be being written
+                if writer.errors:
+                    raise ValidationFailed("\n".join(writer.errors))
+                if strict and report["counts"]["rejected"]:
+                    raise StrictRejections(strict_message(report))
+                files = report_file_lines(report)  # the long part of the report, made while the writes finish
+                writer.finish()
+                timings["total"] = time.perf_counter() - started
+                report["timings"] = {k: round(v, 4) for k, v in timings.items()}
+                write_report(folder / "build_report.json", report, files)
+                writer.written("build_report.json")
+            writer.save_state(out)  # once the output is in place, before another build may take the lock
     return BuildResult(out, report, {name: report["counts"][f"rows_{name}"] for name in TABLE_NAMES})
 
 

@@ -173,7 +173,7 @@ def test_without_a_cache_nothing_is_reused(inputs, tmp_path):
     assert again.report["cache"]["why_not"] == "no cache (--no-cache)"
 
 
-def test_the_cache_keeps_one_state_per_output(inputs, tmp_path):
+def test_the_cache_keeps_one_state_per_existing_output(inputs, tmp_path):
     out, cache = tmp_path / "out", tmp_path / "cache"
     for _ in range(3):
         _build(inputs, out, cache)
@@ -181,6 +181,9 @@ def test_the_cache_keeps_one_state_per_output(inputs, tmp_path):
     states = sorted(p.name for p in cache.glob("*/outputs/*"))
     assert len([s for s in states if s.endswith(".json")]) == 2
     assert len(states) == 2 * (1 + len(incremental.STATE_PARTS))
+    shutil.rmtree(tmp_path / "other")
+    _build(inputs, out, cache)
+    assert len(list(cache.glob("*/outputs/*"))) == 1 + len(incremental.STATE_PARTS)
 
 
 def test_plan_redoes_whole_stories_and_every_story_of_a_redone_capture():
