@@ -158,8 +158,9 @@ def render_report(results: list[SizeResult], incremental: IncrementalResult | No
               "about twice the wall time of the `process` step); the other columns are wall seconds of the build's "
               "steps: `process` (looking up known captures in the cache by hash, then the worker pool, whose "
               "workers store their results as segments), `merge` (loading each table's rows from the segments, one "
-              "story one row, ordering), `validate` and `write` (summed over the tables; each table is checked and "
-              "written in a background thread while the next is made, so they overlap `merge`) and the build's "
+              "story one row, ordering), `validate` and `write` (summed over the tables; each table is checked in a "
+              "background thread and written in another while the next is made, so they overlap `merge`) and the "
+              "build's "
               "`total` (Python start-up and imports are the difference to the measured wall time).", "",
               "| size | " + " | ".join(STAGES) + " | " + " | ".join(f"wall: {w}" for w in WALL_STEPS) + " |",
               "|---:|" + "---:|" * (len(STAGES) + len(WALL_STEPS))]
@@ -194,7 +195,8 @@ def incremental_details(incremental: IncrementalResult) -> str:
         did = (f"It reused the earlier build: it processed the {cache.get('misses')} new captures, redid "
                f"{cache.get('captures_redone')} captures (the new ones and every capture of the "
                f"{cache.get('stories_replaced')} stories they touched) and spliced their rows into the earlier "
-               "tables, which were then checked and written whole.")
+               "tables; the new rows were validated in full, every table for its unique keys, and every table "
+               "was written whole.")
     else:
         did = f"It did not reuse the earlier build ({cache.get('why_not', 'no build report')})."
     steps = ", ".join(f"{k} {v:.2f}" for k, v in timings.items()

@@ -531,11 +531,14 @@ class _TableWriter:
         state = incremental.load_state(self.store.folder, out)
         if isinstance(state, str):
             return state
-        old = set(state.captures["key"].to_list())
-        new = [key for key in self.collected.keys if key not in old]
-        gathered = Assembly(self.store, new, self.collected.segments(self.store, new), self.workers).gathered("articles")
-        plan = incremental.plan_update(state, self.collected.keys, gathered["merge_keys"].explode().drop_nulls(),
-                                       self.collected.where)
+        try:
+            old = set(state.captures["key"].to_list())
+            new = [key for key in self.collected.keys if key not in old]
+            assembly = Assembly(self.store, new, self.collected.segments(self.store, new), self.workers)
+            new_merge_keys = assembly.gathered("articles", ["merge_keys"])["merge_keys"].explode().drop_nulls()
+            plan = incremental.plan_update(state, self.collected.keys, new_merge_keys, self.collected.where)
+        except (OSError, pl.exceptions.PolarsError) as exc:  # a damaged cache costs time, never the build
+            return f"the cache could not be read ({type(exc).__name__}: {exc})"
         return plan if isinstance(plan, str) else (state, plan)
 
     def _write_update(self, out: Path, inputs: list[Path], state, plan) -> dict | None:

@@ -249,3 +249,14 @@ def test_a_spliced_table_that_fails_its_checks_leaves_the_output_as_it_was(input
     with pytest.raises(ValidationFailed, match="officials.x: fails unique"):
         _build(inputs, out, cache)
     assert _tables(out) == before
+
+
+def test_a_damaged_build_state_costs_a_full_build_not_the_build(inputs, tmp_path):
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    _build(inputs, out, cache)
+    [records] = cache.glob("*/outputs/*.records.arrow")
+    records.write_bytes(records.read_bytes()[:100])
+    again = _build(inputs, out, cache)
+    assert again.report["cache"]["reused_earlier_build"] is False
+    assert "incomplete" in again.report["cache"]["why_not"]
+    _assert_same_as_clean(inputs, out, tmp_path)
