@@ -79,7 +79,9 @@ class IncrementalResult:
     wall_s: float | None = None
     peak_rss_bytes: int = 0
     error: str | None = None
-    cache: dict | None = None  # the rebuild's build_report.json "cache" (was the earlier build reused, and how)
+    runs: list[float] = field(default_factory=list)  # wall seconds of each run
+    reports: list[dict] = field(default_factory=list)  # each run's build_report.json "cache" and "timings"
+    cache: dict | None = None  # those of the median run: was the earlier build reused, and how
     timings: dict | None = None
 
 
@@ -176,7 +178,9 @@ def render_report(results: list[SizeResult], incremental: IncrementalResult | No
     if incremental is None:
         lines.append("not measured")
     else:
-        what = incremental.error or f"{_fmt(incremental.wall_s, '{:.2f}')} s, peak RSS {incremental.peak_rss_bytes / MIB:.0f} MiB"
+        runs = ", ".join(f"{w:.2f}" for w in incremental.runs)
+        what = incremental.error or (f"{_fmt(incremental.wall_s, '{:.2f}')} s (median of {len(incremental.runs)} "
+                                     f"runs: {runs}), peak RSS {incremental.peak_rss_bytes / MIB:.0f} MiB")
         lines.append(f"{incremental.added} new captures added to the {incremental.base_size} corpus, "
                      f"rebuilt into the same `--out`: {what}")
         lines += ["", incremental_details(incremental)]
@@ -419,21 +423,34 @@ def measure_size(workdir: Path, size: int, seed: int, repeat: int) -> SizeResult
     return result
 
 
-def measure_incremental(workdir: Path, size: int, seed: int) -> IncrementalResult:
-    """Rebuild into the out folder of the last full build after adding 100 captures; time whatever happens."""
+def measure_incremental(workdir: Path, size: int, seed: int, runs: int) -> IncrementalResult:
+    """Rebuild into the out folder of the last full build after adding 100 captures; time whatever happens.
+    Each run adds 100 captures not seen before (another seed), so each processes them afresh; between runs the
+    output goes back to the corpus alone (a rebuild too, untimed)."""
     corpus = workdir / f"corpus-{size}"
-    plus = corpus_plus_new(workdir, corpus, seed)
+    out, cache = workdir / f"out-{size}", workdir / f"cache-{size}"
     result = IncrementalResult(base_size=size, added=INCREMENTAL_ADDED)
-    warm_page_cache(plus)
-    # the cache the last cold build of this size filled: only the new captures need processing
-    wall, peak, code, err = run_measured(build_command(plus, workdir / f"out-{size}", workdir / f"cache-{size}"))
-    print(f"[bench] incremental +{INCREMENTAL_ADDED} on {size}: {wall:.2f} s, exit {code}", flush=True)
-    if code != 0:
-        result.error = f"exit {code}: {err.strip().splitlines()[-1] if err.strip() else ''}"
-    else:
-        result.wall_s, result.peak_rss_bytes = wall, peak
-        report = json.loads((workdir / f"out-{size}" / "build_report.json").read_text(encoding="utf-8"))
-        result.cache, result.timings = report.get("cache"), report.get("timings")
+    for run in range(runs):
+        if run:
+            code = run_measured(build_command(corpus, out, cache))[2]
+            if code != 0:
+                result.error = f"resetting to the corpus failed: exit {code}"
+                return result
+        plus = corpus_plus_new(workdir, corpus, seed + run)
+        warm_page_cache(plus)
+        wall, peak, code, err = run_measured(build_command(plus, out, cache))
+        print(f"[bench] incremental +{INCREMENTAL_ADDED} on {size} run {run + 1}/{runs}: {wall:.2f} s, exit {code}",
+              flush=True)
+        if code != 0:
+            result.error = f"exit {code}: {err.strip().splitlines()[-1] if err.strip() else ''}"
+            return result
+        result.runs.append(wall)
+        result.peak_rss_bytes = max(result.peak_rss_bytes, peak)
+        report = json.loads((out / "build_report.json").read_text(encoding="utf-8"))
+        result.reports.append({"cache": report.get("cache"), "timings": report.get("timings")})
+    result.wall_s = statistics.median(result.runs)
+    median_run = result.runs.index(sorted(result.runs)[(len(result.runs) - 1) // 2])
+    result.cache, result.timings = result.reports[median_run]["cache"], result.reports[median_run]["timings"]
     return result
 
 
@@ -445,6 +462,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--repeat", type=int, default=None, help="runs per size (default: 1 at ≥100k, else 3)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--no-incremental", action="store_true", help="skip the incremental rebuild")
+    ap.add_argument("--repeat-incremental", type=int, default=3, help="incremental rebuilds to time (median)")
     ap.add_argument("--build-cmd", default=None,
                     help="command template instead of `dnkdata build`, with {corpus}, {out} and {cache} placeholders")
     return ap.parse_args(argv)
@@ -463,7 +481,7 @@ def main(argv: list[str] | None = None) -> int:
     incremental = None
     largest = max(sizes, default=None)
     if largest and not args.no_incremental and _at(results, largest):
-        incremental = measure_incremental(args.workdir, largest, args.seed)
+        incremental = measure_incremental(args.workdir, largest, args.seed, args.repeat_incremental)
     command = shlex.join(["python", "benchmarks/bench.py", *(argv if argv is not None else sys.argv[1:])])
     when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     report = render_report(results, incremental, machine_info(), command, when)
