@@ -154,7 +154,13 @@ class TableWriter:
         self.add("places", places_table())
         self.add("articles", articles, redone_articles)
         del articles, redone_articles
-        self._add_row_tables(assembly, story_ids(stories), splice=(out, plan.touched))
+        # only the stories' primary captures give rows: the others' are not loaded (positions stay aligned)
+        primary = set(stories["_capture"].to_list())
+        row_keys = [key if index in primary else None for index, key in enumerate(plan.redo)]
+        wanted = set(row_keys) - {None}
+        row_segments = [s for s in segments if any(c["key"] in wanted for c in s.captures)]
+        rows = Assembly(self.store, row_keys, row_segments, self.workers)
+        self._add_row_tables(rows, story_ids(stories), splice=(out, plan.touched))
         report = build_report(inputs, unresolved, entries, self.rows, self.errors)
         report["cache"] = self.collected.stats | {
             "reused_earlier_build": True, "captures_redone": len(plan.redo), "stories_replaced": plan.touched.len()}

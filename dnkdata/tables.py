@@ -87,13 +87,14 @@ class Assembly:
     capture's input position): only one table's rows are gathered at once, so memory stays bounded.
 
     A capture's rows are taken from the first segment holding it; captures of a segment that are not among the
-    inputs (a cache segment can hold more) are dropped.
+    inputs (a cache segment can hold more) are dropped, as are those whose key is None (not needed here).
     """
 
-    def __init__(self, store, keys: list[str], segments: list, workers: int = 2):
+    def __init__(self, store, keys: list[str | None], segments: list, workers: int = 2):
         positions: dict[str, list[int]] = {}
         for index, key in enumerate(keys):
-            positions.setdefault(key, []).append(index)
+            if key is not None:
+                positions.setdefault(key, []).append(index)
         owner: dict[str, str] = {}
         for segment in segments:
             for capture in segment.captures:
