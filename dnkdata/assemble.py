@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from dnkdata import __version__, gazetteer
-from dnkdata.cache import BuildCache, SegmentStore
+from dnkdata.cache import BuildCache, SegmentStore, file_sha256
 from dnkdata.merge import merge_articles
 from dnkdata.tables import (ROW_TABLES, Assembly, articles_table, merge_records, places_table, row_table, spliced,
                             stories_frame, story_ids, unresolved_spellings)
@@ -216,8 +216,6 @@ class TableWriter:
 
     def written(self, name: str) -> None:
         """Remember a written file's hash: the next build reuses this output only if it is unchanged."""
-        from dnkdata.incremental import file_sha256
-
         self.hashes[name] = file_sha256(self.folder / name)
 
     def save_state(self, out: Path) -> None:

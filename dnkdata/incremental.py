@@ -11,7 +11,9 @@ written:
    turn, until nothing changes. The records redone are then whole stories, so grouping them alone gives the same
    stories as grouping every record.
 2. The redone captures are merged (one story, one row) exactly as in a full build; their stories' rows replace
-   the touched stories' rows of the old tables; the tables are sorted, validated whole and written as usual.
+   the touched stories' rows of the old tables (`tables.spliced`). The new rows are validated against the full
+   schemas, their references and offsets against the whole articles table, and every table for its unique
+   keys; the rows kept passed the same schemas in the build whose files the sha256 check proves unchanged.
 3. Report entries of captures not redone are taken from the old report (nothing about them changed).
 
 An id clash between a redone story and one kept (the rare case `merge._keep_ids_distinct` settles) or anything
@@ -29,6 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
+
+from dnkdata.cache import capture_key, file_sha256
 
 STATE_FORMAT = 1
 STATE_PARTS = ("captures", "records", "stories")
@@ -54,6 +58,11 @@ class Plan:
     redo: list[str]
     touched: pl.Series  # article ids of old stories whose rows are dropped
     removed: set[str]
+
+    @property
+    def replaced(self) -> list[str]:
+        """Keys of the captures whose old records go: removed or redone."""
+        return list(self.removed | set(self.redo))
 
 
 def state_frames(keys: list[str], records: list[dict], merged) -> BuildState:
@@ -117,21 +126,13 @@ def load_state(folder: Path, out: Path) -> BuildState | str:
     if meta is None or meta.get("out") != str(out.resolve()):
         return "no earlier build of this output with this code and gazetteer is in the cache"
     for name, digest in (meta.get("files") or {}).items():
-        if file_sha256(out / name) != digest:
+        if file_sha256(out / name) != digest:  # "" for a file that is gone
             return f"{out / name} is not the file the earlier build wrote"
     try:
         frames = [pl.read_ipc(meta_path.parent / meta["parts"][part]) for part in STATE_PARTS]
     except (OSError, KeyError, pl.exceptions.PolarsError):
         return "the cache's record of the earlier build is incomplete"
     return BuildState(*frames, files=meta["files"])
-
-
-def file_sha256(path: Path) -> str | None:
-    try:
-        with open(path, "rb") as handle:
-            return hashlib.file_digest(handle, "sha256").hexdigest()
-    except OSError:
-        return None
 
 
 def plan_update(state: BuildState, keys: list[str], new_merge_keys: pl.Series, cached: set[str] | dict) -> Plan | str:
@@ -172,21 +173,17 @@ def id_clash(state: BuildState, plan: Plan, redone_stories: list[dict]) -> bool:
 
 def updated_state(state: BuildState, plan: Plan, keys: list[str], redone: BuildState) -> BuildState:
     """The state after the update: kept records and stories, plus the redone ones."""
-    gone = list(plan.removed | set(plan.redo))
-    records = pl.concat([state.records.filter(~pl.col("key").is_in(gone)), redone.records])
+    records = pl.concat([state.records.filter(~pl.col("key").is_in(plan.replaced)), redone.records])
     stories = pl.concat([state.stories.filter(~pl.col("article_id").is_in(plan.touched.implode())), redone.stories])
     return BuildState(pl.DataFrame({"key": keys}, schema={"key": pl.String}), records, stories)
 
 
 def kept_entries(out: Path) -> dict[str, dict]:
     """The old report's entries by capture key."""
-    from dnkdata.cache import capture_key
-
     report = json.loads((out / "build_report.json").read_text(encoding="utf-8"))
     return {capture_key(entry["path"], entry["sha256"] or ""): entry for entry in report["files"]}
 
 
 def kept_unresolved(state: BuildState, plan: Plan) -> set[str]:
-    gone = list(plan.removed | set(plan.redo))
-    kept = state.records.filter(~pl.col("key").is_in(gone))
+    kept = state.records.filter(~pl.col("key").is_in(plan.replaced))
     return set(kept["unresolved_places"].explode().drop_nulls().to_list())
