@@ -89,7 +89,8 @@ class TableWriter:
         unresolved = unresolved_spellings(gathered)
         records = merge_records(gathered)
         merged = merge_articles(records)
-        self.state = incremental.state_frames(keys, records, merged)
+        if isinstance(self.store, BuildCache):  # only a cache keeps it
+            self.state = incremental.state_frames(keys, records, merged)
         del records
         stories = stories_frame(merged.stories)
         self.timings["merge"] += time.perf_counter() - clock
