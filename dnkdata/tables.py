@@ -76,9 +76,9 @@ def batch_frames(results: list) -> dict[str, pl.DataFrame]:
             articles.append(article | {"_slot": slot})
             for name in ROW_TABLES:
                 rows[name] += [row | {"_slot": slot, "_item": article["item"]} for row in article[name]]
-    frames = {"articles": _typed(articles, polars_schema("articles") | ARTICLE_EXTRA)}
+    frames = {"articles": _typed(articles, _segment_schema("articles"))}
     for name in ROW_TABLES:
-        frames[name] = _typed(rows[name], polars_schema(name) | ROW_EXTRA | ROW_EXTRA_BY_TABLE.get(name, {}))
+        frames[name] = _typed(rows[name], _segment_schema(name))
     return frames
 
 
@@ -126,11 +126,12 @@ class Assembly:
             parts = [p for p in threads.map(load, self.slots) if p.height]
         if parts:
             return pl.concat(parts)
-        empty = _with_capture(pl.DataFrame(schema=_gathered_schema(table)), [])
+        empty = _with_capture(pl.DataFrame(schema=_segment_schema(table)), [])
         return empty if columns is None else empty.select(columns)
 
 
-def _gathered_schema(table: str) -> dict[str, pl.DataType]:
+def _segment_schema(table: str) -> dict[str, pl.DataType]:
+    """The columns of a table's frames in the segments: the contract's, and what assembling needs."""
     extra = ARTICLE_EXTRA if table == "articles" else ROW_EXTRA
     return polars_schema(table) | extra | ROW_EXTRA_BY_TABLE.get(table, {})
 
@@ -188,7 +189,7 @@ def row_table(name: str, assembly: Assembly, ids: pl.DataFrame) -> pl.DataFrame:
     picked = []
     for group in (rest[i::parts] for i in range(parts)):
         loaded = rows if rows is not None else assembly.gathered(name, group)
-        picked += [loaded.drop_in_place(column).gather(order["_row"]) for column in group]
+        picked += _gather_columns(loaded, group, order["_row"]).get_columns()
         del loaded
     del rows
     columns = {s.name: s for s in picked}
