@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
 import pytest
@@ -24,3 +25,13 @@ def seed_build(tmp_path_factory):
 
     out = tmp_path_factory.mktemp("seed") / "build"
     return build([SEED_CAPTURE], out, workers=1)
+
+
+def scrambled(passage: str, *, seed: int, max_words: int, count: int = 300):
+    """The passage, then `count` texts of its words (and line breaks) in random order: odd neighbours for the
+    tests that set a shortcut scan against the plain scan it replaces."""
+    rng = random.Random(seed)
+    words = passage.replace("\n", " \n ").split(" ")
+    yield passage
+    for _ in range(count):
+        yield " ".join(rng.choice(words) for _ in range(rng.randint(1, max_words)))

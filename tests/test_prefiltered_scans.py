@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import random
 
 from dnkdata.extract import price_terms, speakers
 from dnkdata.extract.text import finditer_at
+from tests.conftest import scrambled
 
 TRICKY = (
     "A resident of Hyesan said so. The two women traders in Sinuiju, a man, another\nold  farmer from the "
@@ -16,11 +16,7 @@ TRICKY = (
 
 
 def _texts():
-    rng = random.Random(3)
-    words = TRICKY.replace("\n", " \n ").split(" ")
-    yield TRICKY
-    for _ in range(300):
-        yield " ".join(rng.choice(words) for _ in range(rng.randint(1, 60)))
+    return scrambled(TRICKY, seed=3, max_words=60)
 
 
 def test_unnamed_people_as_a_full_scan_finds_them():

@@ -7,6 +7,7 @@ import re
 
 from dnkdata.extract import speakers
 from dnkdata.extract.text import SentenceIndex, sentence_bounds
+from tests.conftest import scrambled
 
 PASSAGE = (
     "Mr. Kim said so on Jan. 5, Sept. 9 (approx. 3), etc. Vol. 2 and xGen. 4. A source in Hyesan said: “It is late.” The U.S. envoy left!  Then "
@@ -18,11 +19,7 @@ PASSAGE = (
 
 
 def _texts():
-    rng = random.Random(7)
-    words = PASSAGE.replace("\n", " \n ").split(" ")
-    yield PASSAGE
-    for _ in range(300):
-        yield " ".join(rng.choice(words) for _ in range(rng.randint(1, 80)))
+    return scrambled(PASSAGE, seed=7, max_words=80)
 
 
 def test_sentence_index_gives_sentence_bounds_at_every_offset_and_for_spans():
