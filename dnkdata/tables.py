@@ -71,14 +71,20 @@ def batch_frames(results: list) -> dict[str, pl.DataFrame]:
     rather than thousands of small dicts.
     """
     articles, rows = [], {name: [] for name in ROW_TABLES}
+    tags = {name: {"_slot": [], "_item": []} for name in ROW_TABLES}  # kept apart: a copy of each row dict costs
     for slot, result in enumerate(results):
         for article in result.articles:
             articles.append(article | {"_slot": slot})
             for name in ROW_TABLES:
-                rows[name] += [row | {"_slot": slot, "_item": article["item"]} for row in article[name]]
+                rows[name] += article[name]
+                tags[name]["_slot"] += [slot] * len(article[name])
+                tags[name]["_item"] += [article["item"]] * len(article[name])
     frames = {"articles": _typed(articles, _segment_schema("articles"))}
     for name in ROW_TABLES:
-        frames[name] = _typed(rows[name], _segment_schema(name))
+        schema = _segment_schema(name)
+        untagged = _typed(rows[name], {column: dtype for column, dtype in schema.items() if column not in ROW_EXTRA})
+        tagged = [pl.Series(column, values, dtype=ROW_EXTRA[column]) for column, values in tags[name].items()]
+        frames[name] = untagged.with_columns(tagged).select(list(schema))
     return frames
 
 
