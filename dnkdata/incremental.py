@@ -67,12 +67,15 @@ class Plan:
 
 def state_frames(keys: list[str], records: list[dict], merged) -> BuildState:
     """The state of a build from its merge records (dicts with _capture and item) and the merge outcome."""
-    rows = [{"key": keys[r["_capture"]], "item": r["item"], "merge_keys": r["merge_keys"],
-             "article_id": merged.story_of[(r["_capture"], r["item"])]["article_id"],
-             "unresolved_places": r["unresolved_places"]} for r in records]
-    stories = [{name: story[name] for name in STORY_SCHEMA} for story in merged.stories]
+    from dnkdata.tables import typed_columns
+
+    columns = {"key": [keys[r["_capture"]] for r in records], "item": [r["item"] for r in records],
+               "merge_keys": [r["merge_keys"] for r in records],
+               "article_id": [merged.story_of[(r["_capture"], r["item"])]["article_id"] for r in records],
+               "unresolved_places": [r["unresolved_places"] for r in records]}
+    stories = {name: [story[name] for story in merged.stories] for name in STORY_SCHEMA}
     return BuildState(pl.DataFrame({"key": keys}, schema={"key": pl.String}),
-                      pl.DataFrame(rows, schema=RECORD_SCHEMA), pl.DataFrame(stories, schema=STORY_SCHEMA))
+                      typed_columns(columns, RECORD_SCHEMA), typed_columns(stories, STORY_SCHEMA))
 
 
 def _state_meta(folder: Path, out: Path) -> Path:

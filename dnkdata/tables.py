@@ -44,7 +44,12 @@ STORY_FIELDS = ("article_id", "has_korean_version", "capture_paths", *FILLABLE)
 
 
 def _typed(rows: list[dict], schema: dict[str, pl.DataType]) -> pl.DataFrame:
-    return pl.DataFrame([_column(name, [row.get(name) for row in rows], dtype) for name, dtype in schema.items()])
+    return typed_columns({name: [row.get(name) for row in rows] for name in schema}, schema)
+
+
+def typed_columns(columns: dict[str, list], schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """Python lists, one per column of schema, as a frame; list columns are built from one flat array."""
+    return pl.DataFrame([_column(name, columns[name], dtype) for name, dtype in schema.items()])
 
 
 def _column(name: str, values: list, dtype: pl.DataType) -> pl.Series:
