@@ -21,6 +21,13 @@ def test_fold_of_ascii_and_other_text_is_the_full_normalisation():
         assert gazetteer.fold(text) == _slow_fold(text)
 
 
+def test_fold_of_mixed_scripts_and_marks_is_the_full_normalisation():
+    alphabet = "aZ -'’\u2019\u0306\u0301\u0308ŭŏéñ한국어Ⅻﬁ\u00a0\u2028\x1c\t\n" + "".join(map(chr, range(0x300, 0x370, 7)))
+    rng = random.Random(11)
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(500)]
+    assert [gazetteer.fold(text) for text in texts] == [_slow_fold(text) for text in texts]
+
+
 def test_level_before_is_searched_wherever_it_can_match():
     rng = random.Random(2)
     pieces = ["the", "city", "County", "of", "OF", "oF", " ", "  ", "\n", "\t", "x", "town", "."]

@@ -119,24 +119,31 @@ def data_version() -> str:
 
 
 APOSTROPHES = re.compile(r"['’`ʼ‘]")
-WHITESPACE_RUN = re.compile(r"\s+")
+
+
+NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def without_combining_marks(text: str) -> str:
+    """text without its combining marks (the diacritics NFKD splits off). Only the distinct non-ASCII characters
+    are looked up, so a long text with curly quotes costs one regex scan rather than a Python step per character."""
+    marks = {c for c in set(NON_ASCII.findall(text)) if unicodedata.combining(c)}
+    return text.translate(dict.fromkeys(map(ord, marks))) if marks else text
 
 
 def fold(text: str) -> str:
     """Spelling key: no diacritics or apostrophes, hyphens as spaces, casefolded."""
     if not text.isascii():  # ASCII has nothing to decompose
-        text = unicodedata.normalize("NFKD", text)
-        text = "".join(c for c in text if not unicodedata.combining(c))
+        text = without_combining_marks(unicodedata.normalize("NFKD", text))
     text = APOSTROPHES.sub("", text).replace("-", " ")
-    return WHITESPACE_RUN.sub(" ", text).strip().casefold()
+    return " ".join(text.split()).casefold()  # runs of whitespace as one space, none at the ends
 
 
 def spellings(place: Place) -> set[str]:
     """Surface spellings to look for: the name, its variants, and their forms without apostrophes or breves."""
     out: set[str] = set()
     for form in (place.name, *place.variants):
-        plain = unicodedata.normalize("NFKD", form)
-        plain = "".join(c for c in plain if not unicodedata.combining(c))
+        plain = without_combining_marks(unicodedata.normalize("NFKD", form))
         out.update({form, plain, re.sub(r"['’`ʼ]", "", plain)})
     return {s for s in out if len(s) >= 3}
 
