@@ -8,6 +8,7 @@ from __future__ import annotations
 import codecs
 import importlib
 import re
+from dataclasses import replace
 
 from dnkdata.errors import Rejected
 from dnkdata.model import ParsedArticle, Problem
@@ -24,6 +25,7 @@ XML_START = re.compile(rb"^\s*(?:<\?xml\b|<!doctype (?!html)|<(?:rss|feed|rdf:RD
 SENTENCE_END = re.compile(r"[.!?\u201d\u2019\"'\u2026\u3002)]")
 FALLBACK_ENCODING = "cp1252"  # Windows-1252: the guess for text that is not UTF-8; the report flags it
 READERS = {"html": "dnkdata.sources.html", "feed": "dnkdata.sources.feed", "jsonl": "dnkdata.sources.jsonl"}
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -91,11 +93,32 @@ def read_capture(name: str, data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> 
             raise Rejected("no_story", "what is left once page chrome is removed holds no sentence of a story")
         return [article], encoding
     reader = _reader(kind)
-    records = reader.read(data, name)
+    records = _without_lone_surrogates(reader.read(data, name))
     if not any(isinstance(r, ParsedArticle) for r in records):
         problems = "; ".join(p.message for p in records if isinstance(p, Problem))[:300]
         raise Rejected(f"{kind}_no_article", problems or f"the {kind} capture holds no article")
     return records, "declared"
+
+
+def _without_lone_surrogates(records: list[ParsedArticle | Problem]) -> list[ParsedArticle | Problem]:
+    """A JSON escape such as \\ud800 can put a lone surrogate into a record, which no UTF-8 file (Parquet, the
+    report) can hold. Each becomes U+FFFD, one character for one, so offsets into the body stay true; a problem
+    says which item had them."""
+    out: list[ParsedArticle | Problem] = []
+    for record in records:
+        if isinstance(record, ParsedArticle):
+            fixed = {name: LONE_SURROGATE.sub("\ufffd", value) for name, value in vars(record).items()
+                     if isinstance(value, str) and LONE_SURROGATE.search(value)}
+            if any(LONE_SURROGATE.search(tag) for tag in record.tags):
+                fixed["tags"] = [LONE_SURROGATE.sub("\ufffd", tag) for tag in record.tags]
+            if fixed:
+                record = replace(record, **fixed)
+                line = record.item_index + 1 if record.source_format == "jsonl" else None  # as editors count
+                where = f"line {line}" if line else f"item {record.item_index}"
+                out.append(Problem("lone_surrogate", f"{where}: lone surrogate characters in "
+                                   f"{', '.join(sorted(fixed))} were replaced by U+FFFD", line))
+        out.append(record)
+    return out
 
 
 def _reader(kind: str):

@@ -473,3 +473,21 @@ def test_a_bug_met_by_one_file_rejects_only_that_file(tmp_path, monkeypatch):
     assert entries["b.txt"]["status"] == "rejected" and entries["b.txt"]["reason_code"] == "internal_error"
     assert "KeyError" in entries["b.txt"]["message"]
     assert report["counts"]["rows_articles"] == 1
+
+
+def test_a_lone_surrogate_escape_in_json_lines_becomes_a_replacement_character(tmp_path):
+    """json.loads turns "\\ud800" into a lone surrogate, which no Parquet file can hold: the build must still
+    write the article, with U+FFFD in its place (offsets unchanged) and a problem naming the line."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    text = invented_story(1)
+    cut = text.index(" ", len(text) // 2)
+    line = json.dumps({"title": "Odd \ud800 title", "text": text[:cut] + " \udc00" + text[cut:]})  # ASCII escapes
+    (raw / "items.jsonl").write_text(line + "\n", encoding="utf-8")
+    report = build([raw], tmp_path / "out", workers=1, cache_dir=None).report
+    entry = report["files"][0]
+    assert entry["status"] == "article"
+    assert [(p["code"], p["line"]) for p in entry["problems"]] == [("lone_surrogate", 1)]
+    articles = pl.read_parquet(tmp_path / "out" / "articles.parquet")
+    assert articles["title"][0] == "Odd \ufffd title"
+    assert articles["body"][0] == (text[:cut] + " \ufffd" + text[cut:]).strip()
