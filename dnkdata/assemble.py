@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from dnkdata import __version__, gazetteer
-from dnkdata.cache import BuildCache, SegmentStore, file_sha256
-from dnkdata.merge import merge_articles
-from dnkdata.tables import (ROW_TABLES, Assembly, articles_table, merge_records, places_table, row_table, spliced,
-                            stories_frame, story_ids, unresolved_spellings)
+from dnkdata.cache import BuildCache, SegmentStore, extracted_key, file_sha256
+from dnkdata.merge import Merged, merge_articles
+from dnkdata.tables import (ROW_TABLES, UNRESOLVED, Assembly, articles_table, merge_records, places_table, row_table,
+                            spliced, stories_frame, story_ids, unresolved_by_record)
 
 if TYPE_CHECKING:
     from dnkdata.pipeline import Collected, Segment
@@ -85,25 +85,24 @@ class TableWriter:
         assembly = Assembly(self.store, keys, segments, self.workers)
         self.add("places", places_table())  # first: adding a table waits for the check of the one before it
         clock = time.perf_counter()
-        gathered = assembly.gathered("articles")
-        unresolved = unresolved_spellings(gathered)
-        records = merge_records(gathered)
-        merged = merge_articles(records)
+        gathered, records, merged = self._merged(assembly.gathered("articles"), keys)
+        rows = self._row_assembly(keys, merged)
+        unresolved = _unresolved_of_stories(rows, merged)
         if isinstance(self.store, BuildCache):  # only a cache keeps it
-            self.state = incremental.state_frames(keys, records, merged)
+            self.state = incremental.state_frames(keys, records, merged, unresolved)
         del records
         stories = stories_frame(merged.stories)
         self.timings["merge"] += time.perf_counter() - clock
         self.add("articles", articles_table(gathered, stories))
         del gathered
         clock = time.perf_counter()
-        entries = _entries(keys, segments, merged)
+        entries = _entries(keys, segments, merged, self.collected.failed)
         del merged  # a dict per record: not needed once the report entries are made
         for segment in segments:
             segment.captures = []  # nor are the capture entries they were made from
         self.timings["merge"] += time.perf_counter() - clock
-        self._add_row_tables(assembly, story_ids(stories))
-        report = build_report(inputs, unresolved, entries, self.rows, self.errors)
+        self._add_row_tables(rows, story_ids(stories))
+        report = build_report(inputs, _spellings(unresolved), entries, self.rows, self.errors)
         report["cache"] = self.collected.stats | {"reused_earlier_build": False, "why_not": reuse}
         return report
 
@@ -135,15 +134,15 @@ class TableWriter:
         clock = time.perf_counter()
         segments = self.collected.segments(self.store, plan.redo)
         assembly = Assembly(self.store, plan.redo, segments, self.workers)
-        gathered = assembly.gathered("articles")
-        records = merge_records(gathered)
-        merged = merge_articles(records)
+        gathered, records, merged = self._merged(assembly.gathered("articles"), plan.redo)
         if incremental.id_clash(state, plan, merged.stories):
             return None
-        redone = incremental.state_frames(plan.redo, records, merged)
-        unresolved = sorted(incremental.kept_unresolved(state, plan) | set(unresolved_spellings(gathered)))
+        rows = self._row_assembly(plan.redo, merged)  # only the redone stories' primary captures give rows
+        unresolved = _unresolved_of_stories(rows, merged)
+        redone = incremental.state_frames(plan.redo, records, merged, unresolved)
+        spellings = sorted(incremental.kept_unresolved(state, plan) | set(_spellings(unresolved)))
         stories = stories_frame(merged.stories)
-        entries_redone = dict(zip(plan.redo, _entries(plan.redo, segments, merged)))
+        entries_redone = dict(zip(plan.redo, _entries(plan.redo, segments, merged, self.collected.failed)))
         kept = incremental.kept_entries(out)
         entries = [entries_redone[key] if key in entries_redone else kept[key] for key in keys]
         del kept, entries_redone, records, merged
@@ -155,17 +154,37 @@ class TableWriter:
         self.add("places", places_table())
         self.add("articles", articles, redone_articles)
         del articles, redone_articles
-        # only the stories' primary captures give rows: the others' are not loaded (positions stay aligned)
-        primary = set(stories["_capture"].to_list())
-        row_keys = [key if index in primary else None for index, key in enumerate(plan.redo)]
-        wanted = set(row_keys) - {None}
-        row_segments = [s for s in segments if any(c["key"] in wanted for c in s.captures)]
-        rows = Assembly(self.store, row_keys, row_segments, self.workers)
         self._add_row_tables(rows, story_ids(stories), splice=(out, plan.touched))
-        report = build_report(inputs, unresolved, entries, self.rows, self.errors)
+        report = build_report(inputs, spellings, entries, self.rows, self.errors)
         report["cache"] = self.collected.stats | {
             "reused_earlier_build": True, "captures_redone": len(plan.redo), "stories_replaced": plan.touched.len()}
         return report
+
+    def _merged(self, gathered: pl.DataFrame, keys: list[str]) -> tuple[pl.DataFrame, list[dict], Merged]:
+        """The records merged into stories, once the captures holding a story's primary record are extracted (the
+        build's second pass; a duplicate's rows would be thrown away, so they are never made). A capture whose
+        extraction fails is rejected, as the first pass rejects one it cannot read, and the rest merged again.
+        gathered: the article records, _capture indexing keys. Extraction is timed as `process`, not `merge`."""
+        while True:
+            records = merge_records(gathered)
+            merged = merge_articles(records)
+            clock = time.perf_counter()
+            failed = self.collected.extract(self.store, [keys[story["_capture"]] for story in merged.stories])
+            spent = time.perf_counter() - clock
+            self.timings["process"] = self.timings.get("process", 0.0) + spent
+            self.timings["merge"] -= spent
+            if not failed:
+                self.collected.runner.close()  # the workers' memory is not needed while the tables are made
+                return gathered, records, merged
+            lost = [index for index, key in enumerate(keys) if key in failed]
+            gathered = gathered.filter(~pl.col("_capture").is_in(lost))
+
+    def _row_assembly(self, keys: list[str], merged: Merged) -> Assembly:
+        """The extracted rows of the captures holding a story's primary record (positions stay those of keys)."""
+        primary = {story["_capture"] for story in merged.stories}
+        row_keys = [extracted_key(key) if index in primary else None for index, key in enumerate(keys)]
+        wanted = [key for key in row_keys if key is not None]
+        return Assembly(self.store, row_keys, self.collected.segments(self.store, wanted), self.workers)
 
     def _add_row_tables(self, assembly: Assembly, ids: pl.DataFrame, splice: tuple[Path, pl.Series] | None = None):
         """The row tables, one at a time; splice: (the last build's folder, the stories whose rows to drop)."""
@@ -231,12 +250,27 @@ class TableWriter:
         incremental.save_state(self.store.folder, out, self.state)
 
 
-def _entries(keys: list[str], segments: list[Segment], merged) -> list[dict]:
-    """One report entry per input file, in input order."""
+def _entries(keys: list[str], segments: list[Segment], merged: Merged, failed: dict[str, str]) -> list[dict]:
+    """One report entry per input file, in input order. failed: captures whose extraction failed, with why."""
     from dnkdata.merge import capture_entry
 
     by_key = {c["key"]: c for s in segments for c in s.captures}
+    for key, message in failed.items():
+        if key in by_key:
+            by_key[key] = by_key[key] | {"status": "rejected", "reason_code": "internal_error", "message": message}
     return [capture_entry(by_key[key], index, merged) for index, key in enumerate(keys)]
+
+
+def _unresolved_of_stories(rows: Assembly, merged: Merged) -> dict[tuple[int, int], list[str]]:
+    """(capture, item) of each story's primary record → the place spellings no context settled in its article."""
+    by_record = unresolved_by_record(rows.gathered(UNRESOLVED))
+    primaries = ((story["_capture"], story["item"]) for story in merged.stories)
+    return {record: by_record.get(record, []) for record in primaries}
+
+
+def _spellings(unresolved: dict[tuple[int, int], list[str]]) -> list[str]:
+    """Every unresolved spelling once, sorted (for the report)."""
+    return sorted({spelling for spellings in unresolved.values() for spelling in spellings})
 
 
 def build_report(inputs: list[Path], unresolved: list[str], entries: list[dict], rows: dict[str, int],

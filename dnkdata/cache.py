@@ -32,6 +32,11 @@ def capture_key(source_path: str, sha256: str) -> str:
     return f"{sha256}:{source_path}"
 
 
+def extracted_key(key: str) -> str:
+    """Where the store keeps the rows extracted from a capture (its records are under its own key)."""
+    return "extracted:" + key
+
+
 def source_digest(package: Path) -> str:
     """sha256 over every .py file under package (paths and bytes), in a stable order."""
     digest = hashlib.sha256()

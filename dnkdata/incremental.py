@@ -65,14 +65,16 @@ class Plan:
         return list(self.removed | set(self.redo))
 
 
-def state_frames(keys: list[str], records: list[dict], merged) -> BuildState:
-    """The state of a build from its merge records (dicts with _capture and item) and the merge outcome."""
+def state_frames(keys: list[str], records: list[dict], merged, unresolved: dict[tuple[int, int], list[str]]
+                 ) -> BuildState:
+    """The state of a build from its merge records (dicts with _capture and item), the merge outcome and the
+    unresolved place spellings of the stories' primary records, by (capture, item)."""
     from dnkdata.tables import typed_columns
 
     columns = {"key": [keys[r["_capture"]] for r in records], "item": [r["item"] for r in records],
                "merge_keys": [r["merge_keys"] for r in records],
                "article_id": [merged.story_of[(r["_capture"], r["item"])]["article_id"] for r in records],
-               "unresolved_places": [r["unresolved_places"] for r in records]}
+               "unresolved_places": [unresolved.get((r["_capture"], r["item"]), []) for r in records]}
     stories = {name: [story[name] for story in merged.stories] for name in STORY_SCHEMA}
     return BuildState(pl.DataFrame({"key": keys}, schema={"key": pl.String}),
                       typed_columns(columns, RECORD_SCHEMA), typed_columns(stories, STORY_SCHEMA))

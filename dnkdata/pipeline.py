@@ -1,9 +1,11 @@
 """The build: inputs → per-capture work (read, parse, extract) → one row per story → validated tables on disk.
 
 Per-capture work is a pure function of the capture's bytes (`process_capture`), so it runs in a process pool
-and its results can be cached by the capture's sha256. Merging captures of one story, validation and writing
-are whole-table steps; nothing is written unless every table validates. Rebuilding an output whose last build
-the cache remembers redoes only the stories the changed inputs touch (dnkdata.incremental).
+and its results can be cached by the capture's sha256. It runs in two passes: every capture is read and parsed
+first; once merging has picked each story's primary capture, only the captures holding one are extracted (a
+duplicate's rows would be thrown away). Merging captures of one story, validation and writing are whole-table
+steps; nothing is written unless every table validates. Rebuilding an output whose last build the cache
+remembers redoes only the stories the changed inputs touch (dnkdata.incremental).
 """
 
 from __future__ import annotations
@@ -18,12 +20,16 @@ import sys
 import shutil
 import time
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import asdict, dataclass, field
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 
+import polars as pl
+
 from dnkdata.assemble import TABLE_NAMES, TableWriter
-from dnkdata.cache import BuildCache, SegmentStore, capture_key
+from dnkdata.cache import BuildCache, SegmentStore, capture_key, extracted_key
 from dnkdata.errors import InputError, Rejected, StrictRejections, ValidationFailed
 from dnkdata.extract import extract_article
 from dnkdata.identity import article_identity, merge_keys
@@ -116,21 +122,24 @@ def _report_name(relative: str) -> str:
     return os.fsencode(relative).decode("utf-8", errors="backslashreplace")
 
 
-def process_capture(capture: Capture, max_bytes: int = DEFAULT_MAX_BYTES) -> CaptureResult:
-    """Read, parse and extract one capture. Never raises for bad input: the result says what went wrong.
+def process_capture(capture: Capture, max_bytes: int = DEFAULT_MAX_BYTES, *, extract: bool = True) -> CaptureResult:
+    """Read, parse and (unless extract is False) extract one capture. Never raises for bad input: the result says
+    what went wrong.
 
     A failure nobody foresaw (a reader or extractor bug met by some odd input) rejects this file with
     `internal_error` rather than stopping the build: the other inputs are still read, and the report names it.
     """
     try:
-        return _process(capture, max_bytes)
+        return _process(capture, max_bytes, extract)
     except Exception as exc:  # noqa: BLE001 - one file's failure must not cost the others
-        result = CaptureResult(capture.source_path)
-        return _rejected(result, "internal_error", f"dnkdata failed on this file ({type(exc).__name__}: {exc}); "
-                                                   "please report it with the file")
+        return _rejected(CaptureResult(capture.source_path), "internal_error", failure_message(exc))
 
 
-def _process(capture: Capture, max_bytes: int) -> CaptureResult:
+def failure_message(exc: Exception) -> str:
+    return f"dnkdata failed on this file ({type(exc).__name__}: {exc}); please report it with the file"
+
+
+def _process(capture: Capture, max_bytes: int, extract: bool) -> CaptureResult:
     result = CaptureResult(capture.source_path)
     clock = time.perf_counter()
     try:
@@ -154,7 +163,7 @@ def _process(capture: Capture, max_bytes: int) -> CaptureResult:
         if isinstance(record, Problem):
             result.problems.append(asdict(record))
         else:
-            result.articles.append(_article_with_rows(record, result, index))
+            result.articles.append(_article_with_rows(record, result, index, extract))
     result.seconds["extract"] = time.perf_counter() - clock
     return result
 
@@ -187,25 +196,30 @@ def _rejected(result: CaptureResult, code: str, message: str) -> CaptureResult:
     return result
 
 
-def _article_with_rows(record: ParsedArticle, result: CaptureResult, index: int) -> dict:
+def _article_with_rows(record: ParsedArticle, result: CaptureResult, index: int, extract: bool) -> dict:
     article = dict(vars(record))  # asdict would deep-copy every field; only tags is mutable and is not kept
-    article_id = article_identity(record)
-    paragraphs = record.body.split("\n\n")
     article.update(
-        article_id=article_id, outlet="Daily NK", source_path=result.source_path, source_sha256=result.sha256,
-        paragraph_count=len(paragraphs), word_count=len(record.body.split()), item=index,
-        merge_keys=merge_keys(record),
+        article_id=article_identity(record), outlet="Daily NK", source_path=result.source_path,
+        source_sha256=result.sha256, paragraph_count=record.body.count("\n\n") + 1,
+        word_count=len(record.body.split()), item=index, merge_keys=merge_keys(record),
     )
-    article.update(extract_article(article_id, record.body, is_excerpt=record.is_excerpt,
-                                   published_date=record.published_date))
+    if extract:
+        article.update(_extracted(article))
     return article
+
+
+def _extracted(article: dict) -> dict:
+    """An article's rows for the row tables and its unresolved place spellings (article: its record's fields)."""
+    return extract_article(article["article_id"], article["body"], is_excerpt=article["is_excerpt"],
+                           published_date=article["published_date"])
 
 
 @dataclass
 class Segment:
-    """A batch of processed captures in the segment store: its small capture entries (report fields) are kept
-    in memory; its frames (article records, extracted rows; each row tagged with _slot, its capture's position
-    in `captures`, and its article's item) stay on disk until a table needs them."""
+    """A batch of processed captures in the segment store: its small capture entries (report fields, or just the
+    key for extracted rows) are kept in memory; its frames (article records from the first pass, or extracted rows
+    from the second; each row tagged with _slot, its capture's position in `captures`, and its article's item)
+    stay on disk until a table needs them."""
 
     name: str
     captures: list[dict]
@@ -213,15 +227,51 @@ class Segment:
 
 
 def _process_batch(batch: list[Capture], max_bytes: int, folder: Path) -> Segment:
-    """Process a batch and store its frames in the segment store's folder. The worker writes them itself, so
-    only the small capture entries travel back to the main process."""
-    from dnkdata.tables import batch_frames
+    """Read and parse a batch (the first pass) and store its article records in the segment store's folder.
+    The worker writes them itself, so only the small capture entries travel back to the main process."""
+    from dnkdata.tables import article_frames
 
-    with _cycle_collector_paused():  # extraction makes many short-lived objects and next to no cycles
-        results = [process_capture(capture, max_bytes) for capture in batch]
+    with _cycle_collector_paused():  # parsing makes many short-lived objects and next to no cycles
+        results = [process_capture(capture, max_bytes, extract=False) for capture in batch]
     seconds = {stage: sum(r.seconds.get(stage, 0.0) for r in results) for stage in STAGES}
     captures = [_capture_entry(r) for r in results]
-    return Segment(SegmentStore(folder).save(captures, batch_frames(results)), captures, seconds)
+    return Segment(SegmentStore(folder).save(captures, article_frames(results)), captures, seconds)
+
+
+def _extract_batch(jobs: list[tuple[str, str, int]], folder: Path) -> tuple[Segment | None, dict[str, str]]:
+    """Extract the articles of captures the first pass stored (the second pass): jobs are (capture key, segment
+    holding its records, its slot there), grouped by segment. The rows are stored as a segment of their own, under
+    each capture's extracted key. A capture whose extraction fails is left out and comes back with the message."""
+    from dnkdata.tables import row_frames
+
+    store = SegmentStore(folder)
+    done: list[tuple[str, list[dict]]] = []
+    failed: dict[str, str] = {}
+    clock = time.perf_counter()
+    with _cycle_collector_paused():
+        for segment, group in groupby(jobs, key=itemgetter(1)):
+            group = list(group)
+            articles = _articles_by_slot(store, segment, {slot for _, _, slot in group})
+            for key, _, slot in group:
+                try:
+                    done.append((key, [{"item": a["item"], **_extracted(a)} for a in articles.get(slot, [])]))
+                except Exception as exc:  # noqa: BLE001 - as in process_capture: only this file is lost
+                    failed[key] = failure_message(exc)
+    if not done:
+        return None, failed
+    captures = [{"key": extracted_key(key)} for key, _ in done]
+    name = store.save(captures, row_frames([articles for _, articles in done]))
+    return Segment(name, captures, {"extract": time.perf_counter() - clock}), failed
+
+
+def _articles_by_slot(store: SegmentStore, segment: str, slots: set[int]) -> dict[int, list[dict]]:
+    """The article records (what extraction reads) of some captures of a segment, by slot, in item order."""
+    frame = store.load_frame(segment, "articles", slots,
+                             ["_slot", "item", "article_id", "body", "is_excerpt", "published_date"])
+    by_slot: dict[int, list[dict]] = {}
+    for article in frame.filter(pl.col("_slot").is_in(list(slots))).sort("_slot", "item").iter_rows(named=True):
+        by_slot.setdefault(article["_slot"], []).append(article)
+    return by_slot
 
 
 def _capture_entry(result: CaptureResult) -> dict:
@@ -233,13 +283,16 @@ def _capture_entry(result: CaptureResult) -> dict:
 
 @dataclass
 class Collected:
-    """The inputs' results: every capture's key (input order), the segment holding each key, and the segments
-    made now (their capture entries in memory; a cached segment's are loaded when a table step needs them)."""
+    """The inputs' results: every capture's key (input order), the segment holding each key (a capture's records
+    under its key, its extracted rows under extracted_key(key)), and the segments made now (their capture entries
+    in memory; a cached segment's are loaded when a table step needs them)."""
 
     keys: list[str]
     where: dict[str, str]
     fresh: dict[str, Segment]
     stats: dict
+    runner: Runner
+    failed: dict[str, str] = field(default_factory=dict)  # capture key → why its extraction failed
 
     def segments(self, store: SegmentStore, wanted: list[str]) -> list[Segment]:
         """The segments holding the wanted keys: those made now first (input order), then cached ones by name."""
@@ -249,11 +302,27 @@ class Collected:
         return ([segment for name, segment in self.fresh.items() if name in names]
                 + [Segment(name, store.load_captures(name), zero) for name in cached])
 
+    def extract(self, store: SegmentStore, keys: list[str]) -> dict[str, str]:
+        """See that every named capture's rows are extracted (the second pass; rows already in the store are
+        reused); returns the named captures whose extraction failed, with the message."""
+        todo = [key for key in dict.fromkeys(keys) if extracted_key(key) not in self.where and key not in self.failed]
+        wanted = set(todo)
+        # by segment, so a worker loads each segment's records once
+        jobs = sorted(((key, segment.name, slot) for segment in self.segments(store, todo)
+                       for slot, key in enumerate(c["key"] for c in segment.captures)
+                       if key in wanted and self.where[key] == segment.name), key=itemgetter(1, 2))
+        for segment, failed in self.runner.run(_extract_batch, jobs, store.folder, what="extracting"):
+            self.failed.update(failed)
+            if segment is not None:
+                self.fresh[segment.name] = segment
+                for capture in segment.captures:
+                    self.where[capture["key"]] = segment.name
+        return {key: self.failed[key] for key in keys if key in self.failed}
 
-def collect_batches(captures: list[Capture], store: SegmentStore, *, workers: int, max_bytes: int,
-                    progress: bool) -> Collected:
-    """Every capture's key (input order) and the segments holding their results: those the store knows, and
-    new ones for the captures processed now (in a process pool when it pays off).
+
+def collect_batches(captures: list[Capture], store: SegmentStore, runner: Runner) -> Collected:
+    """Every capture's key (input order) and the segments holding their records (the first pass): those the
+    store knows, and new ones for the captures read now (in a process pool when it pays off).
 
     Results go to the store as they arrive and only their small capture entries stay in memory, so the main
     process stays small while the workers run, whatever the size of the corpus.
@@ -265,7 +334,7 @@ def collect_batches(captures: list[Capture], store: SegmentStore, *, workers: in
     missing = [c for c, k in zip(captures, keys) if k not in where] if keys is not None else captures
     stats = {"enabled": caching, "hits": len(captures) - len(missing), "misses": len(missing)}
     fresh = {}
-    for segment in _run(missing, store.folder, workers=workers, max_bytes=max_bytes, progress=progress):
+    for segment in runner.run(_process_batch, missing, runner.max_bytes, store.folder, what="reading"):
         if caching:
             store.remember(segment.captures)
         fresh[segment.name] = segment
@@ -275,7 +344,7 @@ def collect_batches(captures: list[Capture], store: SegmentStore, *, workers: in
         keys = [c["key"] for s in fresh.values() for c in s.captures]  # the pool returns batches in input order
     if caching:
         store.save_hashes()
-    return Collected(keys, where, fresh, stats)
+    return Collected(keys, where, fresh, stats, runner)
 
 
 def _content_hash(capture: Capture, store: BuildCache) -> str:
@@ -295,20 +364,34 @@ def _escapes_input(capture: Capture) -> bool:
             and not Path(capture.path).resolve().is_relative_to(capture.root.resolve()))
 
 
-def _run(captures: list[Capture], folder: Path, *, workers: int, max_bytes: int, progress: bool):
-    """Segments of processed captures, stored in folder, in input order."""
-    size = min(BATCH_SIZE, max(1, -(-len(captures) // (max(workers, 1) * BATCHES_PER_WORKER))))
-    batches = [captures[i:i + size] for i in range(0, len(captures), size)]
-    with _progress_bar(progress, len(captures)) as advance:
-        if workers <= 1 or len(batches) <= 1 or len(captures) < POOL_MIN_CAPTURES:
-            for batch in batches:
-                yield _process_batch(batch, max_bytes, folder)
-                advance(len(batch))
-            return
-        with _worker_pool(workers) as pool:
-            for done in pool.map(_process_batch, batches, [max_bytes] * len(batches), [folder] * len(batches)):
+class Runner:
+    """Runs batches of work in worker processes, or in this process when starting workers (each imports dnkdata)
+    would cost more than it saves. The pool is started on first use and kept for the second pass."""
+
+    def __init__(self, workers: int, max_bytes: int, progress: bool):
+        self.workers, self.max_bytes, self.progress = workers, max_bytes, progress
+        self._pool: ProcessPoolExecutor | None = None
+
+    def run(self, work, items: list, *args, what: str):
+        """work(batch, *args) for batches of items, results in order."""
+        size = min(BATCH_SIZE, max(1, -(-len(items) // (max(self.workers, 1) * BATCHES_PER_WORKER))))
+        batches = [items[i:i + size] for i in range(0, len(items), size)]
+        with _progress_bar(self.progress, len(items), what) as advance:
+            if self.workers <= 1 or len(batches) <= 1 or len(items) < POOL_MIN_CAPTURES:
+                for batch in batches:
+                    yield work(batch, *args)
+                    advance(len(batch))
+                return
+            self._pool = self._pool or _worker_pool(self.workers)
+            for batch, done in zip(batches, self._pool.map(work, batches, *([arg] * len(batches) for arg in args))):
                 yield done
-                advance(len(done.captures))
+                advance(len(batch))
+
+    def close(self) -> None:
+        """Stop the workers (their memory is not needed while the tables are made); a later run starts new ones."""
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
 
 
 def _worker_pool(workers: int) -> ProcessPoolExecutor:
@@ -326,9 +409,9 @@ def _quiet_on_interrupt() -> None:
 class _progress_bar:
     """A rich progress bar on a terminal; silent when stderr is not one (CI, pipes, tests)."""
 
-    def __init__(self, enabled: bool, total: int):
+    def __init__(self, enabled: bool, total: int, what: str):
         self.enabled = enabled and sys.stderr.isatty()
-        self.total = total
+        self.total, self.what = total, what
 
     def __enter__(self):
         if not self.enabled:
@@ -337,7 +420,7 @@ class _progress_bar:
 
         self._progress = Progress(transient=True)
         self._progress.start()
-        task = self._progress.add_task("captures", total=self.total)
+        task = self._progress.add_task(self.what, total=self.total)
         return lambda n: self._progress.advance(task, n)
 
     def __exit__(self, *exc):
@@ -399,14 +482,16 @@ def _build(inputs: list[Path], out: Path, *, workers: int | None, max_bytes: int
     timings["discover"] = time.perf_counter() - clock
     clock = time.perf_counter()
     workers = workers or default_workers()
-    with _segment_store(default_cache_dir(out) if cache_dir == "default" else cache_dir, max_bytes, out) as store:
-        collected = collect_batches(captures, store, workers=workers, max_bytes=max_bytes, progress=progress)
-        timings["process"] = time.perf_counter() - clock
-        for stage in STAGES:
-            timings[stage] = sum(s.seconds[stage] for s in collected.fresh.values())
+    runner = Runner(workers, max_bytes, progress)
+    with _segment_store(default_cache_dir(out) if cache_dir == "default" else cache_dir, max_bytes, out) as store, \
+            closing(runner):
+        collected = collect_batches(captures, store, runner)
+        timings["process"] = time.perf_counter() - clock  # the writer adds the second pass (extraction)
         with output_lock(out):
             with staging(out) as folder, TableWriter(folder, timings, store, collected, workers) as writer:
                 report = writer.write(out, inputs)  # every table checked; the last ones may still be being written
+                for stage in STAGES:
+                    timings[stage] = sum(s.seconds.get(stage, 0.0) for s in collected.fresh.values())
                 if writer.errors:
                     raise ValidationFailed("\n".join(writer.errors))
                 if strict and report["counts"]["rejected"]:

@@ -32,9 +32,10 @@ def frame(table: str, rows: list[dict]) -> pl.DataFrame:
 ROW_TABLES = ("quotes", "locations", "officials", "prices")
 LOAD_BUDGET = 320 * 2**20  # bytes of a row table's rows loaded at once (see row_table)
 EXPANSION = 7  # a table's rows in memory ÷ its zstd Arrow segment files: measured 6 (locations) to 9 (quotes)
-ARTICLE_EXTRA = {"_slot": pl.Int32, "item": pl.Int64, "merge_keys": pl.List(pl.String),
-                 "unresolved_places": pl.List(pl.String)}
+ARTICLE_EXTRA = {"_slot": pl.Int32, "item": pl.Int64, "merge_keys": pl.List(pl.String)}
 ROW_EXTRA = {"_slot": pl.Int32, "_item": pl.Int64}
+UNRESOLVED = "unresolved"  # a frame of extracted rows beside the row tables: each article's unresolved spellings
+UNRESOLVED_SCHEMA = ROW_EXTRA | {"unresolved_places": pl.List(pl.String)}
 ROW_EXTRA_BY_TABLE = {"officials": {"group_key": pl.String}}  # what official_id hashes, kept for re-keying
 ID_COLUMNS = {"quotes": "quote_id", "officials": "official_id", "prices": "price_id"}  # ids made from article_id
 REKEY_INPUTS = {"quotes": ("quote_id", "char_start", "char_end"), "officials": ("official_id", "kind", "group_key"),
@@ -68,29 +69,44 @@ def _string_lists(name: str, values: list[list[str] | None]) -> pl.Series:
     return pl.Series(name, lists).cast(pl.List(pl.String))
 
 
-def batch_frames(results: list) -> dict[str, pl.DataFrame]:
-    """Capture results (dict rows) → one frame per table, each row tagged with its capture's position in the
-    batch (_slot) and its article's item.
+def article_frames(results: list) -> dict[str, pl.DataFrame]:
+    """Capture results of the first pass → their article records as one frame, each tagged with its capture's
+    position in the batch (_slot) and its item.
 
-    Runs in the worker, so what travels back to the main process (and into the cache) is a few columnar frames
+    Runs in the worker, so what travels back to the main process (and into the cache) is a columnar frame
     rather than thousands of small dicts.
     """
-    articles, rows = [], {name: [] for name in ROW_TABLES}
-    tags = {name: {"_slot": [], "_item": []} for name in ROW_TABLES}  # kept apart: a copy of each row dict costs
-    for slot, result in enumerate(results):
-        for article in result.articles:
-            articles.append(article | {"_slot": slot})
+    articles = [article | {"_slot": slot} for slot, result in enumerate(results) for article in result.articles]
+    return {"articles": _typed(articles, _segment_schema("articles"))}
+
+
+def row_frames(extracted: list[list[dict]]) -> dict[str, pl.DataFrame]:
+    """What the second pass extracted from a batch of captures (per capture, its articles' results, each with the
+    article's item) → one frame per row table and one of unresolved spellings, each row tagged with its capture's
+    position in the batch (_slot) and its article's item (_item)."""
+    rows = {name: [] for name in ROW_TABLES}
+    tags = {name: {"_slot": [], "_item": []} for name in (*ROW_TABLES, UNRESOLVED)}  # apart: copying rows costs
+    unresolved = []
+    for slot, articles in enumerate(extracted):
+        for article in articles:
             for name in ROW_TABLES:
                 rows[name] += article[name]
                 tags[name]["_slot"] += [slot] * len(article[name])
                 tags[name]["_item"] += [article["item"]] * len(article[name])
-    frames = {"articles": _typed(articles, _segment_schema("articles"))}
+            unresolved.append(article["unresolved_places"])
+            tags[UNRESOLVED]["_slot"].append(slot)
+            tags[UNRESOLVED]["_item"].append(article["item"])
+    frames = {}
     for name in ROW_TABLES:
         schema = _segment_schema(name)
         untagged = _typed(rows[name], {column: dtype for column, dtype in schema.items() if column not in ROW_EXTRA})
-        tagged = [pl.Series(column, values, dtype=ROW_EXTRA[column]) for column, values in tags[name].items()]
-        frames[name] = untagged.with_columns(tagged).select(list(schema))
+        frames[name] = untagged.with_columns(_tag_columns(tags[name])).select(list(schema))
+    frames[UNRESOLVED] = typed_columns(tags[UNRESOLVED] | {"unresolved_places": unresolved}, UNRESOLVED_SCHEMA)
     return frames
+
+
+def _tag_columns(tags: dict[str, list[int]]) -> list[pl.Series]:
+    return [pl.Series(column, values, dtype=ROW_EXTRA[column]) for column, values in tags.items()]
 
 
 class Assembly:
@@ -143,19 +159,23 @@ class Assembly:
 
 def _segment_schema(table: str) -> dict[str, pl.DataType]:
     """The columns of a table's frames in the segments: the contract's, and what assembling needs."""
+    if table == UNRESOLVED:
+        return UNRESOLVED_SCHEMA
     extra = ARTICLE_EXTRA if table == "articles" else ROW_EXTRA
     return polars_schema(table) | extra | ROW_EXTRA_BY_TABLE.get(table, {})
 
 
-def unresolved_spellings(gathered: pl.DataFrame) -> list[str]:
-    """Place spellings no context settled, over every article read (for the report)."""
-    return sorted(set(gathered["unresolved_places"].explode().drop_nulls().to_list()))
+def unresolved_by_record(gathered: pl.DataFrame) -> dict[tuple[int, int], list[str]]:
+    """(capture, item) → the place spellings no context settled in that article, from a gathered UNRESOLVED frame
+    (for the report)."""
+    return {(capture, item): spellings for capture, item, spellings
+            in gathered.select("_capture", "_item", "unresolved_places").iter_rows()}
 
 
 def merge_records(gathered: pl.DataFrame) -> list[dict]:
     """Light article records for merging, in input order: no body, no rows."""
     return gathered.select(
-        "_capture", "source_path", "item", "merge_keys", "unresolved_places", "is_excerpt", "source_format",
+        "_capture", "source_path", "item", "merge_keys", "is_excerpt", "source_format",
         *STORY_FIELDS, body_length=pl.col("body").str.len_chars()).sort("_capture", "item").to_dicts()
 
 
@@ -293,4 +313,5 @@ def places_table() -> pl.DataFrame:
     return frame("places", rows)
 
 
-__all__ = ["Assembly", "articles_table", "batch_frames", "frame", "places_table", "row_table", "PRIMARY_KEYS"]
+__all__ = ["Assembly", "articles_table", "article_frames", "row_frames", "frame", "places_table", "row_table",
+           "PRIMARY_KEYS"]
