@@ -475,6 +475,43 @@ def test_a_bug_met_by_one_file_rejects_only_that_file(tmp_path, monkeypatch):
     assert report["counts"]["rows_articles"] == 1
 
 
+def test_only_primaries_are_extracted_and_a_primary_that_fails_gives_way_to_its_duplicate(tmp_path, monkeypatch):
+    from dnkdata import pipeline
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    story = invented_story(3)
+    (raw / "a.txt").write_text(story + "\nOfficials denied the reports, the source added.\n", encoding="utf-8")
+    (raw / "b.txt").write_text(story, encoding="utf-8")  # the same story, shorter: a duplicate of a.txt
+    (raw / "c.txt").write_text(invented_story(4), encoding="utf-8")
+    real = pipeline.extract_article
+    extracted = []
+
+    def counting(article_id, body, **kwargs):
+        extracted.append(body)
+        return real(article_id, body, **kwargs)
+
+    monkeypatch.setattr(pipeline, "extract_article", counting)
+    report = build([raw], tmp_path / "out", workers=1, cache_dir=None).report
+    assert {e["path"]: e["status"] for e in report["files"]} == {"a.txt": "article", "b.txt": "duplicate",
+                                                                 "c.txt": "article"}
+    assert sorted("Officials denied" in body for body in extracted) == [False, True]  # a and c, never b
+
+    def failing_on_a(article_id, body, **kwargs):
+        if "Officials denied" in body:
+            raise KeyError("boom")
+        return real(article_id, body, **kwargs)
+
+    monkeypatch.setattr(pipeline, "extract_article", failing_on_a)
+    report = build([raw], tmp_path / "out2", workers=1, cache_dir=None).report
+    entries = {e["path"]: e for e in report["files"]}
+    assert entries["a.txt"]["status"] == "rejected" and entries["a.txt"]["reason_code"] == "internal_error"
+    assert entries["b.txt"]["status"] == "article"  # the story is not lost: its other capture takes over
+    assert report["counts"]["rows_articles"] == 2 and report["counts"]["rows_quotes"] == 2
+    articles = pl.read_parquet(tmp_path / "out2" / "articles.parquet")
+    assert sorted(articles["source_path"]) == ["b.txt", "c.txt"]
+
+
 def test_a_lone_surrogate_escape_in_json_lines_becomes_a_replacement_character(tmp_path):
     """json.loads turns "\\ud800" into a lone surrogate, which no Parquet file can hold: the build must still
     write the article, with U+FFFD in its place (offsets unchanged) and a problem naming the line."""
