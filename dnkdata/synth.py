@@ -250,13 +250,15 @@ WEATHER_CITIES = ["Delhi", "Mumbai", "Seoul", "London", "Singapore", "Sydney", "
 SECTIONS = ["NK Human Rights Issues", "North Korea News", "Economy", "Society", "Politics", "Defectors"]
 
 # Opening paragraphs: the news, usually with "Daily NK has learned".
+# Each lede names a date and a count near its start: without them, stories' first 25 words (a merge key) coincided
+# by chance in one of five originals at 100,000 files, and the build merged those unrelated stories.
 LEDES = [
-    "{Group} in {prov_phrase} have launched a new {campaign}, Daily NK has learned.",
-    "North Korean authorities have ordered residents of {city_phrase} to {directive}, according to sources inside the country.",
-    "A new {campaign} in {prov_phrase} is causing growing frustration among ordinary residents, Daily NK has learned.",
-    "The price of {item} has risen sharply in {city} and other parts of {prov_phrase} over the past month.",
-    "{Official} has ordered a nationwide {campaign}, and local officials in {prov_phrase} are scrambling to comply.",
-    "Residents of {county_phrase} say the authorities have tightened control over {thing} ahead of a major political event.",
+    "{Group} in {prov_phrase} have launched a new {campaign} covering some {households} households since {mdate}, Daily NK has learned.",
+    "North Korean authorities have ordered {households} households in {city_phrase} to {directive} by {mdate}, according to sources inside the country.",
+    "A new {campaign} in {prov_phrase} that began on {mdate} is frustrating the {households} households it covers, Daily NK has learned.",
+    "The price of {item} has risen sharply in {city} and other parts of {prov_phrase} since {mdate}, to {price} won a kilogram.",
+    "{Official} has ordered a nationwide {campaign} from {mdate}, and local officials in {prov_phrase} are mobilizing {households} households.",
+    "Residents of {county_phrase} say the authorities have searched some {households} homes for {thing} since {mdate} ahead of a major political event.",
 ]
 # Indirect speech after "told Daily NK that" / "According to the source,"; starts lower case.
 CLAUSES = [
@@ -433,6 +435,7 @@ _FRESH = {
     "official_short": lambda r, s: s.official[0],
     "group_cap": _group,
     "mdate": lambda r, s: f"{r.choice(MONTH_ABBR)} {r.randint(1, 28)}",
+    "households": lambda r, s: f"{r.randrange(120, 9800):,}",
     "month": lambda r, s: r.choice(MONTHS),
     "when": lambda r, s: r.choice(WHEN),
 }
