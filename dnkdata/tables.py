@@ -30,7 +30,7 @@ def frame(table: str, rows: list[dict]) -> pl.DataFrame:
 
 
 ROW_TABLES = ("quotes", "locations", "officials", "prices")
-LOAD_BUDGET = 320 * 2**20  # bytes of a row table's rows loaded at once (see row_table)
+LOAD_BUDGET = 200 * 2**20  # bytes of a row table's rows loaded at once (see row_table)
 EXPANSION = 7  # a table's rows in memory ÷ its zstd Arrow segment files: measured 6 (locations) to 9 (quotes)
 ARTICLE_EXTRA = {"_slot": pl.Int32, "item": pl.Int64, "merge_keys": pl.List(pl.String)}
 ROW_EXTRA = {"_slot": pl.Int32, "_item": pl.Int64}
