@@ -49,6 +49,7 @@ class SizeResult:
     floor_s: float | None = None
     floor_read_s: float | None = None  # the reading part of the floor
     stages: dict[str, float] | None = None
+    extracted: int | None = None  # captures holding a story's primary record: the ones the build extracts
     error: str | None = None
 
     @property
@@ -158,9 +159,11 @@ def render_report(results: list[SizeResult], incremental: IncrementalResult | No
               "", "### Stage times (s, from build_report.json)", "",
               "read, parse and extract are seconds summed over the worker processes (on two cores they add up to "
               "about twice the wall time of the `process` step); the other columns are wall seconds of the build's "
-              "steps: `process` (looking up known captures in the cache by hash, then the worker pool, whose "
-              "workers store their results as segments), `merge` (loading each table's rows from the segments, one "
-              "story one row, ordering), `validate` and `write` (summed over the tables; each table is checked in a "
+              "steps: `process` (looking up known captures in the cache by hash, then the worker pool's two "
+              "passes: reading and parsing every capture, then, once the stories are merged, extracting the "
+              "captures that hold a story's primary record; the workers store their results as segments), `merge` "
+              "(loading each table's rows from the segments, one story one row, ordering), `validate` and `write` "
+              "(summed over the tables; each table is checked in a "
               "background thread and written in another while the next is made, so they overlap `merge`) and the "
               "build's "
               "`total` (Python start-up and imports are the difference to the measured wall time).", "",
@@ -218,7 +221,8 @@ def where_the_time_goes(results: list[SizeResult]) -> list[str]:
     cells = ", ".join(f"{s} {v * 1000 / r.size:.3f} ms" for s, v in worker.items())
     tables = r.stages.get("total", 0.0) - r.stages.get("discover", 0.0) - r.stages.get("process", 0.0)
     return ["", f"Where the time goes at {r.size}: worker CPU per capture {cells} "
-                f"(total {sum(worker.values()) * 1000 / r.size:.3f} ms); the table steps after the pool "
+                f"(total {sum(worker.values()) * 1000 / r.size:.3f} ms; {r.extracted} of the {r.size} captures "
+                f"hold a story's primary record and were extracted); the table steps after the pool "
                 f"{tables:.1f} s of the {r.wall_s:.1f} s wall (" +
                 ", ".join(f"{w} {v:.1f} s" for w, v in main.items()) + ", validate and write overlapping merge)."]
 
@@ -344,6 +348,15 @@ def stage_timings(out: Path) -> dict[str, float] | None:
     return {k: float(v) for k, v in timings.items()} if isinstance(timings, dict) else None
 
 
+def primary_captures(out: Path) -> int | None:
+    """Input files that hold a story's primary record (an article or excerpt): the ones a build extracts."""
+    try:
+        counts = json.loads((out / "build_report.json").read_text(encoding="utf-8"))["counts"]
+        return counts["article"] + counts["excerpt"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 # ----------------------------------------------------------------------------------------------- corpora
 
 
@@ -418,6 +431,7 @@ def measure_size(workdir: Path, size: int, seed: int, repeat: int) -> SizeResult
         result.peak_rss_bytes = max(result.peak_rss_bytes, peak)
     result.outputs, result.output_total_bytes = output_sizes(out)
     result.stages = stage_timings(out)
+    result.extracted = primary_captures(out)
     result.floor_s, result.floor_read_s = floor_seconds(corpus)
     print(f"[bench] floor {size}: {result.floor_s:.2f} s", flush=True)
     return result
