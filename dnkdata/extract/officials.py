@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from operator import attrgetter
@@ -203,10 +202,22 @@ def _named_hits(body: str) -> list[_Hit]:
 
 def _has_title_before_comma(body: str) -> bool:
     """TITLE_BEFORE_COMMA.search(body), trying only where a title word begins, in bodies with a comma before a
-    Korean name (a quick scan for the comma)."""
-    if not COMMA_NAME.search(body):
+    Korean name."""
+    if not _has_comma_name(body):
         return False
     return any(TITLE_BEFORE_COMMA.match(body, start) for start in literal_starts(TITLE_HEAD_LITERALS, body))
+
+
+def _has_comma_name(body: str) -> bool:
+    """COMMA_NAME.search(body), tried only at the commas that whitespace and a surname follow: the surnames'
+    starts come from the literal scan, where searching for the pattern would try every surname after every comma."""
+    for start in literal_starts(SURNAMES, body):
+        index = start - 1
+        while index >= 0 and body[index].isspace():
+            index -= 1
+        if index < start - 1 and index >= 0 and body[index] == "," and COMMA_NAME.match(body, index):
+            return True
+    return False
 
 
 def _named_hit(body: str, start: int, end: int, name: str, person_id: str) -> _Hit:
@@ -229,10 +240,11 @@ def _named_hit(body: str, start: int, end: int, name: str, person_id: str) -> _H
 def _after_comma(body: str, start: int) -> bool:
     """A comma and then only whitespace before start (within 100 characters): TITLE_APPOSITIVE_BEFORE_AT can only
     match there, so the costly search is skipped elsewhere."""
+    floor = max(0, start - 100)
     index = start - 1
-    while index >= max(0, start - 100) and body[index].isspace():
+    while index >= floor and body[index].isspace():
         index -= 1
-    return index < start - 1 and index >= max(0, start - 100) and body[index] == ","
+    return floor <= index < start - 1 and body[index] == ","
 
 
 def _title_before(body: str, start: int) -> tuple[str | None, str | None, int]:
@@ -319,26 +331,46 @@ def _merge_bare(hits: list[_Hit]) -> list[_Hit]:
 
 def _is_role_noun(body: str, m: re.Match[str]) -> bool:
     """The head is used as a noun: not "police station", "official media", "the prosecutor’s office" or a title."""
-    after = body[m.end():m.end() + 40]
-    if POSSESSIVE_AFTER.match(after):
-        return False  # a possessor: "the provincial prosecutor’s office" is an institution
+    end = m.end()
+    after = body[end:end + 40]
+    first = after[:1]
+    if first in ("’", "'"):
+        return not POSSESSIVE_AFTER.match(after)  # a possessor: "the provincial prosecutor’s office" is an institution
+    if not first.isspace():
+        return True  # no next word (NEXT_WORD and NAME_AFTER begin with whitespace)
     nxt = NEXT_WORD.match(after)
     if not nxt:
         return True
     word = nxt.group(1)
-    if NAME_AFTER.match(after) or _heads().match(after.lstrip()):
-        return False  # a title before a name, or the first noun of "police officials"
-    if word.lower() in COMPOUND_NOUNS:
+    if word[:1].isupper() and NAME_AFTER.match(after):  # a Korean name begins with a capital
+        return False  # a title before a name
+    if _heads().match(after, nxt.start(1)):
+        return False  # the first noun of "police officials"
+    lower = word.lower()
+    if lower in COMPOUND_NOUNS:
         return False
-    if m.group(0).lower() in ADJECTIVAL_HEADS and word[:1].islower() and word.lower() not in FUNCTION_WORDS:
+    if word[:1].islower() and lower not in FUNCTION_WORDS and m.group(0).lower() in ADJECTIVAL_HEADS:
         return False
     return True
 
 
 def _excluded(body: str, start: int, end: int) -> bool:
     """An exclude phrase ending where the head ends ("border guards") wins over the head."""
+    head = body[start:end]
+    if head.isascii():  # lowercasing keeps its length: only phrases that end with it can end the window
+        excludes = _excludes_ending_with(head.lower(), end - start)
+        if not excludes:
+            return False
+    else:
+        excludes = _excludes_longer_than(end - start)
     window = body[max(0, start - 40):end].lower()
-    return window.endswith(_excludes_longer_than(end - start))
+    return window.endswith(excludes)
+
+
+@lru_cache(maxsize=1024)  # a few head spellings
+def _excludes_ending_with(head: str, length: int) -> tuple[str, ...]:
+    """The lowercased exclude phrases longer than length that end with head."""
+    return tuple(term for term in _excludes_longer_than(length) if term.endswith(head))
 
 
 @cache
@@ -354,26 +386,31 @@ def _expand_left(body: str, head_start: int) -> tuple[int, list[str], bool]:
 
     Returns where the mention starts, the role words, and whether an owner was found.
     """
-    tokens = _tokens_leftwards(body, max(0, head_start - LEFT_WINDOW), head_start)
+    # The tokens before the head, from the right, found one at a time by scanning the window reversed (a token
+    # reversed is a token: the runs are the same): the phrase before a head is usually a word or two long, so
+    # most of the window is never tokenized.
+    tokens = TOKEN.finditer(body[max(0, head_start - LEFT_WINDOW):head_start][::-1])
     start, role_words, pending, owner = head_start, [], [], False
-    right_edge, after = head_start, None
+    right_edge, after = head_start, ""  # after: the word right of the current one
     token = next(tokens, None)
     while token is not None:
-        word, token_start, token_end = token
+        token_start, token_end = head_start - token.end(), head_start - token.start()
         gap = body[token_end:right_edge]
-        if gap != " " and (gap.strip(" ") or "\n" in gap):
+        if gap != " " and gap.strip(" "):
             break  # a sentence end, quotation mark or paragraph break ends the phrase
         right_edge = token_start
-        before = next(tokens, None)
-        if word in (",", "and", "or") or (word == "of" and _capitalised(before) and _capitalised(after)):
+        word = token.group()[::-1]
+        token = next(tokens, None)  # the token before word
+        if word in (",", "and", "or") or (word == "of" and after[:1].isupper() and token is not None
+                                          and token.group()[-1:].isupper()):
             pending.insert(0, word)
-            token, after = before, token
+            after = word
             continue
         kind = _modifier_kind(word)
         if kind is None or (pending and kind not in ("role", "name")):
             break
         start = token_start
-        token, after = before, token
+        after = word
         if kind == "possessive" or owner:
             owner = True  # the owner and what precedes it belong to the mention, not the role
             continue
@@ -382,17 +419,6 @@ def _expand_left(body: str, head_start: int) -> tuple[int, list[str], bool]:
         if kind == "determiner":
             break
     return start, _clean_role(role_words), owner
-
-
-def _tokens_leftwards(body: str, limit: int, end: int) -> Iterator[tuple[str, int, int]]:
-    """The TOKEN matches of body[limit:end] from the right, as (word, start, end), found one at a time by scanning
-    the window reversed (a token reversed is a token: the runs are the same): the phrase before a head is usually
-    a word or two long, so most of the window is never tokenized."""
-    return ((m.group(0)[::-1], end - m.end(), end - m.start()) for m in TOKEN.finditer(body[limit:end][::-1]))
-
-
-def _capitalised(token: tuple[str, int, int] | None) -> bool:
-    return token is not None and token[0][:1].isupper()
 
 
 @lru_cache(maxsize=16384)  # a pure function of the word; words repeat across heads and articles
