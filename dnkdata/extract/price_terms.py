@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache, lru_cache
 from importlib import resources
@@ -76,16 +75,14 @@ class Amount(NamedTuple):  # made by the thousand: a tuple is cheaper to make th
     value_high: float | None = None
 
 
-@dataclass(frozen=True)
-class ItemMention:
+class ItemMention(NamedTuple):  # made for every item in a sentence with an amount: tuples are cheap to make
     start: int
     end: int
     item: str
     group: str  # goods, currency or other
 
 
-@dataclass(frozen=True)
-class DateMention:
+class DateMention(NamedTuple):  # likewise
     start: int
     end: int
     day: date
@@ -146,15 +143,31 @@ def _amounts_at(body: str, digits: list[int], marks: list[int], end: int) -> lis
     for m in finditer_at(PREFIXED, body, marks, end):
         currency = _currency_of(m, _PREFIXED_GROUPS)
         found.append(Amount(m.start(), m.end(), parse_number(m.group("num"), currency), currency))
+    # SUFFIXED and BARE refuse a number right after "," or "." ("9,600" is tried at "9" only)
+    digits = [at for at in digits if at == 0 or body[at - 1] not in ".,"]
     for m in finditer_at(SUFFIXED, body, digits, end):
         currency = _currency_of(m, _SUFFIXED_GROUPS)
         found.append(Amount(m.start(), m.end(), parse_number(m.group("num"), currency), currency))
     found = _without_overlaps(found)
     taken_starts, taken_ends = [a.start for a in found], [a.end for a in found]
-    for m in finditer_at(BARE, body, digits, end):
+    for m in finditer_at(BARE, body, _outside(digits, found), end):
         if not _overlaps_taken(m.start(), m.end(), taken_starts, taken_ends):
             found.append(Amount(m.start(), m.end(), parse_number(m.group("num"), None), None))
     return sorted(found, key=lambda a: a.start)
+
+
+def _outside(starts: list[int], taken: list[Amount]) -> list[int]:
+    """The ascending starts that fall in none of the ascending, disjoint taken amounts.
+
+    BARE needs no try inside an amount: a match starting there is dropped, and the digit runs it would cover
+    begin after "," or "." (within a number), where BARE cannot match, so skipping it changes nothing."""
+    kept, i = [], 0
+    for at in starts:
+        while i < len(taken) and taken[i].end <= at:
+            i += 1
+        if i == len(taken) or at < taken[i].start:
+            kept.append(at)
+    return kept
 
 
 # the group number of each currency's alternative, in CURRENCY_BEFORE order

@@ -11,6 +11,7 @@ Price tables inside the body (extract/price_tables.py) give one row per cell.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date
 
@@ -100,7 +101,7 @@ class _Draft:
 def extract_prices(article_id: str, body: str, *, published_date: date | None,
                    places: list[PlaceMention], speakers: list[SourceSpan]) -> list[PriceRow]:
     """Price rows for one body, in body order; a pure function of its arguments."""
-    kp_places = [m for m in places if m.place.country_code == "KP" and m.place.level != "country"]
+    kp_places = _Places([m for m in places if m.place.country_code == "KP" and m.place.level != "country"])
     tables = price_tables.find_tables(body)
     rows = [_row(article_id, body, cell) for cell in price_tables.table_prices(body, tables, published_date)]
     masked = [(t.start, t.end) for t in tables]
@@ -351,17 +352,17 @@ def _mention_span(body: str, draft: _Draft, same: list[_Draft]) -> tuple[int, in
 
 # ---------------------------------------------------------------- place, date, kind
 
-def _attach_place(body: str, draft: _Draft, places: list[PlaceMention], speakers: list[SourceSpan],
+def _attach_place(body: str, draft: _Draft, places: _Places, speakers: list[SourceSpan],
                   lookups: _SentenceLookups) -> None:
     """The place right after the amount ("… won in Sinuiju"), else the last one before it in the sentence, else
     the place of the source quoted, else a place in the sentence before (same paragraph)."""
     s_start, s_end = draft.sentence
     unit_end = draft.end
-    for m in places:
-        if unit_end <= m.start <= unit_end + 40 and ATTACHED_PLACE.fullmatch(body, unit_end, m.start):
+    for m in places.starting_within(unit_end, unit_end + 40):
+        if ATTACHED_PLACE.fullmatch(body, unit_end, m.start):
             draft.place = m.place
             return
-    before = [m for m in places if s_start <= m.start and m.end <= draft.amount.start]
+    before = places.inside(s_start, draft.amount.start)
     if before:
         draft.place = before[-1].place
         return
@@ -371,9 +372,32 @@ def _attach_place(body: str, draft: _Draft, places: list[PlaceMention], speakers
         return
     previous = lookups.previous_sentence(s_start)
     if previous is not None:
-        named = [m for m in places if previous[0] <= m.start and m.end <= s_start]
+        named = places.inside(previous[0], s_start)
         if named:
             draft.place = _most_specific(named)
+
+
+class _Places:
+    """The place mentions a price can take, in the order given, looked up by offset (bisect when they come sorted
+    by start, as find_places gives them): a body has a score of mentions and each price asks about a few."""
+
+    def __init__(self, mentions: list[PlaceMention]):
+        self.mentions = mentions
+        self.starts = [m.start for m in mentions]
+        self.ordered = all(a <= b for a, b in zip(self.starts, self.starts[1:]))
+
+    def starting_within(self, low: int, high: int) -> list[PlaceMention]:
+        """The mentions with low <= start <= high."""
+        if self.ordered:
+            return self.mentions[bisect_left(self.starts, low):bisect_right(self.starts, high)]
+        return [m for m in self.mentions if low <= m.start <= high]
+
+    def inside(self, low: int, high: int) -> list[PlaceMention]:
+        """The mentions with low <= start and end <= high."""
+        if self.ordered:
+            candidates = self.mentions[bisect_left(self.starts, low):bisect_right(self.starts, high)]
+            return [m for m in candidates if m.end <= high]
+        return [m for m in self.mentions if low <= m.start and m.end <= high]
 
 
 def _paragraph_start(body: str, pos: int) -> int:
