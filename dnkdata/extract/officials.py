@@ -105,7 +105,7 @@ class OfficialRow:
     group_key: str  # what the official_id hashes: person_id, or the group's key (not a table column)
 
 
-@dataclass
+@dataclass(slots=True)  # made for every head and name: slots make them quicker to build and read
 class _Hit:
     key: str  # person_id or folded role: one row per key
     kind: str
@@ -297,8 +297,11 @@ def _group_hits(body: str, places: list[PlaceMention], title_spans: list[tuple[i
             continue
         start, role_words, owner = _expand_left(body, head_start)
         end, attached = _expand_right(body, head_end)
-        role_words, organization = _split_organization(role_words, attached)
-        role = _join(role_words + [head])
+        if role_words or attached:
+            role_words, organization = _split_organization(role_words, attached)
+        else:
+            organization = None  # nothing to name one
+        role = _join(role_words + [head]) if role_words else head
         place = korean_places.most_specific_within(start, end)
         lead = body[start:head_start].strip().lower()
         bare = lead in ("", "the", "these", "those", "such") and attached is None
@@ -319,13 +322,15 @@ def _group_key(head: str, role: str, organization: str | None, place: str | None
 
 def _merge_bare(hits: list[_Hit]) -> list[_Hit]:
     """A bare head ("the inspectors", "Agents") refers back to the last group with that head, if any."""
-    for i, hit in enumerate(hits):
-        if not hit.key.startswith("bare|"):
-            continue
-        head = hit.key.split("|")[1]
-        earlier = [h for h in hits[:i] if not h.key.startswith("bare|") and _fold(h.role or "").endswith(head)]
-        if earlier:
-            hit.key = earlier[-1].key
+    resolved: list[tuple[str, str]] = []  # folded role and key of each hit so far that is not bare (any more)
+    for hit in hits:
+        if hit.key.startswith("bare|"):
+            head = hit.key.split("|")[1]
+            earlier = next((key for role, key in reversed(resolved) if role.endswith(head)), None)
+            if earlier is None:
+                continue
+            hit.key = earlier
+        resolved.append((_fold(hit.role or ""), hit.key))
     return hits
 
 
@@ -486,7 +491,10 @@ class _KoreanPlaces:
 
     def most_specific_within(self, start: int, end: int) -> str | None:
         if self.ordered:
-            inside = [m.place for m in self.mentions[bisect_left(self.starts, start):bisect_left(self.starts, end)]]
+            low, high = bisect_left(self.starts, start), bisect_left(self.starts, end)
+            if low == high:
+                return None
+            inside = [m.place for m in self.mentions[low:high]]
         else:
             inside = [m.place for m in self.mentions if start <= m.start < end]
         if not inside:

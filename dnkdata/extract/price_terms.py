@@ -126,7 +126,7 @@ def _digit_run_starts(body: str, start: int, end: int) -> list[int]:
         while found >= 0:
             digits.add(found)
             found = body.find(digit, found + 1, end)
-    return sorted(at for at in digits if at - 1 not in digits)
+    return sorted([at for at in digits if at - 1 not in digits])
 
 
 def _has_other_decimals(text: str) -> bool:
@@ -176,7 +176,10 @@ _SUFFIXED_GROUPS = tuple((c, SUFFIXED.groupindex["a" + c]) for c in CURRENCY_BEF
 
 
 def _currency_of(m: re.Match[str], groups: tuple[tuple[str, int], ...]) -> str:
-    return next(currency for currency, group in groups if m.start(group) >= 0)
+    for currency, group in groups:
+        if m.start(group) >= 0:
+            return currency
+    raise ValueError("no currency group matched")  # one always does: the currency is not optional
 
 
 def _overlaps_taken(start: int, end: int, taken_starts: list[int], taken_ends: list[int]) -> bool:

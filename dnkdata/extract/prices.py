@@ -18,7 +18,7 @@ from datetime import date
 from dnkdata.extract import price_tables
 from dnkdata.extract.price_terms import (UNIT_AFTER, UNIT_BEFORE, Amount, DateMention, ItemMention,
                                          find_amounts, find_dates, find_items, unit_phrase)
-from dnkdata.extract.text import SentenceIndex, price_id, sentence_bounds
+from dnkdata.extract.text import SentenceIndex, price_id
 from dnkdata.gazetteer import Place, PlaceMention
 
 RATE_CUE = re.compile(r"exchange rates?|(?:dollar|yuan|USD|CNY)[/-](?:won|KPW)|(?:won|KPW)[/-](?:dollar|yuan|USD|CNY)",
@@ -138,7 +138,7 @@ class _SentenceLookups:
         if sentence_start not in self._previous:
             paragraph_start = _paragraph_start(self.body, sentence_start)
             self._previous[sentence_start] = None if sentence_start <= paragraph_start else \
-                sentence_bounds(self.body, max(paragraph_start, sentence_start - 2))
+                self._sentences.bounds(max(paragraph_start, sentence_start - 2))  # = sentence_bounds
         return self._previous[sentence_start]
 
     def state_price(self, sentence: tuple[int, int]) -> bool:
@@ -270,19 +270,11 @@ def _kpw_follows(body: str, amount: Amount, sentence: tuple[int, int]) -> bool:
 def _item_for(body: str, amount: Amount, currency: str, sentence: tuple[int, int], earlier: list[_Draft],
               lookups: _SentenceLookups) -> ItemMention | None:
     """The item named last before the amount in its sentence, else the first one right after it."""
-    def usable(item: ItemMention) -> bool:
-        inside = amount.start <= item.start < amount.end
-        return not inside and CURRENCY_OF_ITEM.get(item.item) != currency
-
-    items = [i for i in lookups.items(sentence) if usable(i)]
-    if currency != "KPW":
-        items = [i for i in items if i.group != "currency"]  # a rate is quoted in won
-    before = [i for i in items if i.end <= amount.start]
-    if before:
-        return before[-1]
-    after = [i for i in items if i.start >= amount.end and i.start - amount.end <= 60]
-    if after and not find_amounts(body, amount.end, after[0].start):
-        return after[0]
+    items = lookups.items(sentence)
+    if items:
+        found = _last_item_before(items, amount, currency) or _first_item_after(items, amount, currency)
+        if found is not None and (found.end <= amount.start or not find_amounts(body, amount.end, found.start)):
+            return found
     if currency == "KPW" and (PER_FOREIGN.match(body, amount.end) or lookups.rate_cue(sentence)):
         m = PER_FOREIGN.match(body, amount.end)
         word = m.group("cur").lower() if m else ""
@@ -291,6 +283,28 @@ def _item_for(body: str, amount: Amount, currency: str, sentence: tuple[int, int
         last = earlier[-1]
         if body.rfind("\n\n", last.amount.end, amount.start) < 0:  # same paragraph: "prices then rose to …"
             return ItemMention(amount.start, amount.start, last.item.item, last.item.group)
+    return None
+
+
+def _usable(item: ItemMention, amount: Amount, currency: str) -> bool:
+    """Not inside the amount, not the amount's own currency, and no currency at all for a foreign amount (a rate
+    is quoted in won)."""
+    return not amount.start <= item.start < amount.end and CURRENCY_OF_ITEM.get(item.item) != currency and \
+        (currency == "KPW" or item.group != "currency")
+
+
+def _last_item_before(items: list[ItemMention], amount: Amount, currency: str) -> ItemMention | None:
+    for item in reversed(items):
+        if item.end <= amount.start and _usable(item, amount, currency):
+            return item
+    return None
+
+
+def _first_item_after(items: list[ItemMention], amount: Amount, currency: str) -> ItemMention | None:
+    """The first usable item starting after the amount, if it starts within 60 characters."""
+    for item in items:
+        if item.start >= amount.end and _usable(item, amount, currency):
+            return item if item.start - amount.end <= 60 else None
     return None
 
 
@@ -384,7 +398,7 @@ class _Places:
     def __init__(self, mentions: list[PlaceMention]):
         self.mentions = mentions
         self.starts = [m.start for m in mentions]
-        self.ordered = all(a <= b for a, b in zip(self.starts, self.starts[1:]))
+        self.ordered = self.starts == sorted(self.starts)
 
     def starting_within(self, low: int, high: int) -> list[PlaceMention]:
         """The mentions with low <= start <= high."""
@@ -446,8 +460,8 @@ def _is_previous(body: str, draft: _Draft, later: list[_Draft]) -> bool:
     before = _previous_before(body, max(draft.sentence[0], start - 40), start)
     if before and before.end() == start:
         return True
-    if PREVIOUS_AFTER.match(body, draft.end):
-        return True
+    if draft.end == 0 and PREVIOUS_AFTER.match(body, draft.end):
+        return True  # (its "^" holds only at offset 0, never at a pos after it, so the match is tried only there)
     same_sentence = [d for d in later if d.sentence == draft.sentence and d.item.item == draft.item.item
                      and d.place == draft.place]
     changed = any(_change_to(body, max(draft.end, d.amount.start - 50), d.amount.start) for d in same_sentence)
