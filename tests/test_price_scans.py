@@ -84,8 +84,9 @@ def test_amounts_tried_at_candidate_offsets_match_full_scans():
     import random
     rng = random.Random(11)
     pieces = ["12", "3,400", "9.600", "0.5", " won", "won", " KPW", "KPW ", "US$", "$", "¥", " yuan", " dollars",
-              " million", " ", ",", ".", "x", "a1", "%", "\n\n", "between ", " and ", " to ", "-", "٣"]
-    for _ in range(1500):
+              " million", " ", ",", ".", "x", "a1", "%", "\n\n", "between ", " and ", " to ", "-", "٣", "₩", "NKW",
+              "RMB\t", "CNY", "USD", "S", "U", "\u3000"]
+    for _ in range(3000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 40)))
         for start, end in ((0, len(text)), (len(text) // 5, len(text) - 2)):
             assert price_terms.find_amounts(text, start, end) == _amounts_by_full_scans(text, start, end)

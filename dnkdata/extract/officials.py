@@ -339,8 +339,8 @@ def _is_role_noun(body: str, m: re.Match[str]) -> bool:
     end = m.end()
     after = body[end:end + 40]
     first = after[:1]
-    if first in ("’", "'"):
-        return not POSSESSIVE_AFTER.match(after)  # a possessor: "the provincial prosecutor’s office" is an institution
+    if first in ("’", "'"):  # a possessor: "the provincial prosecutor’s office" is an institution
+        return not POSSESSIVE_AFTER.match(after)
     if not first.isspace():
         return True  # no next word (NEXT_WORD and NAME_AFTER begin with whitespace)
     nxt = NEXT_WORD.match(after)

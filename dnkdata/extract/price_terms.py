@@ -33,7 +33,8 @@ PREFIXED = re.compile(r"(?<![\w$])(?P<cur>" + "|".join(f"(?P<b{c}>{p})" for c, p
 SUFFIXED = re.compile(r"(?<![\w.,])(?P<num>" + NUMBER + r")\s*(?P<cur>" +
                       "|".join(f"(?P<a{c}>{p})" for c, p in CURRENCY_AFTER.items()) + ")")
 # where amounts can begin: SUFFIXED and BARE at a digit after a non-word character (so at the start of a run
-# of digits), PREFIXED at a currency mark (no mark begins inside another one where PREFIXED could match)
+# of digits), PREFIXED at a currency mark (no mark begins inside another one where PREFIXED could match; the
+# marks that matter are read off the digit runs, see _mark_starts)
 DIGIT_RUN = re.compile(r"\d+")
 CURRENCY_MARK = re.compile("|".join(CURRENCY_BEFORE.values()))
 BARE = re.compile(r"(?<![\w.,$])(?P<num>" + NUMBER + r")(?![\w%]|,\d|\.\d)")
@@ -109,8 +110,7 @@ def find_amounts(body: str, start: int = 0, end: int | None = None) -> list[Amou
     digits = _digit_run_starts(body, start, end)
     if not digits:
         return []  # every amount holds a digit
-    marks = [m.start() for m in CURRENCY_MARK.finditer(body, start, end)]
-    return _amounts_at(body, digits, marks, end)
+    return _amounts_at(body, digits, _mark_starts(body, digits, start), end)
 
 
 def _digit_run_starts(body: str, start: int, end: int) -> list[int]:
@@ -127,6 +127,27 @@ def _digit_run_starts(body: str, start: int, end: int) -> list[int]:
             digits.add(found)
             found = body.find(digit, found + 1, end)
     return sorted([at for at in digits if at - 1 not in digits])
+
+
+# the spellings CURRENCY_MARK alternates (literals; "\\$" unescaped), by their last character
+CURRENCY_MARK_ENDING: dict[str, list[str]] = {}
+for _spellings in CURRENCY_BEFORE.values():
+    for _mark in _spellings.replace("\\", "").split("|"):
+        CURRENCY_MARK_ENDING.setdefault(_mark[-1], []).append(_mark)
+
+
+def _mark_starts(body: str, digits: list[int], start: int) -> list[int]:
+    """Where PREFIXED can begin in body[start:]: at a currency mark that ends right before a digit run, or one
+    whitespace character before it (PREFIXED is a mark, at most one space and a number). Read off the digit runs,
+    this spares a scan of the whole text for marks, which few numbers have."""
+    marks = []
+    for digit in digits:
+        end = digit - 1 if digit > start and body[digit - 1].isspace() else digit
+        if end > start:
+            for mark in CURRENCY_MARK_ENDING.get(body[end - 1], ()):
+                if end - len(mark) >= start and body.startswith(mark, end - len(mark)):
+                    marks.append(end - len(mark))
+    return sorted(set(marks)) if len(marks) > 1 else marks
 
 
 def _has_other_decimals(text: str) -> bool:
