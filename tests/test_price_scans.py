@@ -45,6 +45,7 @@ def test_dates_tried_where_their_words_begin_match_full_scans():
     words = DATE_TEXT.split(" ")
     texts = [DATE_TEXT, DATE_TEXT.replace("İ", "I").replace("ſ", "s")]
     texts += [" ".join(rng.choice(words) for _ in range(rng.randint(1, 40))) for _ in range(300)]
+    texts += ["Prices fell on the \u0662\u0667th, to 5 won.", "on the 27th", "the 1ST", "the 2 nd", "the\n\n3rd"]
     for text in texts:
         for start, end in ((0, len(text)), (len(text) // 5, len(text) // 2)):
             for published in (date(2024, 5, 28), None):

@@ -321,8 +321,11 @@ def unit_phrase(qty: str | None, word: str) -> str:
 def find_dates(body: str, start: int, end: int, published: date | None) -> list[DateMention]:
     """Full dates ("May 25, 2024"), month and day with the article's year, and days relative to the article
     date ("as of Sunday", "the 27th", "yesterday"). A date that cannot be told is left out, never guessed."""
+    pattern_starts = _date_starts(body, start, end)
+    if not pattern_starts:
+        return []
     found: dict[int, DateMention] = {}
-    for pattern, starts in zip(DATE_PATTERNS, _date_starts(body, start, end)):
+    for pattern, starts in zip(DATE_PATTERNS, pattern_starts):
         if starts is None:
             matches = pattern.finditer(body, start, end)
         elif starts:
@@ -338,13 +341,17 @@ def find_dates(body: str, start: int, end: int, published: date | None) -> list[
 
 # the words each of DATE_PATTERNS needs, lowercased, by pattern number: a month name (day-month dates need one
 # too), "the" before an ordinal day, a weekday, "today" or "yesterday"; with the one way the pattern spells the
-# word's first letter ("Mar", never "mar"), None for a case-blind pattern
+# word's first letter ("Mar", never "mar"), None for a case-blind pattern. "the" is in most sentences: the ordinal
+# it needs too ("27th": a digit and a suffix) has a slot of its own, so a sentence without one skips the pattern.
+_ORDINAL = len(DATE_PATTERNS)
 _DATE_WORDS = {**{month[:3]: (0, month[0].upper()) for month in MONTHS}, "the": (3, "t"),
-               **{day: (4, day[0].upper()) for day in WEEKDAYS}, "today": (5, None), "yesterday": (5, None)}
+               **{day: (4, day[0].upper()) for day in WEEKDAYS}, "today": (5, None), "yesterday": (5, None),
+               **{digit + suffix: (_ORDINAL, None) for digit in "0123456789" for suffix in ("st", "nd", "rd", "th")}}
 
 
 def _date_starts(body: str, start: int, end: int) -> list[list[int] | None]:
-    """For each of DATE_PATTERNS, the offsets in body[start:end] where a match can begin, or None: scan it all.
+    """For each of DATE_PATTERNS, the offsets in body[start:end] where a match can begin, or None: scan it all;
+    [] when no pattern can match (so in most sentences that hold a price).
 
     One Aho-Corasick pass over the lowercased window finds the words the patterns need; a pattern whose word is
     missing is not run, and the others are tried only where their word begins."""
@@ -352,15 +359,19 @@ def _date_starts(body: str, start: int, end: int) -> list[list[int] | None]:
     lowered = window.lower()
     if len(lowered) != len(window):
         return [None] * len(DATE_PATTERNS)  # lowercasing moved the offsets
-    starts: list[list[int]] = [[] for _ in DATE_PATTERNS]
+    starts: list[list[int]] = [[], [], [], [], [], [], []]  # one per pattern, and the ordinals
     for stop, (pattern, length, first) in _date_automaton().iter(lowered):
         at = start + stop - length + 1
         if first is None or body[at] == first:
             starts[pattern].append(at)
-    month_day = None if starts[0] else []
-    iso = None if "-" in window else []
-    relative = None if "ſ" in window else sorted(starts[5])  # re.IGNORECASE reads "ſ" as "s" ("yeſterday")
-    return [sorted(starts[0]), month_day, iso, sorted(starts[3]), sorted(starts[4]), relative]
+    months, the, weekdays, relative, ordinals = starts[0], starts[3], starts[4], starts[5], starts[_ORDINAL]
+    if the and not ordinals and not _has_other_decimals(window):
+        the = []  # "the 27th" needs an ordinal (with a decimal digit outside ASCII, which \d takes too, try it)
+    hyphen, long_s = "-" in window, "ſ" in window  # ISO dates; re.IGNORECASE reads "ſ" as "s" ("yeſterday")
+    if not (months or the or weekdays or relative or hyphen or long_s):
+        return []
+    return [sorted(months), None if months else [], None if hyphen else [], sorted(the), sorted(weekdays),
+            None if long_s else sorted(relative)]
 
 
 @cache
