@@ -96,7 +96,7 @@ def parse_number(text: str, currency: str | None) -> float:
     """"9,600" → 9600; "1.2 million" → 1200000; "8.000" won → 8000 (won are never fractional)."""
     parts = text.split()
     number = parts[0]
-    if currency == "KPW" and DOTTED_THOUSANDS.fullmatch(number):
+    if currency == "KPW" and "." in number and DOTTED_THOUSANDS.fullmatch(number):
         number = number.replace(".", "")
     value = float(number.replace(",", ""))
     if len(parts) > 1:

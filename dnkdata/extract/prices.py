@@ -180,7 +180,8 @@ def _prose_drafts(body: str, masked: list[tuple[int, int]], lookups: _SentenceLo
     drafts: list[_Draft] = []
     sentence_end = -1
     for amount in _merge_ranges(body, find_amounts(body)):
-        if any(s <= amount.start < e for s, e in masked) or amount.currency is None and _never_a_price(body, amount):
+        if masked and any(s <= amount.start < e for s, e in masked) or \
+                amount.currency is None and _never_a_price(body, amount):
             continue
         sentence = lookups.sentence(amount.start, amount.end)
         draft = _draft(body, amount, sentence, drafts if sentence[1] == sentence_end else [], drafts, lookups)
