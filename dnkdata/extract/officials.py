@@ -57,10 +57,11 @@ APPOSITIVE_AFTER = re.compile(
 ORG_IN_TEXT = re.compile(
     r"(?:[A-Z][\w’'\-]*\s+)*(?:Committee|Department|Ministry|Commission|Bureau|Command|Party)"
     r"(?:\s+of\s+(?:the\s+)?(?:[A-Z][\w’'\-]*\s*)+)?")
+PREPOSITIONS = ("from", "of", "in", "at", "with")  # the ones ATTACHED begins with
 NP_WORDS = (r"(?:[A-Z][\w’'\-]*|[\w\-]+[’']s|party|county|city|province|provincial|ruling|local|central|state|"
             r"security|administrative|judicial|and|or|of|your|their|its|his|her|workplace|new|military|the|a)")
 ATTACHED = re.compile(
-    r"\s+(?P<prep>from|of|in|at|with)\s+(?P<np>(?:" + NP_WORDS + r",?\s+){0,6}"
+    r"\s+(?P<prep>" + "|".join(PREPOSITIONS) + r")\s+(?P<np>(?:" + NP_WORDS + r",?\s+){0,6}"
     r"(?:committees?|departments?|ministry|ministries|agencies|offices?|bureaus?|units|county|province|city|"
     r"district|military|Committee|Department|Ministry|Office|Bureau|Province|County|City|District|Command|"
     r"[A-Z][\w’'\-]+)(?:\s+of\s+[A-Z][\w\-]+)?)(?=[\s,.;:’'”)]|$)")
@@ -456,6 +457,9 @@ def _join(words: list[str]) -> str:
 
 
 def _expand_right(body: str, head_end: int) -> tuple[int, str | None]:
+    after = body[head_end:head_end + 2]
+    if not after[:1].isspace() or not after[1:].isspace() and not body.startswith(PREPOSITIONS, head_end + 1):
+        return head_end, None  # ATTACHED is whitespace and a preposition first; most heads have neither
     m = ATTACHED.match(body, head_end)
     if not m:
         return head_end, None
