@@ -147,3 +147,12 @@ def test_head_checks_match_the_plain_ones():
             attached = officials.ATTACHED.match(text, end)
             assert officials._expand_right(text, end) == ((attached.end(), attached.group("np")) if attached
                                                           else (end, None))
+
+
+def test_comma_before_a_name_found_from_the_surnames_as_a_search_finds_it():
+    rng = random.Random(5)
+    words = ["Kim", "Jong", "Un", "O", "Song", "Ri", "Hi", "Yong", "said", "party", "secretary", "Ko", "Korea",
+             ",", ", ", ",\n ", ", \t", " ", "x", "\u00a0"]
+    for _ in range(2000):
+        text = "".join(rng.choice(words) + rng.choice(["", " ", " ", "  "]) for _ in range(rng.randint(0, 12)))
+        assert officials._has_comma_name(text) == bool(officials.COMMA_NAME.search(text))

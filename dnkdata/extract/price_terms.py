@@ -138,8 +138,8 @@ for _spellings in CURRENCY_BEFORE.values():
 
 def _mark_starts(body: str, digits: list[int], start: int) -> list[int]:
     """Where PREFIXED can begin in body[start:]: at a currency mark that ends right before a digit run, or one
-    whitespace character before it (PREFIXED is a mark, at most one space and a number). Read off the digit runs,
-    this spares a scan of the whole text for marks, which few numbers have."""
+    whitespace character before it (PREFIXED is a mark, at most one whitespace character and a number). Read off
+    the digit runs, this spares a scan of the whole text for marks, which few numbers have."""
     marks = []
     for digit in digits:
         end = digit - 1 if digit > start and body[digit - 1].isspace() else digit
