@@ -109,3 +109,50 @@ def test_titles_read_before_a_name_as_the_whole_window_reads_them():
         text = " ".join(rng.choice(words) for _ in range(rng.randint(0, 20))) + rng.choice([" ", "\n", "  "]) + "Kim Il"
         name = len(text) - len("Kim Il")
         assert officials._title_before(text, name) == _title_before_whole_window(text, name)
+
+
+def _is_role_noun_plain(body, m):
+    """_is_role_noun as first written: every check on the 40 characters after the head."""
+    after = body[m.end():m.end() + 40]
+    if officials.POSSESSIVE_AFTER.match(after):
+        return False
+    nxt = officials.NEXT_WORD.match(after)
+    if not nxt:
+        return True
+    word = nxt.group(1)
+    if officials.NAME_AFTER.match(after) or officials._heads().match(after.lstrip()):
+        return False
+    if word.lower() in officials.COMPOUND_NOUNS:
+        return False
+    return not (m.group(0).lower() in officials.ADJECTIVAL_HEADS and word[:1].islower()
+                and word.lower() not in officials.FUNCTION_WORDS)
+
+
+def _head_context_texts():
+    rng = random.Random(21)
+    words = WORDS + ["from", "of", "in", "at", "with", "the", "county", "Hyesan", "City", "station", "media", "Kim",
+                     "Jong-un", "were", "said", "office", "\u00a0", "\t", "border guards", "K\u212aim"]
+    for _ in range(1500):
+        yield "".join(rng.choice(words) + rng.choice(["", " ", " ", " ", "  ", "\n", ", ", "’s ", "'s"])
+                      for _ in range(rng.randint(1, 25)))
+
+
+def test_head_checks_match_the_plain_ones():
+    for text in _head_context_texts():
+        for m in officials._find_heads(text):
+            start, end = m.span()
+            assert officials._is_role_noun(text, m) == _is_role_noun_plain(text, m)
+            window = text[max(0, start - 40):end].lower()
+            assert officials._excluded(text, start, end) == window.endswith(officials._excludes_longer_than(end - start))
+            attached = officials.ATTACHED.match(text, end)
+            assert officials._expand_right(text, end) == ((attached.end(), attached.group("np")) if attached
+                                                          else (end, None))
+
+
+def test_comma_before_a_name_found_from_the_surnames_as_a_search_finds_it():
+    rng = random.Random(5)
+    words = ["Kim", "Jong", "Un", "O", "Song", "Ri", "Hi", "Yong", "said", "party", "secretary", "Ko", "Korea",
+             ",", ", ", ",\n ", ", \t", " ", "x", "\u00a0"]
+    for _ in range(2000):
+        text = "".join(rng.choice(words) + rng.choice(["", " ", " ", "  "]) for _ in range(rng.randint(0, 12)))
+        assert officials._has_comma_name(text) == bool(officials.COMMA_NAME.search(text))

@@ -30,8 +30,9 @@ def test_amount_patterns_tried_at_candidates_match_a_full_scan():
         for start, end in ((0, len(text)), (len(text) // 3, 2 * len(text) // 3)):
             digits = [m.start() for m in price_terms.DIGIT_RUN.finditer(text, start, end)]
             marks = [m.start() for m in price_terms.CURRENCY_MARK.finditer(text, start, end)]
-            for pattern, starts in ((price_terms.PREFIXED, marks), (price_terms.SUFFIXED, digits),
-                                    (price_terms.BARE, digits)):
+            marks_before_digits = price_terms._mark_starts(text, digits, start)
+            for pattern, starts in ((price_terms.PREFIXED, marks), (price_terms.PREFIXED, marks_before_digits),
+                                    (price_terms.SUFFIXED, digits), (price_terms.BARE, digits)):
                 expected = [m.span() for m in pattern.finditer(text, start, end)]
                 assert [m.span() for m in finditer_at(pattern, text, starts, end)] == expected
 

@@ -45,6 +45,7 @@ def test_dates_tried_where_their_words_begin_match_full_scans():
     words = DATE_TEXT.split(" ")
     texts = [DATE_TEXT, DATE_TEXT.replace("İ", "I").replace("ſ", "s")]
     texts += [" ".join(rng.choice(words) for _ in range(rng.randint(1, 40))) for _ in range(300)]
+    texts += ["Prices fell on the \u0662\u0667th, to 5 won.", "on the 27th", "the 1ST", "the 2 nd", "the\n\n3rd"]
     for text in texts:
         for start, end in ((0, len(text)), (len(text) // 5, len(text) // 2)):
             for published in (date(2024, 5, 28), None):
@@ -62,6 +63,34 @@ def test_digit_runs_found_by_find_match_the_regex():
         for start, end in ((0, len(text)), (len(text) // 7, len(text) - 3), (5, len(text))):
             expected = [m.start() for m in price_terms.DIGIT_RUN.finditer(text, start, end)]
             assert price_terms._digit_run_starts(text, start, end) == expected
+
+
+def _amounts_by_full_scans(body, start, end):
+    """find_amounts as plain finditer over the three patterns (the behaviour the candidate-offset version keeps)."""
+    t = price_terms
+    found = []
+    for pattern, groups in ((t.PREFIXED, t._PREFIXED_GROUPS), (t.SUFFIXED, t._SUFFIXED_GROUPS)):
+        for m in pattern.finditer(body, start, end):
+            currency = t._currency_of(m, groups)
+            found.append(t.Amount(m.start(), m.end(), t.parse_number(m.group("num"), currency), currency))
+    found = t._without_overlaps(found)
+    taken = [(a.start, a.end) for a in found]
+    for m in t.BARE.finditer(body, start, end):
+        if not any(s <= m.start() < e or s < m.end() <= e for s, e in taken):
+            found.append(t.Amount(m.start(), m.end(), t.parse_number(m.group("num"), None), None))
+    return sorted(found, key=lambda a: a.start)
+
+
+def test_amounts_tried_at_candidate_offsets_match_full_scans():
+    import random
+    rng = random.Random(11)
+    pieces = ["12", "3,400", "9.600", "0.5", " won", "won", " KPW", "KPW ", "US$", "$", "¥", " yuan", " dollars",
+              " million", " ", ",", ".", "x", "a1", "%", "\n\n", "between ", " and ", " to ", "-", "٣", "₩", "NKW",
+              "RMB\t", "CNY", "USD", "S", "U", "\u3000"]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 40)))
+        for start, end in ((0, len(text)), (len(text) // 5, len(text) - 2)):
+            assert price_terms.find_amounts(text, start, end) == _amounts_by_full_scans(text, start, end)
 
 
 def test_sentences_from_one_scan_per_paragraph_match_sentence_bounds():

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from operator import attrgetter
@@ -58,10 +57,11 @@ APPOSITIVE_AFTER = re.compile(
 ORG_IN_TEXT = re.compile(
     r"(?:[A-Z][\w’'\-]*\s+)*(?:Committee|Department|Ministry|Commission|Bureau|Command|Party)"
     r"(?:\s+of\s+(?:the\s+)?(?:[A-Z][\w’'\-]*\s*)+)?")
+PREPOSITIONS = ("from", "of", "in", "at", "with")  # the ones ATTACHED begins with
 NP_WORDS = (r"(?:[A-Z][\w’'\-]*|[\w\-]+[’']s|party|county|city|province|provincial|ruling|local|central|state|"
             r"security|administrative|judicial|and|or|of|your|their|its|his|her|workplace|new|military|the|a)")
 ATTACHED = re.compile(
-    r"\s+(?P<prep>from|of|in|at|with)\s+(?P<np>(?:" + NP_WORDS + r",?\s+){0,6}"
+    r"\s+(?P<prep>" + "|".join(PREPOSITIONS) + r")\s+(?P<np>(?:" + NP_WORDS + r",?\s+){0,6}"
     r"(?:committees?|departments?|ministry|ministries|agencies|offices?|bureaus?|units|county|province|city|"
     r"district|military|Committee|Department|Ministry|Office|Bureau|Province|County|City|District|Command|"
     r"[A-Z][\w’'\-]+)(?:\s+of\s+[A-Z][\w\-]+)?)(?=[\s,.;:’'”)]|$)")
@@ -106,7 +106,7 @@ class OfficialRow:
     group_key: str  # what the official_id hashes: person_id, or the group's key (not a table column)
 
 
-@dataclass
+@dataclass(slots=True)  # made for every head and name: slots make them quicker to build and read
 class _Hit:
     key: str  # person_id or folded role: one row per key
     kind: str
@@ -203,10 +203,22 @@ def _named_hits(body: str) -> list[_Hit]:
 
 def _has_title_before_comma(body: str) -> bool:
     """TITLE_BEFORE_COMMA.search(body), trying only where a title word begins, in bodies with a comma before a
-    Korean name (a quick scan for the comma)."""
-    if not COMMA_NAME.search(body):
+    Korean name."""
+    if not _has_comma_name(body):
         return False
     return any(TITLE_BEFORE_COMMA.match(body, start) for start in literal_starts(TITLE_HEAD_LITERALS, body))
+
+
+def _has_comma_name(body: str) -> bool:
+    """COMMA_NAME.search(body), tried only at the commas that whitespace and a surname follow: the surnames'
+    starts come from the literal scan, where searching for the pattern would try every surname after every comma."""
+    for start in literal_starts(SURNAMES, body):
+        index = start - 1
+        while index >= 0 and body[index].isspace():
+            index -= 1
+        if index < start - 1 and index >= 0 and body[index] == "," and COMMA_NAME.match(body, index):
+            return True
+    return False
 
 
 def _named_hit(body: str, start: int, end: int, name: str, person_id: str) -> _Hit:
@@ -229,10 +241,11 @@ def _named_hit(body: str, start: int, end: int, name: str, person_id: str) -> _H
 def _after_comma(body: str, start: int) -> bool:
     """A comma and then only whitespace before start (within 100 characters): TITLE_APPOSITIVE_BEFORE_AT can only
     match there, so the costly search is skipped elsewhere."""
+    floor = max(0, start - 100)
     index = start - 1
-    while index >= max(0, start - 100) and body[index].isspace():
+    while index >= floor and body[index].isspace():
         index -= 1
-    return index < start - 1 and index >= max(0, start - 100) and body[index] == ","
+    return floor <= index < start - 1 and body[index] == ","
 
 
 def _title_before(body: str, start: int) -> tuple[str | None, str | None, int]:
@@ -285,8 +298,11 @@ def _group_hits(body: str, places: list[PlaceMention], title_spans: list[tuple[i
             continue
         start, role_words, owner = _expand_left(body, head_start)
         end, attached = _expand_right(body, head_end)
-        role_words, organization = _split_organization(role_words, attached)
-        role = _join(role_words + [head])
+        if role_words or attached:
+            role_words, organization = _split_organization(role_words, attached)
+        else:
+            organization = None  # nothing to name one
+        role = _join(role_words + [head]) if role_words else head
         place = korean_places.most_specific_within(start, end)
         lead = body[start:head_start].strip().lower()
         bare = lead in ("", "the", "these", "those", "such") and attached is None
@@ -307,38 +323,60 @@ def _group_key(head: str, role: str, organization: str | None, place: str | None
 
 def _merge_bare(hits: list[_Hit]) -> list[_Hit]:
     """A bare head ("the inspectors", "Agents") refers back to the last group with that head, if any."""
-    for i, hit in enumerate(hits):
-        if not hit.key.startswith("bare|"):
-            continue
-        head = hit.key.split("|")[1]
-        earlier = [h for h in hits[:i] if not h.key.startswith("bare|") and _fold(h.role or "").endswith(head)]
-        if earlier:
-            hit.key = earlier[-1].key
+    resolved: list[tuple[str, str]] = []  # folded role and key of each hit so far that is not bare (any more)
+    for hit in hits:
+        if hit.key.startswith("bare|"):
+            head = hit.key.split("|")[1]
+            earlier = next((key for role, key in reversed(resolved) if role.endswith(head)), None)
+            if earlier is None:
+                continue
+            hit.key = earlier
+        resolved.append((_fold(hit.role or ""), hit.key))
     return hits
 
 
 def _is_role_noun(body: str, m: re.Match[str]) -> bool:
     """The head is used as a noun: not "police station", "official media", "the prosecutor’s office" or a title."""
-    after = body[m.end():m.end() + 40]
-    if POSSESSIVE_AFTER.match(after):
-        return False  # a possessor: "the provincial prosecutor’s office" is an institution
+    end = m.end()
+    after = body[end:end + 40]
+    first = after[:1]
+    if first in ("’", "'"):  # a possessor: "the provincial prosecutor’s office" is an institution
+        return not POSSESSIVE_AFTER.match(after)
+    if not first.isspace():
+        return True  # no next word (NEXT_WORD and NAME_AFTER begin with whitespace)
     nxt = NEXT_WORD.match(after)
     if not nxt:
         return True
     word = nxt.group(1)
-    if NAME_AFTER.match(after) or _heads().match(after.lstrip()):
-        return False  # a title before a name, or the first noun of "police officials"
-    if word.lower() in COMPOUND_NOUNS:
+    if word[:1].isupper() and NAME_AFTER.match(after):  # a Korean name begins with a capital
+        return False  # a title before a name
+    if _heads().match(after, nxt.start(1)):
+        return False  # the first noun of "police officials"
+    lower = word.lower()
+    if lower in COMPOUND_NOUNS:
         return False
-    if m.group(0).lower() in ADJECTIVAL_HEADS and word[:1].islower() and word.lower() not in FUNCTION_WORDS:
+    if word[:1].islower() and lower not in FUNCTION_WORDS and m.group(0).lower() in ADJECTIVAL_HEADS:
         return False
     return True
 
 
 def _excluded(body: str, start: int, end: int) -> bool:
     """An exclude phrase ending where the head ends ("border guards") wins over the head."""
+    head = body[start:end]
+    if head.isascii():  # lowercasing keeps its length: only phrases that end with it can end the window
+        excludes = _excludes_ending_with(head.lower(), end - start)
+        if not excludes:
+            return False
+    else:
+        excludes = _excludes_longer_than(end - start)
     window = body[max(0, start - 40):end].lower()
-    return window.endswith(_excludes_longer_than(end - start))
+    return window.endswith(excludes)
+
+
+@lru_cache(maxsize=1024)  # a few head spellings
+def _excludes_ending_with(head: str, length: int) -> tuple[str, ...]:
+    """The lowercased exclude phrases longer than length that end with head."""
+    return tuple(term for term in _excludes_longer_than(length) if term.endswith(head))
 
 
 @cache
@@ -354,26 +392,31 @@ def _expand_left(body: str, head_start: int) -> tuple[int, list[str], bool]:
 
     Returns where the mention starts, the role words, and whether an owner was found.
     """
-    tokens = _tokens_leftwards(body, max(0, head_start - LEFT_WINDOW), head_start)
+    # The tokens before the head, from the right, found one at a time by scanning the window reversed (a token
+    # reversed is a token: the runs are the same): the phrase before a head is usually a word or two long, so
+    # most of the window is never tokenized.
+    tokens = TOKEN.finditer(body[max(0, head_start - LEFT_WINDOW):head_start][::-1])
     start, role_words, pending, owner = head_start, [], [], False
-    right_edge, after = head_start, None
+    right_edge, after = head_start, ""  # after: the word right of the current one
     token = next(tokens, None)
     while token is not None:
-        word, token_start, token_end = token
+        token_start, token_end = head_start - token.end(), head_start - token.start()
         gap = body[token_end:right_edge]
-        if gap != " " and (gap.strip(" ") or "\n" in gap):
+        if gap != " " and gap.strip(" "):
             break  # a sentence end, quotation mark or paragraph break ends the phrase
         right_edge = token_start
-        before = next(tokens, None)
-        if word in (",", "and", "or") or (word == "of" and _capitalised(before) and _capitalised(after)):
+        word = token.group()[::-1]
+        token = next(tokens, None)  # the token before word
+        if word in (",", "and", "or") or (word == "of" and after[:1].isupper() and token is not None
+                                          and token.group()[-1:].isupper()):
             pending.insert(0, word)
-            token, after = before, token
+            after = word
             continue
         kind = _modifier_kind(word)
         if kind is None or (pending and kind not in ("role", "name")):
             break
         start = token_start
-        token, after = before, token
+        after = word
         if kind == "possessive" or owner:
             owner = True  # the owner and what precedes it belong to the mention, not the role
             continue
@@ -382,17 +425,6 @@ def _expand_left(body: str, head_start: int) -> tuple[int, list[str], bool]:
         if kind == "determiner":
             break
     return start, _clean_role(role_words), owner
-
-
-def _tokens_leftwards(body: str, limit: int, end: int) -> Iterator[tuple[str, int, int]]:
-    """The TOKEN matches of body[limit:end] from the right, as (word, start, end), found one at a time by scanning
-    the window reversed (a token reversed is a token: the runs are the same): the phrase before a head is usually
-    a word or two long, so most of the window is never tokenized."""
-    return ((m.group(0)[::-1], end - m.end(), end - m.start()) for m in TOKEN.finditer(body[limit:end][::-1]))
-
-
-def _capitalised(token: tuple[str, int, int] | None) -> bool:
-    return token is not None and token[0][:1].isupper()
 
 
 @lru_cache(maxsize=16384)  # a pure function of the word; words repeat across heads and articles
@@ -425,6 +457,9 @@ def _join(words: list[str]) -> str:
 
 
 def _expand_right(body: str, head_end: int) -> tuple[int, str | None]:
+    after = body[head_end:head_end + 2]
+    if not after[:1].isspace() or not after[1:].isspace() and not body.startswith(PREPOSITIONS, head_end + 1):
+        return head_end, None  # ATTACHED is whitespace and a preposition first; most heads have neither
     m = ATTACHED.match(body, head_end)
     if not m:
         return head_end, None
@@ -460,7 +495,10 @@ class _KoreanPlaces:
 
     def most_specific_within(self, start: int, end: int) -> str | None:
         if self.ordered:
-            inside = [m.place for m in self.mentions[bisect_left(self.starts, start):bisect_left(self.starts, end)]]
+            low, high = bisect_left(self.starts, start), bisect_left(self.starts, end)
+            if low == high:
+                return None
+            inside = [m.place for m in self.mentions[low:high]]
         else:
             inside = [m.place for m in self.mentions if start <= m.start < end]
         if not inside:

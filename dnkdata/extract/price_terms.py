@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache, lru_cache
 from importlib import resources
@@ -34,7 +33,8 @@ PREFIXED = re.compile(r"(?<![\w$])(?P<cur>" + "|".join(f"(?P<b{c}>{p})" for c, p
 SUFFIXED = re.compile(r"(?<![\w.,])(?P<num>" + NUMBER + r")\s*(?P<cur>" +
                       "|".join(f"(?P<a{c}>{p})" for c, p in CURRENCY_AFTER.items()) + ")")
 # where amounts can begin: SUFFIXED and BARE at a digit after a non-word character (so at the start of a run
-# of digits), PREFIXED at a currency mark (no mark begins inside another one where PREFIXED could match)
+# of digits), PREFIXED at a currency mark (no mark begins inside another one where PREFIXED could match; the
+# marks that matter are read off the digit runs, see _mark_starts)
 DIGIT_RUN = re.compile(r"\d+")
 CURRENCY_MARK = re.compile("|".join(CURRENCY_BEFORE.values()))
 BARE = re.compile(r"(?<![\w.,$])(?P<num>" + NUMBER + r")(?![\w%]|,\d|\.\d)")
@@ -76,16 +76,14 @@ class Amount(NamedTuple):  # made by the thousand: a tuple is cheaper to make th
     value_high: float | None = None
 
 
-@dataclass(frozen=True)
-class ItemMention:
+class ItemMention(NamedTuple):  # made for every item in a sentence with an amount: tuples are cheap to make
     start: int
     end: int
     item: str
     group: str  # goods, currency or other
 
 
-@dataclass(frozen=True)
-class DateMention:
+class DateMention(NamedTuple):  # likewise
     start: int
     end: int
     day: date
@@ -98,7 +96,7 @@ def parse_number(text: str, currency: str | None) -> float:
     """"9,600" → 9600; "1.2 million" → 1200000; "8.000" won → 8000 (won are never fractional)."""
     parts = text.split()
     number = parts[0]
-    if currency == "KPW" and DOTTED_THOUSANDS.fullmatch(number):
+    if currency == "KPW" and "." in number and DOTTED_THOUSANDS.fullmatch(number):
         number = number.replace(".", "")
     value = float(number.replace(",", ""))
     if len(parts) > 1:
@@ -112,8 +110,7 @@ def find_amounts(body: str, start: int = 0, end: int | None = None) -> list[Amou
     digits = _digit_run_starts(body, start, end)
     if not digits:
         return []  # every amount holds a digit
-    marks = [m.start() for m in CURRENCY_MARK.finditer(body, start, end)]
-    return _amounts_at(body, digits, marks, end)
+    return _amounts_at(body, digits, _mark_starts(body, digits, start), end)
 
 
 def _digit_run_starts(body: str, start: int, end: int) -> list[int]:
@@ -129,7 +126,28 @@ def _digit_run_starts(body: str, start: int, end: int) -> list[int]:
         while found >= 0:
             digits.add(found)
             found = body.find(digit, found + 1, end)
-    return sorted(at for at in digits if at - 1 not in digits)
+    return sorted([at for at in digits if at - 1 not in digits])
+
+
+# the spellings CURRENCY_MARK alternates (literals; "\\$" unescaped), by their last character
+CURRENCY_MARK_ENDING: dict[str, list[str]] = {}
+for _spellings in CURRENCY_BEFORE.values():
+    for _mark in _spellings.replace("\\", "").split("|"):
+        CURRENCY_MARK_ENDING.setdefault(_mark[-1], []).append(_mark)
+
+
+def _mark_starts(body: str, digits: list[int], start: int) -> list[int]:
+    """Where PREFIXED can begin in body[start:]: at a currency mark that ends right before a digit run, or one
+    whitespace character before it (PREFIXED is a mark, at most one whitespace character and a number). Read off
+    the digit runs, this spares a scan of the whole text for marks, which few numbers have."""
+    marks = []
+    for digit in digits:
+        end = digit - 1 if digit > start and body[digit - 1].isspace() else digit
+        if end > start:
+            for mark in CURRENCY_MARK_ENDING.get(body[end - 1], ()):
+                if end - len(mark) >= start and body.startswith(mark, end - len(mark)):
+                    marks.append(end - len(mark))
+    return sorted(set(marks)) if len(marks) > 1 else marks
 
 
 def _has_other_decimals(text: str) -> bool:
@@ -146,15 +164,31 @@ def _amounts_at(body: str, digits: list[int], marks: list[int], end: int) -> lis
     for m in finditer_at(PREFIXED, body, marks, end):
         currency = _currency_of(m, _PREFIXED_GROUPS)
         found.append(Amount(m.start(), m.end(), parse_number(m.group("num"), currency), currency))
+    # SUFFIXED and BARE refuse a number right after "," or "." ("9,600" is tried at "9" only)
+    digits = [at for at in digits if at == 0 or body[at - 1] not in ".,"]
     for m in finditer_at(SUFFIXED, body, digits, end):
         currency = _currency_of(m, _SUFFIXED_GROUPS)
         found.append(Amount(m.start(), m.end(), parse_number(m.group("num"), currency), currency))
     found = _without_overlaps(found)
     taken_starts, taken_ends = [a.start for a in found], [a.end for a in found]
-    for m in finditer_at(BARE, body, digits, end):
+    for m in finditer_at(BARE, body, _outside(digits, found), end):
         if not _overlaps_taken(m.start(), m.end(), taken_starts, taken_ends):
             found.append(Amount(m.start(), m.end(), parse_number(m.group("num"), None), None))
     return sorted(found, key=lambda a: a.start)
+
+
+def _outside(starts: list[int], taken: list[Amount]) -> list[int]:
+    """The ascending starts that fall in none of the ascending, disjoint taken amounts.
+
+    BARE needs no try inside an amount: a match starting there is dropped, and the digit runs it would cover
+    begin after "," or "." (within a number), where BARE cannot match, so skipping it changes nothing."""
+    kept, i = [], 0
+    for at in starts:
+        while i < len(taken) and taken[i].end <= at:
+            i += 1
+        if i == len(taken) or at < taken[i].start:
+            kept.append(at)
+    return kept
 
 
 # the group number of each currency's alternative, in CURRENCY_BEFORE order
@@ -163,7 +197,10 @@ _SUFFIXED_GROUPS = tuple((c, SUFFIXED.groupindex["a" + c]) for c in CURRENCY_BEF
 
 
 def _currency_of(m: re.Match[str], groups: tuple[tuple[str, int], ...]) -> str:
-    return next(currency for currency, group in groups if m.start(group) >= 0)
+    for currency, group in groups:
+        if m.start(group) >= 0:
+            return currency
+    raise ValueError("no currency group matched")  # one always does: the currency is not optional
 
 
 def _overlaps_taken(start: int, end: int, taken_starts: list[int], taken_ends: list[int]) -> bool:
@@ -284,8 +321,11 @@ def unit_phrase(qty: str | None, word: str) -> str:
 def find_dates(body: str, start: int, end: int, published: date | None) -> list[DateMention]:
     """Full dates ("May 25, 2024"), month and day with the article's year, and days relative to the article
     date ("as of Sunday", "the 27th", "yesterday"). A date that cannot be told is left out, never guessed."""
+    pattern_starts = _date_starts(body, start, end)
+    if not pattern_starts:
+        return []
     found: dict[int, DateMention] = {}
-    for pattern, starts in zip(DATE_PATTERNS, _date_starts(body, start, end)):
+    for pattern, starts in zip(DATE_PATTERNS, pattern_starts):
         if starts is None:
             matches = pattern.finditer(body, start, end)
         elif starts:
@@ -301,13 +341,17 @@ def find_dates(body: str, start: int, end: int, published: date | None) -> list[
 
 # the words each of DATE_PATTERNS needs, lowercased, by pattern number: a month name (day-month dates need one
 # too), "the" before an ordinal day, a weekday, "today" or "yesterday"; with the one way the pattern spells the
-# word's first letter ("Mar", never "mar"), None for a case-blind pattern
+# word's first letter ("Mar", never "mar"), None for a case-blind pattern. "the" is in most sentences: the ordinal
+# it needs too ("27th": a digit and a suffix) has a slot of its own, so a sentence without one skips the pattern.
+_ORDINAL = len(DATE_PATTERNS)
 _DATE_WORDS = {**{month[:3]: (0, month[0].upper()) for month in MONTHS}, "the": (3, "t"),
-               **{day: (4, day[0].upper()) for day in WEEKDAYS}, "today": (5, None), "yesterday": (5, None)}
+               **{day: (4, day[0].upper()) for day in WEEKDAYS}, "today": (5, None), "yesterday": (5, None),
+               **{digit + suffix: (_ORDINAL, None) for digit in "0123456789" for suffix in ("st", "nd", "rd", "th")}}
 
 
 def _date_starts(body: str, start: int, end: int) -> list[list[int] | None]:
-    """For each of DATE_PATTERNS, the offsets in body[start:end] where a match can begin, or None: scan it all.
+    """For each of DATE_PATTERNS, the offsets in body[start:end] where a match can begin, or None: scan it all;
+    [] when no pattern can match (so in most sentences that hold a price).
 
     One Aho-Corasick pass over the lowercased window finds the words the patterns need; a pattern whose word is
     missing is not run, and the others are tried only where their word begins."""
@@ -315,15 +359,19 @@ def _date_starts(body: str, start: int, end: int) -> list[list[int] | None]:
     lowered = window.lower()
     if len(lowered) != len(window):
         return [None] * len(DATE_PATTERNS)  # lowercasing moved the offsets
-    starts: list[list[int]] = [[] for _ in DATE_PATTERNS]
+    starts: list[list[int]] = [[], [], [], [], [], [], []]  # one per pattern, and the ordinals
     for stop, (pattern, length, first) in _date_automaton().iter(lowered):
         at = start + stop - length + 1
         if first is None or body[at] == first:
             starts[pattern].append(at)
-    month_day = None if starts[0] else []
-    iso = None if "-" in window else []
-    relative = None if "ſ" in window else sorted(starts[5])  # re.IGNORECASE reads "ſ" as "s" ("yeſterday")
-    return [sorted(starts[0]), month_day, iso, sorted(starts[3]), sorted(starts[4]), relative]
+    months, the, weekdays, relative, ordinals = starts[0], starts[3], starts[4], starts[5], starts[_ORDINAL]
+    if the and not ordinals and not _has_other_decimals(window):
+        the = []  # "the 27th" needs an ordinal (with a decimal digit outside ASCII, which \d takes too, try it)
+    hyphen, long_s = "-" in window, "ſ" in window  # ISO dates; re.IGNORECASE reads "ſ" as "s" ("yeſterday")
+    if not (months or the or weekdays or relative or hyphen or long_s):
+        return []
+    return [sorted(months), None if months else [], None if hyphen else [], sorted(the), sorted(weekdays),
+            None if long_s else sorted(relative)]
 
 
 @cache

@@ -11,13 +11,14 @@ Price tables inside the body (extract/price_tables.py) give one row per cell.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date
 
 from dnkdata.extract import price_tables
 from dnkdata.extract.price_terms import (UNIT_AFTER, UNIT_BEFORE, Amount, DateMention, ItemMention,
                                          find_amounts, find_dates, find_items, unit_phrase)
-from dnkdata.extract.text import SentenceIndex, price_id, sentence_bounds
+from dnkdata.extract.text import SentenceIndex, price_id
 from dnkdata.gazetteer import Place, PlaceMention
 
 RATE_CUE = re.compile(r"exchange rates?|(?:dollar|yuan|USD|CNY)[/-](?:won|KPW)|(?:won|KPW)[/-](?:dollar|yuan|USD|CNY)",
@@ -100,7 +101,7 @@ class _Draft:
 def extract_prices(article_id: str, body: str, *, published_date: date | None,
                    places: list[PlaceMention], speakers: list[SourceSpan]) -> list[PriceRow]:
     """Price rows for one body, in body order; a pure function of its arguments."""
-    kp_places = [m for m in places if m.place.country_code == "KP" and m.place.level != "country"]
+    kp_places = _Places([m for m in places if m.place.country_code == "KP" and m.place.level != "country"])
     tables = price_tables.find_tables(body)
     rows = [_row(article_id, body, cell) for cell in price_tables.table_prices(body, tables, published_date)]
     masked = [(t.start, t.end) for t in tables]
@@ -137,7 +138,7 @@ class _SentenceLookups:
         if sentence_start not in self._previous:
             paragraph_start = _paragraph_start(self.body, sentence_start)
             self._previous[sentence_start] = None if sentence_start <= paragraph_start else \
-                sentence_bounds(self.body, max(paragraph_start, sentence_start - 2))
+                self._sentences.bounds(max(paragraph_start, sentence_start - 2))  # = sentence_bounds
         return self._previous[sentence_start]
 
     def state_price(self, sentence: tuple[int, int]) -> bool:
@@ -179,7 +180,8 @@ def _prose_drafts(body: str, masked: list[tuple[int, int]], lookups: _SentenceLo
     drafts: list[_Draft] = []
     sentence_end = -1
     for amount in _merge_ranges(body, find_amounts(body)):
-        if any(s <= amount.start < e for s, e in masked) or amount.currency is None and _never_a_price(body, amount):
+        if masked and any(s <= amount.start < e for s, e in masked) or \
+                amount.currency is None and _never_a_price(body, amount):
             continue
         sentence = lookups.sentence(amount.start, amount.end)
         draft = _draft(body, amount, sentence, drafts if sentence[1] == sentence_end else [], drafts, lookups)
@@ -269,19 +271,11 @@ def _kpw_follows(body: str, amount: Amount, sentence: tuple[int, int]) -> bool:
 def _item_for(body: str, amount: Amount, currency: str, sentence: tuple[int, int], earlier: list[_Draft],
               lookups: _SentenceLookups) -> ItemMention | None:
     """The item named last before the amount in its sentence, else the first one right after it."""
-    def usable(item: ItemMention) -> bool:
-        inside = amount.start <= item.start < amount.end
-        return not inside and CURRENCY_OF_ITEM.get(item.item) != currency
-
-    items = [i for i in lookups.items(sentence) if usable(i)]
-    if currency != "KPW":
-        items = [i for i in items if i.group != "currency"]  # a rate is quoted in won
-    before = [i for i in items if i.end <= amount.start]
-    if before:
-        return before[-1]
-    after = [i for i in items if i.start >= amount.end and i.start - amount.end <= 60]
-    if after and not find_amounts(body, amount.end, after[0].start):
-        return after[0]
+    items = lookups.items(sentence)
+    if items:
+        found = _last_item_before(items, amount, currency) or _first_item_after(items, amount, currency)
+        if found is not None and (found.end <= amount.start or not find_amounts(body, amount.end, found.start)):
+            return found
     if currency == "KPW" and (PER_FOREIGN.match(body, amount.end) or lookups.rate_cue(sentence)):
         m = PER_FOREIGN.match(body, amount.end)
         word = m.group("cur").lower() if m else ""
@@ -290,6 +284,28 @@ def _item_for(body: str, amount: Amount, currency: str, sentence: tuple[int, int
         last = earlier[-1]
         if body.rfind("\n\n", last.amount.end, amount.start) < 0:  # same paragraph: "prices then rose to …"
             return ItemMention(amount.start, amount.start, last.item.item, last.item.group)
+    return None
+
+
+def _usable(item: ItemMention, amount: Amount, currency: str) -> bool:
+    """Not inside the amount, not the amount's own currency, and no currency at all for a foreign amount (a rate
+    is quoted in won)."""
+    return not amount.start <= item.start < amount.end and CURRENCY_OF_ITEM.get(item.item) != currency and \
+        (currency == "KPW" or item.group != "currency")
+
+
+def _last_item_before(items: list[ItemMention], amount: Amount, currency: str) -> ItemMention | None:
+    for item in reversed(items):
+        if item.end <= amount.start and _usable(item, amount, currency):
+            return item
+    return None
+
+
+def _first_item_after(items: list[ItemMention], amount: Amount, currency: str) -> ItemMention | None:
+    """The first usable item starting after the amount, if it starts within 60 characters."""
+    for item in items:
+        if item.start >= amount.end and _usable(item, amount, currency):
+            return item if item.start - amount.end <= 60 else None
     return None
 
 
@@ -351,17 +367,17 @@ def _mention_span(body: str, draft: _Draft, same: list[_Draft]) -> tuple[int, in
 
 # ---------------------------------------------------------------- place, date, kind
 
-def _attach_place(body: str, draft: _Draft, places: list[PlaceMention], speakers: list[SourceSpan],
+def _attach_place(body: str, draft: _Draft, places: _Places, speakers: list[SourceSpan],
                   lookups: _SentenceLookups) -> None:
     """The place right after the amount ("… won in Sinuiju"), else the last one before it in the sentence, else
     the place of the source quoted, else a place in the sentence before (same paragraph)."""
     s_start, s_end = draft.sentence
     unit_end = draft.end
-    for m in places:
-        if unit_end <= m.start <= unit_end + 40 and ATTACHED_PLACE.fullmatch(body, unit_end, m.start):
+    for m in places.starting_within(unit_end, unit_end + 40):
+        if ATTACHED_PLACE.fullmatch(body, unit_end, m.start):
             draft.place = m.place
             return
-    before = [m for m in places if s_start <= m.start and m.end <= draft.amount.start]
+    before = places.inside(s_start, draft.amount.start)
     if before:
         draft.place = before[-1].place
         return
@@ -371,9 +387,32 @@ def _attach_place(body: str, draft: _Draft, places: list[PlaceMention], speakers
         return
     previous = lookups.previous_sentence(s_start)
     if previous is not None:
-        named = [m for m in places if previous[0] <= m.start and m.end <= s_start]
+        named = places.inside(previous[0], s_start)
         if named:
             draft.place = _most_specific(named)
+
+
+class _Places:
+    """The place mentions a price can take, in the order given, looked up by offset (bisect when they come sorted
+    by start, as find_places gives them): a body has a score of mentions and each price asks about a few."""
+
+    def __init__(self, mentions: list[PlaceMention]):
+        self.mentions = mentions
+        self.starts = [m.start for m in mentions]
+        self.ordered = self.starts == sorted(self.starts)
+
+    def starting_within(self, low: int, high: int) -> list[PlaceMention]:
+        """The mentions with low <= start <= high."""
+        if self.ordered:
+            return self.mentions[bisect_left(self.starts, low):bisect_right(self.starts, high)]
+        return [m for m in self.mentions if low <= m.start <= high]
+
+    def inside(self, low: int, high: int) -> list[PlaceMention]:
+        """The mentions with low <= start and end <= high."""
+        if self.ordered:
+            candidates = self.mentions[bisect_left(self.starts, low):bisect_right(self.starts, high)]
+            return [m for m in candidates if m.end <= high]
+        return [m for m in self.mentions if low <= m.start and m.end <= high]
 
 
 def _paragraph_start(body: str, pos: int) -> int:
@@ -422,8 +461,8 @@ def _is_previous(body: str, draft: _Draft, later: list[_Draft]) -> bool:
     before = _previous_before(body, max(draft.sentence[0], start - 40), start)
     if before and before.end() == start:
         return True
-    if PREVIOUS_AFTER.match(body, draft.end):
-        return True
+    if draft.end == 0 and PREVIOUS_AFTER.match(body, draft.end):
+        return True  # (its "^" holds only at offset 0, never at a pos after it, so the match is tried only there)
     same_sentence = [d for d in later if d.sentence == draft.sentence and d.item.item == draft.item.item
                      and d.place == draft.place]
     changed = any(_change_to(body, max(draft.end, d.amount.start - 50), d.amount.start) for d in same_sentence)
