@@ -231,7 +231,7 @@ def has_finite_verb(text: str) -> bool:
 
 def classify_kind(text: str) -> str:
     """direct for reported speech of a clause or more; term for a quoted word or short verbless phrase."""
-    words = len(text.split())
+    words = len(text.split(None, MAX_TERM_WORDS))  # exact up to MAX_TERM_WORDS, more beyond: all the tests need
     # a short clause reads as speech when it is a sentence ("It is late.") or leads one ("It is late,")
     last = text.rstrip()[-1:]
     sentence_like = last in ".?!" or (last == "," and text[:1].isupper())
@@ -279,23 +279,20 @@ def _quote_id(article_id: str, start: int, end: int) -> str:
 
 def _row(article_id: str, paragraph: int, span: Span, text: str, kind: str,
          speaker: Speaker | None, attribution: str) -> QuoteRow:
-    return QuoteRow(
-        quote_id=_quote_id(article_id, span.start, span.end),
-        article_id=article_id, paragraph=paragraph, char_start=span.start, char_end=span.end, text=text,
-        kind=kind,
-        speaker=speaker.text if speaker else None,
-        speaker_kind=speaker.kind if speaker else "unattributed",
-        speaker_name=speaker.name if speaker else None,
-        speaker_place=speaker.place if speaker else None,
-        attribution=attribution if speaker else "none",
-        speaker_start=speaker.start if speaker else None,
-        speaker_end=speaker.end if speaker else None,
-    )
+    quote_id = _quote_id(article_id, span.start, span.end)
+    if speaker is None:
+        return QuoteRow(quote_id, article_id, paragraph, span.start, span.end, text, kind,
+                        speaker=None, speaker_kind="unattributed", speaker_name=None, speaker_place=None,
+                        attribution="none")
+    return QuoteRow(quote_id, article_id, paragraph, span.start, span.end, text, kind,
+                    speaker=speaker.text, speaker_kind=speaker.kind, speaker_name=speaker.name,
+                    speaker_place=speaker.place, attribution=attribution,
+                    speaker_start=speaker.start, speaker_end=speaker.end)
 
 
 def _reads_as_speech(text: str) -> bool:
     """A capitalised run of four or more words ending like a sentence or a clause before its attribution."""
-    return len(text.split()) >= 4 and text[:1].isupper() and text.rstrip()[-1:] in ",.?!"
+    return len(text.split(None, 3)) >= 4 and text[:1].isupper() and text.rstrip()[-1:] in ",.?!"
 
 
 def _attribute(body: str, span: Span, kind: str, last_direct: QuoteRow | None, finder: SpeakerFinder,
@@ -316,8 +313,7 @@ def _carried_over(body: str, span: Span, last: QuoteRow | None, para_start: int,
                   finder: SpeakerFinder) -> Speaker | None:
     """A bare quote paragraph keeps the last speaker: the last attributed direct quote, or a source named in
     reported speech after it; a later quote in an attributed paragraph keeps that paragraph's speaker."""
-    lead = body[para_start:span.start - 1].strip()
-    bare = len(lead.split()) <= 3  # "Furthermore, “…”" still counts as bare
+    bare = len(body[para_start:span.start - 1].split(None, 3)) <= 3  # "Furthermore, “…”" still counts as bare
     if last is not None and not bare and last.paragraph != paragraph:
         return None
     if not bare and last is None:

@@ -429,18 +429,23 @@ class SpeakerFinder:
         para_start = body.rfind("\n\n", 0, quote_start)
         para_start = 0 if para_start < 0 else para_start + 2
         para_end = body.find("\n\n", quote_start)
-        if (body.find("ccording to", para_start, len(body) if para_end < 0 else para_end) < 0
-                and not VERB_AFTER_SPACE.search(body, para_start, quote_start)):
+        according = body.find("ccording to", para_start, len(body) if para_end < 0 else para_end) >= 0
+        verb = None if according else VERB_AFTER_SPACE.search(body, para_start, quote_start)
+        if not according and verb is None:
             return None  # the sentence lies within the paragraph: neither pattern can match in it
         start, end = self.sentences.bounds(quote_start)
         pats = _patterns()
         # every match holds "ccording to": str.find rules most sentences out before the regex scan
-        m = pats["according"].search(self.body, start, end) if self.body.find("ccording to", start, end) >= 0 else None
+        m = pats["according"].search(body, start, end) if according and body.find("ccording to", start, end) >= 0 else None
         if m and not self._in_quote(m.start()):
             return Found(m.group("sp").strip(), m.start("sp"), m.start("sp") + len(m.group("sp").strip()))
         key = "subject_speech" if kind == "direct" else "subject_term"
-        head = self.body[start:quote_start]
-        m = _last_search(_head_pattern(key, head), head) if VERB_AFTER_SPACE.search(head) else None
+        if verb is None or verb.start() < start:  # a verb found in the paragraph and within the head is its first
+            verb = VERB_AFTER_SPACE.search(body, start, quote_start)  # as searching the head itself finds
+        if verb is None:
+            return None
+        head = body[start:quote_start]
+        m = _last_search(_head_pattern(key, head), head)
         return self._found(start, m) if m else None
 
     def _found(self, base: int, m: re.Match[str]) -> Found:
@@ -499,19 +504,19 @@ class SpeakerFinder:
 
     def _antecedent(self, found: Found) -> Speaker | None:
         """The last source (or person, for he/she and "the resident") introduced before the anaphor, outside quotes."""
-        noun = found.text.split()[-1].lower()
-        pools = [self._outside_quotes("")]  # sources
-        if noun in ("he", "she") or noun not in SOURCE_NOUNS:
-            pools.append(self._outside_quotes(noun))
-        # each pool is ordered: its last match ending before the anaphor is its best candidate
-        candidates = [pool.last_before(found.start) for pool in pools]
-        if noun in ("he", "she"):
-            candidates += [(p.start, p.end, p.text) for p in self.speaking_people
-                           if p.start is not None and p.end <= found.start and not self._in_quote(p.start)]
-        candidates = [c for c in candidates if c is not None]
-        if not candidates:
+        noun = found.text.rsplit(None, 1)[-1].lower()
+        pronoun = noun in ("he", "she")
+        # each pool is ordered: its last match ending before the anaphor is its best candidate; the latest wins
+        best = self._outside_quotes("").last_before(found.start)  # sources
+        if pronoun or noun not in SOURCE_NOUNS:
+            best = _later(best, self._outside_quotes(noun).last_before(found.start))
+        if pronoun:
+            for p in self.speaking_people:
+                if p.start is not None and p.end <= found.start and not self._in_quote(p.start):
+                    best = _later(best, (p.start, p.end, p.text))
+        if best is None:
             return None
-        start, end, text = max(candidates)
+        start, end, text = best
         return self.classify(Found(text, start, end))
 
     def _outside_quotes(self, noun: str) -> _Mentions:
@@ -592,6 +597,13 @@ class _Mentions:
         return m.start(), m.end(), m.group(0)
 
 
+def _later(a: tuple[int, int, str] | None, b: tuple[int, int, str] | None) -> tuple[int, int, str] | None:
+    """The greater of two candidates (start, end, text), either of which may be missing."""
+    if a is None:
+        return b
+    return a if b is None or a >= b else b
+
+
 def canonical_person(text: str) -> str | None:
     """Canonical name of a register person written as text; the text itself for an unregistered Korean name."""
     name = _canonical_names().get(gazetteer.fold(text))
@@ -602,12 +614,12 @@ def canonical_person(text: str) -> str | None:
 
 def _window_end(body: str, pos: int) -> int:
     """An attribution after a quote stops at the next quote, the paragraph's end, or 200 characters."""
-    ends = [len(body), pos + 200]
+    stop = min(len(body), pos + 200)
     for mark in ("“", "\n\n"):
-        found = body.find(mark, pos)
+        found = body.find(mark, pos, stop + len(mark) - 1)  # only a mark that begins before stop can end earlier
         if found >= 0:
-            ends.append(found)
-    return min(ends)
+            stop = found
+    return stop
 
 
 def _last_search(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
