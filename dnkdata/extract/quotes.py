@@ -209,7 +209,7 @@ def has_clause(text: str) -> bool:
     character one character and no character other than an ASCII letter matches an ASCII letter under
     re.IGNORECASE; texts with such a character take CLAUSE itself.
     """
-    if ASCII_ALIKE.search(text):
+    if not text.isascii() and ASCII_ALIKE.search(text):  # isascii reads a flag: most quotes skip the scan
         return CLAUSE.search(text) is not None
     return LOWERCASE_CLAUSE.search(text.lower()) is not None
 

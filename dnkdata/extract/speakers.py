@@ -126,7 +126,7 @@ def find_sources(body: str) -> list[re.Match[str]]:
     pattern = _patterns()["source"]
     found: list[re.Match[str]] = []
     cursor = 0
-    for keyword in _keyword_starts(body):
+    for keyword in literal_starts(SOURCE_WORDS, body):  # the shared literal pass (the words cannot overlap)
         if keyword < cursor:
             continue
         m = pattern.search(body, max(cursor, _earliest_start(body, keyword)))
@@ -135,18 +135,6 @@ def find_sources(body: str) -> list[re.Match[str]]:
         found.append(m)
         cursor = m.end()
     return found
-
-
-def _keyword_starts(body: str) -> list[int]:
-    """Where the source keywords occur, ascending (they cannot overlap one another); str.find beats a regex scan."""
-    starts = []
-    for word in SOURCE_WORDS:
-        i = body.find(word)
-        while i >= 0:
-            starts.append(i)
-            i = body.find(word, i + len(word))
-    starts.sort()
-    return starts
 
 
 def _earliest_start(body: str, keyword: int) -> int:
@@ -585,16 +573,13 @@ class _Mentions:
     """Matches in body order (non-overlapping, so their ends ascend too), found by where they end."""
 
     def __init__(self, matches: list[re.Match[str]]):
-        self.matches = matches
+        self.mentions = [(m.start(), m.end(), m.group(0)) for m in matches]  # what last_before gives, made once
         self.ends = [m.end() for m in matches]
 
     def last_before(self, pos: int) -> tuple[int, int, str] | None:
         """(start, end, text) of the last match ending at or before pos."""
         i = bisect_right(self.ends, pos)
-        if i == 0:
-            return None
-        m = self.matches[i - 1]
-        return m.start(), m.end(), m.group(0)
+        return self.mentions[i - 1] if i else None
 
 
 def _later(a: tuple[int, int, str] | None, b: tuple[int, int, str] | None) -> tuple[int, int, str] | None:
