@@ -63,13 +63,14 @@ def find_spans(body: str, starts: list[int] | None = None) -> list[Span]:
     while mark is not None:  # only paragraphs that hold a mark can hold a quote
         paragraph = paragraph_of(starts, mark.start())
         para_end = starts[paragraph + 1] - 2 if paragraph + 1 < len(starts) else len(body)
-        spans += _paragraph_spans(body, starts[paragraph], para_end)
+        spans += _paragraph_spans(body, starts[paragraph], para_end, mark.start())
         mark = OPENING_MARKS.search(body, para_end)
     return [s for s in spans if body[s.start:s.end].strip()]
 
 
-def _paragraph_spans(body: str, start: int, end: int) -> list[Span]:
-    spans, i = [], start
+def _paragraph_spans(body: str, start: int, end: int, first_mark: int) -> list[Span]:
+    """The spans of the paragraph body[start:end], whose first opening mark is at first_mark."""
+    spans, i = [], first_mark
     while i < end:
         mark = OPENING_MARKS.search(body, i, end)  # skip straight to the next mark that could open a quote
         if mark is None:

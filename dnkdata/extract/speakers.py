@@ -293,8 +293,8 @@ def _head_pattern(key: str, head: str) -> re.Pattern[str]:
     organization noun) cannot match in a head that holds none of them, so leaving it out changes no match,
     while the scan, which tries every alternative at every position, gets much cheaper.
     """
-    return _head_variant(key, _holds_any(head, SOURCE_WORDS), _holds_any(head, MEDIA_WORDS),
-                         _holds_any(head, ORG_WORDS))
+    return _head_variant(key, _holds_any(head, SOURCE_WORDS), MEDIA_WORD.search(head) is not None,
+                         ORG_WORD.search(head) is not None)
 
 
 def _holds_any(text: str, words: tuple[str, ...]) -> bool:
@@ -302,6 +302,11 @@ def _holds_any(text: str, words: tuple[str, ...]) -> bool:
         if word in text:
             return True
     return False
+
+
+# whether a text holds one of many words: one scan of a trie beats a substring search per word
+MEDIA_WORD = re.compile(trie_pattern(MEDIA_WORDS))
+ORG_WORD = re.compile(trie_pattern(ORG_WORDS))
 
 
 @cache
@@ -552,14 +557,27 @@ class SpeakerFinder:
 
     def _place_in(self, found: Found) -> str | None:
         """The most specific North Korean place inside the phrase; "the province" looks back in the article."""
-        inside = [m.place for m in self.places if found.start <= m.start and m.end <= found.end + 20
-                  and m.start < found.end and m.place.country_code == "KP"]
+        inside = [m.place for m in self._places_starting_in(found.start, found.end)
+                  if m.end <= found.end + 20 and m.place.country_code == "KP"]
         if inside:
             return min(inside, key=lambda p: PLACE_SPECIFICITY.get(p.level, 9)).name
         context = CONTEXT_PLACE.search(found.text)
         if context:
             return self._contextual_place(found.start, context.group(1))
         return None
+
+    def _places_starting_in(self, start: int, end: int) -> list[gazetteer.PlaceMention]:
+        """The place mentions that begin in [start, end), in their order (find_places sorts them by start)."""
+        starts = self._place_starts
+        if starts is None:
+            return [m for m in self.places if start <= m.start < end]
+        return self.places[bisect_left(starts, start):bisect_left(starts, end)]
+
+    @cached_property
+    def _place_starts(self) -> list[int] | None:
+        """Where the place mentions begin, for bisection; None if they are not in that order."""
+        starts = [m.start for m in self.places]
+        return starts if all(a <= b for a, b in zip(starts, starts[1:])) else None
 
     def _contextual_place(self, pos: int, word: str) -> str | None:
         levels = {"province": ("province",), "city": ("city", "special_city"), "county": ("county",),
