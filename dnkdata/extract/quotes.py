@@ -60,22 +60,20 @@ def find_spans(body: str, starts: list[int] | None = None) -> list[Span]:
     starts = paragraph_starts(body) if starts is None else starts
     spans: list[Span] = []
     mark = OPENING_MARKS.search(body)
-    while mark is not None:  # only paragraphs that hold a mark can hold a quote
-        paragraph = paragraph_of(starts, mark.start())
+    mark_at = -1 if mark is None else mark.start()
+    while mark_at >= 0:  # only paragraphs that hold a mark can hold a quote
+        paragraph = paragraph_of(starts, mark_at)
         para_end = starts[paragraph + 1] - 2 if paragraph + 1 < len(starts) else len(body)
-        spans += _paragraph_spans(body, starts[paragraph], para_end, mark.start())
-        mark = OPENING_MARKS.search(body, para_end)
+        paragraph_spans, mark_at = _paragraph_spans(body, starts[paragraph], para_end, mark_at)
+        spans += paragraph_spans
     return [s for s in spans if body[s.start:s.end].strip()]
 
 
-def _paragraph_spans(body: str, start: int, end: int, first_mark: int) -> list[Span]:
-    """The spans of the paragraph body[start:end], whose first opening mark is at first_mark."""
-    spans, i = [], first_mark
-    while i < end:
-        mark = OPENING_MARKS.search(body, i, end)  # skip straight to the next mark that could open a quote
-        if mark is None:
-            break
-        i = mark.start()
+def _paragraph_spans(body: str, start: int, end: int, i: int) -> tuple[list[Span], int]:
+    """The spans of the paragraph body[start:end], whose first opening mark is at i, and the first opening mark
+    after the paragraph (-1 if none): the search that finds a paragraph has no further mark finds the next one."""
+    spans = []
+    while True:
         c = body[i]
         if c == OPEN_DOUBLE or (c == STRAIGHT and _opens_straight(body, i, start)):
             span, i = _read_double(body, i, end)
@@ -89,7 +87,12 @@ def _paragraph_spans(body: str, start: int, end: int, first_mark: int) -> list[S
                 i += 1
         else:
             i += 1
-    return spans
+        mark = OPENING_MARKS.search(body, i)  # skip straight to the next mark that could open a quote
+        if mark is None:
+            return spans, -1
+        i = mark.start()
+        if i >= end:
+            return spans, i
 
 
 def _opens_straight(body: str, i: int, para_start: int) -> bool:

@@ -391,17 +391,11 @@ class SpeakerFinder:
             return None  # the quote ends its paragraph (or runs into the next quote): every pattern needs a speaker
         window = body[pos:stop]
         pats = _patterns()
-        for key in ("according_after", "inverted", "normal"):
-            if key == "according_after" and "according to" not in window:
-                continue  # its match would hold these words
-            m = pats[key].match(window)
-            if m:
-                return self._found(pos, m)
-        if stop == len(body):
-            m = pats["truncated"].match(window)
-            if m:
-                return self._found(pos, m)
-        return None
+        # tried in this order; according_after only where its words are
+        m = (("according to" in window and pats["according_after"].match(window))
+             or pats["inverted"].match(window) or pats["normal"].match(window)
+             or (stop == len(body) and pats["truncated"].match(window)))
+        return self._found(pos, m) if m else None
 
     def before(self, open_mark: int) -> Found | None:
         """A speaker earlier in the quote's sentence, ending in a colon, comma or "that"."""
