@@ -84,6 +84,15 @@ def test_quote_id_is_the_shared_stable_id():
     assert quotes._quote_id("0123456789abcdef", 12, 340) == quote_id("0123456789abcdef", 12, 340)
 
 
+def test_earliest_start_is_the_walk_back_stopped_at_the_run_start():
+    for text in [*_texts(), "a-b ’c " * 40 + "source", "x" * 170 + " source", "source"]:
+        for keyword in range(len(text) + 1):
+            pos = speakers._words_back(text, keyword, 5)
+            separator = speakers.LAST_SEPARATOR.search(text, pos, keyword)
+            expected = separator.start() + 1 if separator else pos
+            assert speakers._earliest_start(text, keyword) == expected, (text, keyword)
+
+
 def test_words_back_finds_where_the_fifth_word_before_begins():
     text = "a  bb ccc\ndd  " + "y" * 200 + " e f g h i   j k " + " " * 170 + "l m"
     for end in range(len(text) + 1):

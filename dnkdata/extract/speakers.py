@@ -143,10 +143,21 @@ def _earliest_start(body: str, keyword: int) -> int:
     """The earliest offset a SOURCE_NP match using this keyword can begin at: at most five space-separated words
     (a determiner and four modifiers) before it, within its run of SOURCE_NP characters. A walk back over five
     words that stops at the run's start ends at the later of the two, so the run's start is only looked for in
-    the few characters the unbounded walk covered."""
-    pos = _words_back(body, keyword, 5)
+    the few characters the unbounded walk covered.
+
+    Read backwards, the walk over five words that stops at a separator is one match of RUN_WORDS_BACK on the
+    reversed window before the keyword; only when that match takes the whole window are the two looked for
+    apart."""
+    window = body[max(0, keyword - 160):keyword][::-1]
+    skipped = RUN_WORDS_BACK.match(window).end()
+    if skipped < len(window):  # it stopped at a separator or at the space before the fifth word
+        return keyword - skipped
+    pos = _words_back(body, keyword, 5)  # long words or the start of body
     separator = LAST_SEPARATOR.search(body, pos, keyword)  # a short window: the run may begin inside it
     return separator.start() + 1 if separator else pos
+
+
+RUN_WORDS_BACK = re.compile(r"(?: *[\w’'\-]*){5}")  # on reversed text: spaces, then a word of run characters, 5 times
 
 
 def _words_back(body: str, end: int, count: int) -> int:
