@@ -93,6 +93,15 @@ def test_earliest_start_is_the_walk_back_stopped_at_the_run_start():
             assert speakers._earliest_start(text, keyword) == expected, (text, keyword)
 
 
+def test_lead_start_is_the_token_walk_back_stopped_at_the_run_start():
+    for text in [*_texts(), " a b c", "a;b c d e", "x" * 90 + " worker", " \t worker"]:
+        for noun in range(len(text) + 1):
+            pos = speakers._tokens_back(text, noun, 3)
+            separator = speakers.LAST_NON_RUN.search(text, pos, noun)
+            expected = separator.start() + 1 if separator else pos
+            assert speakers._lead_start(text, noun) == expected, (text, noun)
+
+
 def test_words_back_finds_where_the_fifth_word_before_begins():
     text = "a  bb ccc\ndd  " + "y" * 200 + " e f g h i   j k " + " " * 170 + "l m"
     for end in range(len(text) + 1):

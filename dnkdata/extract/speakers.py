@@ -218,12 +218,7 @@ def find_unnamed(body: str) -> list[re.Match[str]]:
     for noun_start in _person_noun_starts(body):
         if noun_start < cursor:
             continue
-        lead_start = max(cursor, _tokens_back(body, noun_start, 3))
-        if DETERMINER.search(body, lead_start, noun_start) is None:
-            continue  # most nouns have no determiner before them
-        separator = LAST_NON_RUN.search(body, lead_start, noun_start)  # the noun's run may begin inside
-        if separator is not None:
-            lead_start = separator.start() + 1
+        lead_start = max(cursor, _lead_start(body, noun_start))
         for determiner in DETERMINER.finditer(body, lead_start, noun_start):
             m = pattern.match(body, determiner.start())
             if m:
@@ -241,6 +236,27 @@ def _person_noun_starts(body: str) -> list[int]:
     begins at all, and the pattern checks only those (a regex scan of the whole body costs several times more)."""
     return [start for start in literal_starts(PERSON_NOUN_WORDS, body)
             if start and body[start - 1].isspace() and PERSON_NOUN_AFTER_SPACE.match(body, start - 1)]
+
+
+def _lead_start(body: str, noun: int) -> int:
+    """Where a match using the noun at `noun` can begin at the earliest: three whitespace-separated tokens back,
+    or after the last character before the noun that is neither a word character, a hyphen nor whitespace.
+
+    Read backwards, that is one match of RUN_TOKENS_BACK on the reversed window before the noun; only when that
+    match takes the whole window are the two looked for apart. (The cursor bound commutes with the separator:
+    max(cursor, this) is where a walk bounded by the cursor, then cut at a separator after it, ends.)"""
+    window = body[max(0, noun - 80):noun][::-1]
+    skipped = RUN_TOKENS_BACK.match(window).end()
+    # it stopped at a separator or at the whitespace before the third token (_tokens_back says 0 for fewer
+    # tokens at the start of body: only whitespace left there)
+    if skipped < len(window) and (noun > 80 or not window[skipped:].isspace()):
+        return noun - skipped
+    pos = _tokens_back(body, noun, 3)  # long tokens or the start of body
+    separator = LAST_NON_RUN.search(body, pos, noun)  # the noun's run may begin inside
+    return separator.start() + 1 if separator else pos
+
+
+RUN_TOKENS_BACK = re.compile(r"(?:\s*[\w\-]*){3}")  # on reversed text: whitespace, then a run token, 3 times
 
 
 def _tokens_back(body: str, end: int, count: int) -> int:
