@@ -322,9 +322,9 @@ def _carried_over(body: str, span: Span, last: QuoteRow | None, para_start: int,
         return None
     if not bare and last is None:
         return None
-    reported = finder.last_source_before(span.start)
-    if reported is not None and (last is None or (last.speaker_end or 0) < reported.start):
-        return reported
+    reported = finder.last_source_mention(span.start)  # classified only if it is the one kept
+    if reported is not None and (last is None or (last.speaker_end or 0) < reported[0]):
+        return finder.last_source_before(span.start)
     if last is None:
         return None
     return Speaker(last.speaker or "", last.speaker_kind, last.speaker_name, last.speaker_place,

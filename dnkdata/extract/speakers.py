@@ -550,11 +550,15 @@ class SpeakerFinder:
 
     def last_source_before(self, pos: int) -> Speaker | None:
         """The last source named outside quotes before pos (reported speech: "a source said that …")."""
-        last = self._outside_quotes("").last_before(pos)
+        last = self.last_source_mention(pos)
         if last is None:
             return None
         start, end, text = last
         return self.classify(Found(text, start, end))
+
+    def last_source_mention(self, pos: int) -> tuple[int, int, str] | None:
+        """(start, end, text) of that source, before it is classified (a caller may not need it)."""
+        return self._outside_quotes("").last_before(pos)
 
     @property
     def quote_spans(self) -> list[tuple[int, int]]:
@@ -598,7 +602,7 @@ class SpeakerFinder:
     def _place_starts(self) -> list[int] | None:
         """Where the place mentions begin, for bisection; None if they are not in that order."""
         starts = [m.start for m in self.places]
-        return starts if all(a <= b for a, b in zip(starts, starts[1:])) else None
+        return starts if starts == sorted(starts) else None
 
     def _contextual_place(self, pos: int, word: str) -> str | None:
         levels = {"province": ("province",), "city": ("city", "special_city"), "county": ("county",),
