@@ -129,3 +129,24 @@ def test_before_patterns_match_at_most_once():
             assert len(matches) <= 1, (key, head)
             first = pattern.search(head)
             assert (first and first.span()) == (matches and matches[-1].span() or None), (key, head)
+
+
+MEDIA_PASSAGE = (
+    "KCTV and KCNA said; North Korea’s state-run media, state TV, the State-controlled news agency, a state "
+    "broadcaster and state television reported. The Korean Central Broadcasting Station, the Rodong Sinmun, "
+    "Uriminzokkiri, Minju Joson and the party newspaper wrote. The Ministry of State Security, the local "
+    "authorities, Radio Free Asia and the provincial party committee issued an order and a notice."
+)
+
+
+def test_media_and_organization_word_scans_find_what_substring_tests_find():
+    for text in [*_texts(), *scrambled(MEDIA_PASSAGE, seed=5, max_words=30)]:
+        assert (speakers.MEDIA_WORD.search(text) is not None) == speakers._holds_any(text, speakers.MEDIA_WORDS)
+        assert (speakers.ORG_WORD.search(text) is not None) == speakers._holds_any(text, speakers.ORG_WORDS)
+
+
+def test_every_state_media_match_holds_a_media_word():
+    pattern = speakers._patterns()["state_media"]
+    matches = [m.group(0) for text in scrambled(MEDIA_PASSAGE, seed=5, max_words=30) for m in pattern.finditer(text)]
+    assert len(matches) > 100
+    assert all(speakers.MEDIA_WORD.search(match) for match in matches)

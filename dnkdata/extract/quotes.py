@@ -284,14 +284,12 @@ def _quote_id(article_id: str, start: int, end: int) -> str:
 def _row(article_id: str, paragraph: int, span: Span, text: str, kind: str,
          speaker: Speaker | None, attribution: str) -> QuoteRow:
     quote_id = _quote_id(article_id, span.start, span.end)
+    # positional, in QuoteRow's field order (keywords cost as much again per row)
     if speaker is None:
         return QuoteRow(quote_id, article_id, paragraph, span.start, span.end, text, kind,
-                        speaker=None, speaker_kind="unattributed", speaker_name=None, speaker_place=None,
-                        attribution="none")
+                        None, "unattributed", None, None, "none", None, None)
     return QuoteRow(quote_id, article_id, paragraph, span.start, span.end, text, kind,
-                    speaker=speaker.text, speaker_kind=speaker.kind, speaker_name=speaker.name,
-                    speaker_place=speaker.place, attribution=attribution,
-                    speaker_start=speaker.start, speaker_end=speaker.end)
+                    speaker.text, speaker.kind, speaker.name, speaker.place, attribution, speaker.start, speaker.end)
 
 
 def _reads_as_speech(text: str) -> bool:

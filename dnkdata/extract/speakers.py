@@ -492,7 +492,7 @@ class SpeakerFinder:
     def _classify(self, found: Found) -> Speaker:
         pats = _patterns()
         text = found.text
-        if pats["state_media"].search(text):
+        if MEDIA_WORD.search(text) and pats["state_media"].search(text):  # every match holds a media word
             return Speaker(text, "state_media", None, None, found.start, found.end)
         if pats["source"].search(text) or pats["unnamed"].match(text):
             return Speaker(text, "anonymous_source", None, self._place_in(found), found.start, found.end)
