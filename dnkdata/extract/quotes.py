@@ -235,7 +235,7 @@ def has_finite_verb(text: str) -> bool:
 
 def classify_kind(text: str) -> str:
     """direct for reported speech of a clause or more; term for a quoted word or short verbless phrase."""
-    words = len(text.split(None, MAX_TERM_WORDS))  # exact up to MAX_TERM_WORDS, more beyond: all the tests need
+    words = len(text.split(None, MAX_TERM_WORDS))  # exact up to MAX_TERM_WORDS, more beyond: all the tests below need
     # a short clause reads as speech when it is a sentence ("It is late.") or leads one ("It is late,")
     last = text.rstrip()[-1:]
     sentence_like = last in ".?!" or (last == "," and text[:1].isupper())

@@ -157,7 +157,7 @@ def _earliest_start(body: str, keyword: int) -> int:
     return separator.start() + 1 if separator else pos
 
 
-RUN_WORDS_BACK = re.compile(r"(?: *[\w’'\-]*){5}")  # on reversed text: spaces, then a word of run characters, 5 times
+RUN_WORDS_BACK = re.compile(r"(?: *[\w’'\-]*){5}")  # on reversed text: spaces, then a run of SOURCE_NP word chars
 
 
 def _words_back(body: str, end: int, count: int) -> int:
@@ -452,7 +452,8 @@ class SpeakerFinder:
         start, end = self.sentences.bounds(quote_start)
         pats = _patterns()
         # every match holds "ccording to": str.find rules most sentences out before the regex scan
-        m = pats["according"].search(body, start, end) if according and body.find("ccording to", start, end) >= 0 else None
+        according_here = according and body.find("ccording to", start, end) >= 0
+        m = pats["according"].search(body, start, end) if according_here else None
         if m and not self._in_quote(m.start()):
             return Found(m.group("sp").strip(), m.start("sp"), m.start("sp") + len(m.group("sp").strip()))
         key = "subject_speech" if kind == "direct" else "subject_term"
