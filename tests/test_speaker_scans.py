@@ -84,6 +84,24 @@ def test_quote_id_is_the_shared_stable_id():
     assert quotes._quote_id("0123456789abcdef", 12, 340) == quote_id("0123456789abcdef", 12, 340)
 
 
+def test_earliest_start_is_the_walk_back_stopped_at_the_run_start():
+    for text in [*_texts(), "a-b ’c " * 40 + "source", "x" * 170 + " source", "source"]:
+        for keyword in range(len(text) + 1):
+            pos = speakers._words_back(text, keyword, 5)
+            separator = speakers.LAST_SEPARATOR.search(text, pos, keyword)
+            expected = separator.start() + 1 if separator else pos
+            assert speakers._earliest_start(text, keyword) == expected, (text, keyword)
+
+
+def test_lead_start_is_the_token_walk_back_stopped_at_the_run_start():
+    for text in [*_texts(), " a b c", "a;b c d e", "x" * 90 + " worker", " \t worker"]:
+        for noun in range(len(text) + 1):
+            pos = speakers._tokens_back(text, noun, 3)
+            separator = speakers.LAST_NON_RUN.search(text, pos, noun)
+            expected = separator.start() + 1 if separator else pos
+            assert speakers._lead_start(text, noun) == expected, (text, noun)
+
+
 def test_words_back_finds_where_the_fifth_word_before_begins():
     text = "a  bb ccc\ndd  " + "y" * 200 + " e f g h i   j k " + " " * 170 + "l m"
     for end in range(len(text) + 1):
@@ -111,3 +129,24 @@ def test_before_patterns_match_at_most_once():
             assert len(matches) <= 1, (key, head)
             first = pattern.search(head)
             assert (first and first.span()) == (matches and matches[-1].span() or None), (key, head)
+
+
+MEDIA_PASSAGE = (
+    "KCTV and KCNA said; North Korea’s state-run media, state TV, the State-controlled news agency, a state "
+    "broadcaster and state television reported. The Korean Central Broadcasting Station, the Rodong Sinmun, "
+    "Uriminzokkiri, Minju Joson and the party newspaper wrote. The Ministry of State Security, the local "
+    "authorities, Radio Free Asia and the provincial party committee issued an order and a notice."
+)
+
+
+def test_media_and_organization_word_scans_find_what_substring_tests_find():
+    for text in [*_texts(), *scrambled(MEDIA_PASSAGE, seed=5, max_words=30)]:
+        assert (speakers.MEDIA_WORD.search(text) is not None) == speakers._holds_any(text, speakers.MEDIA_WORDS)
+        assert (speakers.ORG_WORD.search(text) is not None) == speakers._holds_any(text, speakers.ORG_WORDS)
+
+
+def test_every_state_media_match_holds_a_media_word():
+    pattern = speakers._patterns()["state_media"]
+    matches = [m.group(0) for text in scrambled(MEDIA_PASSAGE, seed=5, max_words=30) for m in pattern.finditer(text)]
+    assert len(matches) > 100
+    assert all(speakers.MEDIA_WORD.search(match) for match in matches)

@@ -60,21 +60,20 @@ def find_spans(body: str, starts: list[int] | None = None) -> list[Span]:
     starts = paragraph_starts(body) if starts is None else starts
     spans: list[Span] = []
     mark = OPENING_MARKS.search(body)
-    while mark is not None:  # only paragraphs that hold a mark can hold a quote
-        paragraph = paragraph_of(starts, mark.start())
+    mark_at = -1 if mark is None else mark.start()
+    while mark_at >= 0:  # only paragraphs that hold a mark can hold a quote
+        paragraph = paragraph_of(starts, mark_at)
         para_end = starts[paragraph + 1] - 2 if paragraph + 1 < len(starts) else len(body)
-        spans += _paragraph_spans(body, starts[paragraph], para_end)
-        mark = OPENING_MARKS.search(body, para_end)
+        paragraph_spans, mark_at = _paragraph_spans(body, starts[paragraph], para_end, mark_at)
+        spans += paragraph_spans
     return [s for s in spans if body[s.start:s.end].strip()]
 
 
-def _paragraph_spans(body: str, start: int, end: int) -> list[Span]:
-    spans, i = [], start
-    while i < end:
-        mark = OPENING_MARKS.search(body, i, end)  # skip straight to the next mark that could open a quote
-        if mark is None:
-            break
-        i = mark.start()
+def _paragraph_spans(body: str, start: int, end: int, i: int) -> tuple[list[Span], int]:
+    """The spans of the paragraph body[start:end], whose first opening mark is at i, and the first opening mark
+    after the paragraph (-1 if none): the search that finds a paragraph has no further mark finds the next one."""
+    spans = []
+    while True:
         c = body[i]
         if c == OPEN_DOUBLE or (c == STRAIGHT and _opens_straight(body, i, start)):
             span, i = _read_double(body, i, end)
@@ -88,7 +87,12 @@ def _paragraph_spans(body: str, start: int, end: int) -> list[Span]:
                 i += 1
         else:
             i += 1
-    return spans
+        mark = OPENING_MARKS.search(body, i)  # skip straight to the next mark that could open a quote
+        if mark is None:
+            return spans, -1
+        i = mark.start()
+        if i >= end:
+            return spans, i
 
 
 def _opens_straight(body: str, i: int, para_start: int) -> bool:
@@ -209,7 +213,7 @@ def has_clause(text: str) -> bool:
     character one character and no character other than an ASCII letter matches an ASCII letter under
     re.IGNORECASE; texts with such a character take CLAUSE itself.
     """
-    if ASCII_ALIKE.search(text):
+    if not text.isascii() and ASCII_ALIKE.search(text):  # isascii reads a flag: most quotes skip the scan
         return CLAUSE.search(text) is not None
     return LOWERCASE_CLAUSE.search(text.lower()) is not None
 
@@ -231,7 +235,7 @@ def has_finite_verb(text: str) -> bool:
 
 def classify_kind(text: str) -> str:
     """direct for reported speech of a clause or more; term for a quoted word or short verbless phrase."""
-    words = len(text.split())
+    words = len(text.split(None, MAX_TERM_WORDS))  # exact up to MAX_TERM_WORDS, more beyond: all the tests below need
     # a short clause reads as speech when it is a sentence ("It is late.") or leads one ("It is late,")
     last = text.rstrip()[-1:]
     sentence_like = last in ".?!" or (last == "," and text[:1].isupper())
@@ -279,23 +283,18 @@ def _quote_id(article_id: str, start: int, end: int) -> str:
 
 def _row(article_id: str, paragraph: int, span: Span, text: str, kind: str,
          speaker: Speaker | None, attribution: str) -> QuoteRow:
-    return QuoteRow(
-        quote_id=_quote_id(article_id, span.start, span.end),
-        article_id=article_id, paragraph=paragraph, char_start=span.start, char_end=span.end, text=text,
-        kind=kind,
-        speaker=speaker.text if speaker else None,
-        speaker_kind=speaker.kind if speaker else "unattributed",
-        speaker_name=speaker.name if speaker else None,
-        speaker_place=speaker.place if speaker else None,
-        attribution=attribution if speaker else "none",
-        speaker_start=speaker.start if speaker else None,
-        speaker_end=speaker.end if speaker else None,
-    )
+    quote_id = _quote_id(article_id, span.start, span.end)
+    # positional, in QuoteRow's field order (keywords cost as much again per row)
+    if speaker is None:
+        return QuoteRow(quote_id, article_id, paragraph, span.start, span.end, text, kind,
+                        None, "unattributed", None, None, "none", None, None)
+    return QuoteRow(quote_id, article_id, paragraph, span.start, span.end, text, kind,
+                    speaker.text, speaker.kind, speaker.name, speaker.place, attribution, speaker.start, speaker.end)
 
 
 def _reads_as_speech(text: str) -> bool:
     """A capitalised run of four or more words ending like a sentence or a clause before its attribution."""
-    return len(text.split()) >= 4 and text[:1].isupper() and text.rstrip()[-1:] in ",.?!"
+    return len(text.split(None, 3)) >= 4 and text[:1].isupper() and text.rstrip()[-1:] in ",.?!"
 
 
 def _attribute(body: str, span: Span, kind: str, last_direct: QuoteRow | None, finder: SpeakerFinder,
@@ -316,15 +315,14 @@ def _carried_over(body: str, span: Span, last: QuoteRow | None, para_start: int,
                   finder: SpeakerFinder) -> Speaker | None:
     """A bare quote paragraph keeps the last speaker: the last attributed direct quote, or a source named in
     reported speech after it; a later quote in an attributed paragraph keeps that paragraph's speaker."""
-    lead = body[para_start:span.start - 1].strip()
-    bare = len(lead.split()) <= 3  # "Furthermore, “…”" still counts as bare
+    bare = len(body[para_start:span.start - 1].split(None, 3)) <= 3  # "Furthermore, “…”" still counts as bare
     if last is not None and not bare and last.paragraph != paragraph:
         return None
     if not bare and last is None:
         return None
-    reported = finder.last_source_before(span.start)
-    if reported is not None and (last is None or (last.speaker_end or 0) < reported.start):
-        return reported
+    reported = finder.last_source_mention(span.start)  # classified only if it is the one kept
+    if reported is not None and (last is None or (last.speaker_end or 0) < reported[0]):
+        return finder.last_source_before(span.start)
     if last is None:
         return None
     return Speaker(last.speaker or "", last.speaker_kind, last.speaker_name, last.speaker_place,

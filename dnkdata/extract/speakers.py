@@ -77,7 +77,9 @@ ANAPHOR = re.compile(r"^(?:[Hh]e|[Ss]he|(?:[Tt]he|[Tt]his|[Tt]hat)\s+(?:same\s+|
                      r"smuggler|vendor|broker|woman|man))$")
 SURNAME_SPEAKER = re.compile(r"^(?:Kim|Ri|Pak|Choe|Jo|Jang|Kang|Hwang|Hyon|O|Oh|Jong|Ryu|Yun|Han|Ju|No|Thae|Ko|"
                              r"Moon|Yoon|Lee|Park|Choi|Trump|Putin|Xi|Biden)$")
-VERB_AFTER_SPACE = re.compile(rf"\s(?:{SPEECH_VERBS}|{TERM_VERBS})\b")  # the subject_* patterns need one
+# the subject_* patterns need one; only where one begins is asked, which the order of the words does not change,
+# so a trie (one branch per letter) replaces the plain alternation (every verb tried at every space)
+VERB_AFTER_SPACE = re.compile(rf"\s(?:{trie_pattern(f'{SPEECH_VERBS}|{TERM_VERBS}'.split('|'))})\b")
 CONTEXT_PLACE = re.compile(r"\b(?:the|this|that)\s+(province|city|county|region|area)\b")
 PLACE_SPECIFICITY = {"site": 0, "town": 1, "district": 2, "county": 3, "city": 4, "special_city": 5, "province": 6}
 
@@ -126,7 +128,7 @@ def find_sources(body: str) -> list[re.Match[str]]:
     pattern = _patterns()["source"]
     found: list[re.Match[str]] = []
     cursor = 0
-    for keyword in _keyword_starts(body):
+    for keyword in literal_starts(SOURCE_WORDS, body):  # the shared literal pass (the words cannot overlap)
         if keyword < cursor:
             continue
         m = pattern.search(body, max(cursor, _earliest_start(body, keyword)))
@@ -137,26 +139,25 @@ def find_sources(body: str) -> list[re.Match[str]]:
     return found
 
 
-def _keyword_starts(body: str) -> list[int]:
-    """Where the source keywords occur, ascending (they cannot overlap one another); str.find beats a regex scan."""
-    starts = []
-    for word in SOURCE_WORDS:
-        i = body.find(word)
-        while i >= 0:
-            starts.append(i)
-            i = body.find(word, i + len(word))
-    starts.sort()
-    return starts
-
-
 def _earliest_start(body: str, keyword: int) -> int:
     """The earliest offset a SOURCE_NP match using this keyword can begin at: at most five space-separated words
     (a determiner and four modifiers) before it, within its run of SOURCE_NP characters. A walk back over five
     words that stops at the run's start ends at the later of the two, so the run's start is only looked for in
-    the few characters the unbounded walk covered."""
-    pos = _words_back(body, keyword, 5)
+    the few characters the unbounded walk covered.
+
+    Read backwards, the walk over five words that stops at a separator is one match of RUN_WORDS_BACK on the
+    reversed window before the keyword; only when that match takes the whole window are the two looked for
+    apart."""
+    window = body[max(0, keyword - 160):keyword][::-1]
+    skipped = RUN_WORDS_BACK.match(window).end()
+    if skipped < len(window):  # it stopped at a separator or at the space before the fifth word
+        return keyword - skipped
+    pos = _words_back(body, keyword, 5)  # long words or the start of body
     separator = LAST_SEPARATOR.search(body, pos, keyword)  # a short window: the run may begin inside it
     return separator.start() + 1 if separator else pos
+
+
+RUN_WORDS_BACK = re.compile(r"(?: *[\w’'\-]*){5}")  # on reversed text: spaces, then a run of SOURCE_NP word chars
 
 
 def _words_back(body: str, end: int, count: int) -> int:
@@ -197,7 +198,8 @@ def _spelled_out(alternation: str) -> list[str]:
 
 
 # every UNNAMED_PERSON match holds one; as a trie the scan tries one branch per letter, not every noun
-PERSON_NOUN_AFTER_SPACE = re.compile(rf"\s(?:{trie_pattern(_spelled_out(PERSON_NOUNS))})\b")
+PERSON_NOUN_WORDS = tuple(sorted(set(_spelled_out(PERSON_NOUNS))))
+PERSON_NOUN_AFTER_SPACE = re.compile(rf"\s(?:{trie_pattern(PERSON_NOUN_WORDS)})\b")
 DETERMINER = re.compile(r"(?:[Aa]n?|[Oo]ne|[Aa]nother|[Tt]he|[Ss]ome|[Mm]any|[Ss]everal)\s")  # how one begins
 LAST_NON_RUN = re.compile(r"[^\w\-\s][\w\-\s]*\Z")  # an UNNAMED_PERSON match holds none of these before its noun
 
@@ -213,16 +215,10 @@ def find_unnamed(body: str) -> list[re.Match[str]]:
     pattern = _patterns()["unnamed"]
     found: list[re.Match[str]] = []
     cursor = 0
-    for noun in PERSON_NOUN_AFTER_SPACE.finditer(body):
-        noun_start = noun.start() + 1
+    for noun_start in _person_noun_starts(body):
         if noun_start < cursor:
             continue
-        lead_start = max(cursor, _tokens_back(body, noun_start, 3))
-        if DETERMINER.search(body, lead_start, noun_start) is None:
-            continue  # most nouns have no determiner before them
-        separator = LAST_NON_RUN.search(body, lead_start, noun_start)  # the noun's run may begin inside
-        if separator is not None:
-            lead_start = separator.start() + 1
+        lead_start = max(cursor, _lead_start(body, noun_start))
         for determiner in DETERMINER.finditer(body, lead_start, noun_start):
             m = pattern.match(body, determiner.start())
             if m:
@@ -230,6 +226,37 @@ def find_unnamed(body: str) -> list[re.Match[str]]:
                 cursor = m.end()
                 break
     return found
+
+
+def _person_noun_starts(body: str) -> list[int]:
+    """Where PERSON_NOUN_AFTER_SPACE.finditer(body) finds its nouns (one past each match's start).
+
+    Its matches hold no whitespace after the first character, so they never overlap: they are the offsets after
+    whitespace where a noun with a word boundary begins. The shared literal pass names the offsets where a noun
+    begins at all, and the pattern checks only those (a regex scan of the whole body costs several times more)."""
+    return [start for start in literal_starts(PERSON_NOUN_WORDS, body)
+            if start and body[start - 1].isspace() and PERSON_NOUN_AFTER_SPACE.match(body, start - 1)]
+
+
+def _lead_start(body: str, noun: int) -> int:
+    """Where a match using the noun at `noun` can begin at the earliest: three whitespace-separated tokens back,
+    or after the last character before the noun that is neither a word character, a hyphen nor whitespace.
+
+    Read backwards, that is one match of RUN_TOKENS_BACK on the reversed window before the noun; only when that
+    match takes the whole window are the two looked for apart. (The cursor bound commutes with the separator:
+    max(cursor, this) is where a walk bounded by the cursor, then cut at a separator after it, ends.)"""
+    window = body[max(0, noun - 80):noun][::-1]
+    skipped = RUN_TOKENS_BACK.match(window).end()
+    # it stopped at a separator or at the whitespace before the third token (_tokens_back says 0 for fewer
+    # tokens at the start of body: only whitespace left there)
+    if skipped < len(window) and (noun > 80 or not window[skipped:].isspace()):
+        return noun - skipped
+    pos = _tokens_back(body, noun, 3)  # long tokens or the start of body
+    separator = LAST_NON_RUN.search(body, pos, noun)  # the noun's run may begin inside
+    return separator.start() + 1 if separator else pos
+
+
+RUN_TOKENS_BACK = re.compile(r"(?:\s*[\w\-]*){3}")  # on reversed text: whitespace, then a run token, 3 times
 
 
 def _tokens_back(body: str, end: int, count: int) -> int:
@@ -293,8 +320,8 @@ def _head_pattern(key: str, head: str) -> re.Pattern[str]:
     organization noun) cannot match in a head that holds none of them, so leaving it out changes no match,
     while the scan, which tries every alternative at every position, gets much cheaper.
     """
-    return _head_variant(key, _holds_any(head, SOURCE_WORDS), _holds_any(head, MEDIA_WORDS),
-                         _holds_any(head, ORG_WORDS))
+    return _head_variant(key, _holds_any(head, SOURCE_WORDS), MEDIA_WORD.search(head) is not None,
+                         ORG_WORD.search(head) is not None)
 
 
 def _holds_any(text: str, words: tuple[str, ...]) -> bool:
@@ -302,6 +329,11 @@ def _holds_any(text: str, words: tuple[str, ...]) -> bool:
         if word in text:
             return True
     return False
+
+
+# whether a text holds one of many words: one scan of a trie beats a substring search per word
+MEDIA_WORD = re.compile(trie_pattern(MEDIA_WORDS))
+ORG_WORD = re.compile(trie_pattern(ORG_WORDS))
 
 
 @cache
@@ -386,17 +418,11 @@ class SpeakerFinder:
             return None  # the quote ends its paragraph (or runs into the next quote): every pattern needs a speaker
         window = body[pos:stop]
         pats = _patterns()
-        for key in ("according_after", "inverted", "normal"):
-            if key == "according_after" and "according to" not in window:
-                continue  # its match would hold these words
-            m = pats[key].match(window)
-            if m:
-                return self._found(pos, m)
-        if stop == len(body):
-            m = pats["truncated"].match(window)
-            if m:
-                return self._found(pos, m)
-        return None
+        # tried in this order; according_after only where its words are
+        m = (("according to" in window and pats["according_after"].match(window))
+             or pats["inverted"].match(window) or pats["normal"].match(window)
+             or (stop == len(body) and pats["truncated"].match(window)))
+        return self._found(pos, m) if m else None
 
     def before(self, open_mark: int) -> Found | None:
         """A speaker earlier in the quote's sentence, ending in a colon, comma or "that"."""
@@ -419,18 +445,24 @@ class SpeakerFinder:
         para_start = body.rfind("\n\n", 0, quote_start)
         para_start = 0 if para_start < 0 else para_start + 2
         para_end = body.find("\n\n", quote_start)
-        if (body.find("ccording to", para_start, len(body) if para_end < 0 else para_end) < 0
-                and not VERB_AFTER_SPACE.search(body, para_start, quote_start)):
+        according = body.find("ccording to", para_start, len(body) if para_end < 0 else para_end) >= 0
+        verb = None if according else VERB_AFTER_SPACE.search(body, para_start, quote_start)
+        if not according and verb is None:
             return None  # the sentence lies within the paragraph: neither pattern can match in it
         start, end = self.sentences.bounds(quote_start)
         pats = _patterns()
         # every match holds "ccording to": str.find rules most sentences out before the regex scan
-        m = pats["according"].search(self.body, start, end) if self.body.find("ccording to", start, end) >= 0 else None
+        according_here = according and body.find("ccording to", start, end) >= 0
+        m = pats["according"].search(body, start, end) if according_here else None
         if m and not self._in_quote(m.start()):
             return Found(m.group("sp").strip(), m.start("sp"), m.start("sp") + len(m.group("sp").strip()))
         key = "subject_speech" if kind == "direct" else "subject_term"
-        head = self.body[start:quote_start]
-        m = _last_search(_head_pattern(key, head), head) if VERB_AFTER_SPACE.search(head) else None
+        if verb is None or verb.start() < start:  # a verb found in the paragraph and within the head is its first
+            verb = VERB_AFTER_SPACE.search(body, start, quote_start)  # as searching the head itself finds
+        if verb is None:
+            return None
+        head = body[start:quote_start]
+        m = _last_search(_head_pattern(key, head), head)
         return self._found(start, m) if m else None
 
     def _found(self, base: int, m: re.Match[str]) -> Found:
@@ -461,7 +493,7 @@ class SpeakerFinder:
     def _classify(self, found: Found) -> Speaker:
         pats = _patterns()
         text = found.text
-        if pats["state_media"].search(text):
+        if MEDIA_WORD.search(text) and pats["state_media"].search(text):  # every match holds a media word
             return Speaker(text, "state_media", None, None, found.start, found.end)
         if pats["source"].search(text) or pats["unnamed"].match(text):
             return Speaker(text, "anonymous_source", None, self._place_in(found), found.start, found.end)
@@ -489,19 +521,19 @@ class SpeakerFinder:
 
     def _antecedent(self, found: Found) -> Speaker | None:
         """The last source (or person, for he/she and "the resident") introduced before the anaphor, outside quotes."""
-        noun = found.text.split()[-1].lower()
-        pools = [self._outside_quotes("")]  # sources
-        if noun in ("he", "she") or noun not in SOURCE_NOUNS:
-            pools.append(self._outside_quotes(noun))
-        # each pool is ordered: its last match ending before the anaphor is its best candidate
-        candidates = [pool.last_before(found.start) for pool in pools]
-        if noun in ("he", "she"):
-            candidates += [(p.start, p.end, p.text) for p in self.speaking_people
-                           if p.start is not None and p.end <= found.start and not self._in_quote(p.start)]
-        candidates = [c for c in candidates if c is not None]
-        if not candidates:
+        noun = found.text.rsplit(None, 1)[-1].lower()
+        pronoun = noun in ("he", "she")
+        # each pool is ordered: its last match ending before the anaphor is its best candidate; the latest wins
+        best = self._outside_quotes("").last_before(found.start)  # sources
+        if pronoun or noun not in SOURCE_NOUNS:
+            best = _later(best, self._outside_quotes(noun).last_before(found.start))
+        if pronoun:
+            for p in self.speaking_people:
+                if p.start is not None and p.end <= found.start and not self._in_quote(p.start):
+                    best = _later(best, (p.start, p.end, p.text))
+        if best is None:
             return None
-        start, end, text = max(candidates)
+        start, end, text = best
         return self.classify(Found(text, start, end))
 
     def _outside_quotes(self, noun: str) -> _Mentions:
@@ -519,11 +551,15 @@ class SpeakerFinder:
 
     def last_source_before(self, pos: int) -> Speaker | None:
         """The last source named outside quotes before pos (reported speech: "a source said that …")."""
-        last = self._outside_quotes("").last_before(pos)
+        last = self.last_source_mention(pos)
         if last is None:
             return None
         start, end, text = last
         return self.classify(Found(text, start, end))
+
+    def last_source_mention(self, pos: int) -> tuple[int, int, str] | None:
+        """(start, end, text) of that source, before it is classified (a caller may not need it)."""
+        return self._outside_quotes("").last_before(pos)
 
     @property
     def quote_spans(self) -> list[tuple[int, int]]:
@@ -547,14 +583,27 @@ class SpeakerFinder:
 
     def _place_in(self, found: Found) -> str | None:
         """The most specific North Korean place inside the phrase; "the province" looks back in the article."""
-        inside = [m.place for m in self.places if found.start <= m.start and m.end <= found.end + 20
-                  and m.start < found.end and m.place.country_code == "KP"]
+        inside = [m.place for m in self._places_starting_in(found.start, found.end)
+                  if m.end <= found.end + 20 and m.place.country_code == "KP"]
         if inside:
             return min(inside, key=lambda p: PLACE_SPECIFICITY.get(p.level, 9)).name
         context = CONTEXT_PLACE.search(found.text)
         if context:
             return self._contextual_place(found.start, context.group(1))
         return None
+
+    def _places_starting_in(self, start: int, end: int) -> list[gazetteer.PlaceMention]:
+        """The place mentions that begin in [start, end), in their order (find_places sorts them by start)."""
+        starts = self._place_starts
+        if starts is None:
+            return [m for m in self.places if start <= m.start < end]
+        return self.places[bisect_left(starts, start):bisect_left(starts, end)]
+
+    @cached_property
+    def _place_starts(self) -> list[int] | None:
+        """Where the place mentions begin, for bisection; None if they are not in that order."""
+        starts = [m.start for m in self.places]
+        return starts if starts == sorted(starts) else None
 
     def _contextual_place(self, pos: int, word: str) -> str | None:
         levels = {"province": ("province",), "city": ("city", "special_city"), "county": ("county",),
@@ -570,16 +619,20 @@ class _Mentions:
     """Matches in body order (non-overlapping, so their ends ascend too), found by where they end."""
 
     def __init__(self, matches: list[re.Match[str]]):
-        self.matches = matches
+        self.mentions = [(m.start(), m.end(), m.group(0)) for m in matches]  # what last_before gives, made once
         self.ends = [m.end() for m in matches]
 
     def last_before(self, pos: int) -> tuple[int, int, str] | None:
         """(start, end, text) of the last match ending at or before pos."""
         i = bisect_right(self.ends, pos)
-        if i == 0:
-            return None
-        m = self.matches[i - 1]
-        return m.start(), m.end(), m.group(0)
+        return self.mentions[i - 1] if i else None
+
+
+def _later(a: tuple[int, int, str] | None, b: tuple[int, int, str] | None) -> tuple[int, int, str] | None:
+    """The greater of two candidates (start, end, text), either of which may be missing."""
+    if a is None:
+        return b
+    return a if b is None or a >= b else b
 
 
 def canonical_person(text: str) -> str | None:
@@ -592,12 +645,12 @@ def canonical_person(text: str) -> str | None:
 
 def _window_end(body: str, pos: int) -> int:
     """An attribution after a quote stops at the next quote, the paragraph's end, or 200 characters."""
-    ends = [len(body), pos + 200]
+    stop = min(len(body), pos + 200)
     for mark in ("“", "\n\n"):
-        found = body.find(mark, pos)
+        found = body.find(mark, pos, stop + len(mark) - 1)  # only a mark that begins before stop can end earlier
         if found >= 0:
-            ends.append(found)
-    return min(ends)
+            stop = found
+    return stop
 
 
 def _last_search(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
