@@ -257,11 +257,11 @@ def _extract_batch(jobs: list[tuple[str, str, int]], folder: Path) -> tuple[Segm
                     done.append((key, [{"item": a["item"], **_extracted(a)} for a in articles.get(slot, [])]))
                 except Exception as exc:  # noqa: BLE001 - as in process_capture: only this file is lost
                     failed[key] = failure_message(exc)
+    seconds = {"extract": time.perf_counter() - clock}  # loading the records and extracting, as in the first pass
     if not done:
         return None, failed
     captures = [{"key": extracted_key(key)} for key, _ in done]
-    name = store.save(captures, row_frames([articles for _, articles in done]))
-    return Segment(name, captures, {"extract": time.perf_counter() - clock}), failed
+    return Segment(store.save(captures, row_frames([articles for _, articles in done])), captures, seconds), failed
 
 
 def _articles_by_slot(store: SegmentStore, segment: str, slots: set[int]) -> dict[int, list[dict]]:
