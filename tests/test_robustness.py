@@ -452,21 +452,29 @@ def test_every_reason_code_is_in_troubleshooting():
     assert codes - documented == set()
 
 
-def test_a_bug_met_by_one_file_rejects_only_that_file(tmp_path, monkeypatch):
+def _extraction_failing_on(monkeypatch, marker: str | None, seen: list[str] | None = None) -> None:
+    """Make the build's extraction raise on bodies holding marker (a bug met by one file); seen gets every body
+    extracted."""
     from dnkdata import pipeline
 
+    real = pipeline.extract_article
+
+    def extract(article_id, body, **kwargs):
+        if seen is not None:
+            seen.append(body)
+        if marker is not None and marker in body:
+            raise KeyError("boom")
+        return real(article_id, body, **kwargs)
+
+    monkeypatch.setattr(pipeline, "extract_article", extract)
+
+
+def test_a_bug_met_by_one_file_rejects_only_that_file(tmp_path, monkeypatch):
     raw = tmp_path / "raw"
     raw.mkdir()
     (raw / "a.txt").write_text(invented_story(1), encoding="utf-8")
     (raw / "b.txt").write_text(invented_story(2), encoding="utf-8")
-    real = pipeline.extract_article
-
-    def fails_on_second(article_id, body, **kwargs):
-        if "by 2 won" in body:
-            raise KeyError("boom")
-        return real(article_id, body, **kwargs)
-
-    monkeypatch.setattr(pipeline, "extract_article", fails_on_second)
+    _extraction_failing_on(monkeypatch, "by 2 won")
     report = build([raw], tmp_path / "out", workers=1, cache_dir=None).report
     entries = {e["path"]: e for e in report["files"]}
     assert entries["a.txt"]["status"] == "article"
@@ -476,33 +484,20 @@ def test_a_bug_met_by_one_file_rejects_only_that_file(tmp_path, monkeypatch):
 
 
 def test_only_primaries_are_extracted_and_a_primary_that_fails_gives_way_to_its_duplicate(tmp_path, monkeypatch):
-    from dnkdata import pipeline
-
     raw = tmp_path / "raw"
     raw.mkdir()
     story = invented_story(3)
     (raw / "a.txt").write_text(story + "\nOfficials denied the reports, the source added.\n", encoding="utf-8")
     (raw / "b.txt").write_text(story, encoding="utf-8")  # the same story, shorter: a duplicate of a.txt
     (raw / "c.txt").write_text(invented_story(4), encoding="utf-8")
-    real = pipeline.extract_article
-    extracted = []
-
-    def counting(article_id, body, **kwargs):
-        extracted.append(body)
-        return real(article_id, body, **kwargs)
-
-    monkeypatch.setattr(pipeline, "extract_article", counting)
+    extracted: list[str] = []
+    _extraction_failing_on(monkeypatch, None, seen=extracted)
     report = build([raw], tmp_path / "out", workers=1, cache_dir=None).report
     assert {e["path"]: e["status"] for e in report["files"]} == {"a.txt": "article", "b.txt": "duplicate",
                                                                  "c.txt": "article"}
     assert sorted("Officials denied" in body for body in extracted) == [False, True]  # a and c, never b
 
-    def failing_on_a(article_id, body, **kwargs):
-        if "Officials denied" in body:
-            raise KeyError("boom")
-        return real(article_id, body, **kwargs)
-
-    monkeypatch.setattr(pipeline, "extract_article", failing_on_a)
+    _extraction_failing_on(monkeypatch, "Officials denied")
     report = build([raw], tmp_path / "out2", workers=1, cache_dir=None).report
     entries = {e["path"]: e for e in report["files"]}
     assert entries["a.txt"]["status"] == "rejected" and entries["a.txt"]["reason_code"] == "internal_error"
