@@ -118,3 +118,17 @@ def test_truncated_feed_keeps_readable_items_and_says_so():
     results = feed.read(data, "cut.xml")
     assert isinstance(results[0], Problem) and results[0].code == "feed_not_well_formed"
     assert any(isinstance(r, ParsedArticle) and r.title == "Invented" for r in results)
+
+
+def test_a_reference_to_half_a_surrogate_pair_is_read_as_a_replacement_character():
+    """&#xD800; names no character: feedparser failed on it and the whole feed was rejected."""
+    data = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>Daily NK</title><item>'
+            b"<title>Corn up &#xD800; again</title><link>https://www.dailynk.com/english/corn-up/</link>"
+            b"<description>Corn prices rose &#55296; this week, a source said. Rice &#x4E00; held.</description>"
+            b"</item></channel></rss>")
+    records = feed.read(data, "odd.rss")
+    articles = [r for r in records if isinstance(r, ParsedArticle)]
+    problems = [r for r in records if isinstance(r, Problem)]
+    assert [p.code for p in problems] == ["lone_surrogate"] and "2 character reference(s)" in problems[0].message
+    assert articles[0].title == "Corn up \ufffd again"
+    assert "rose \ufffd this week" in articles[0].body and "Rice \u4e00 held" in articles[0].body

@@ -29,6 +29,7 @@ from dnkdata.sources.html import fragment_paragraphs
 _FULL_RATIO = 1.5
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "html", "xhtml")
 _BLANK_LINES = re.compile(r"\n\s*\n")
+_CHARACTER_REFERENCE = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
 
 
 class _BadItem(Exception):
@@ -37,12 +38,16 @@ class _BadItem(Exception):
 
 def read(data: bytes, name: str) -> list[ParsedArticle | Problem]:
     """Read one feed capture; raises Rejected("feed_malformed") when it is not a feed at all."""
+    data, halves = _surrogate_references_replaced(data)
     _refuse_entities(data, name)
     parsed = _parse(data, name)
     if not parsed.get("version") and not parsed.entries:
         reason = parsed.get("bozo_exception") or "no RSS or Atom feed found"
         raise Rejected("feed_malformed", f"{name}: {reason}")
     results: list[ParsedArticle | Problem] = []
+    if halves:
+        results.append(Problem("lone_surrogate", f"{name}: {halves} character reference(s) to half a surrogate pair "
+                                                 "(&#xD800; to &#xDFFF;) read as U+FFFD"))
     if parsed.get("bozo") and parsed.entries:
         results.append(Problem("feed_not_well_formed", f"{name}: read leniently: {parsed.get('bozo_exception')}"))
     for index, entry in enumerate(parsed.entries):
@@ -51,6 +56,24 @@ def read(data: bytes, name: str) -> list[ParsedArticle | Problem]:
         except _BadItem as bad:
             results.append(Problem("feed_bad_item", f"item {index}: {bad}"))
     return results
+
+
+def _surrogate_references_replaced(data: bytes) -> tuple[bytes, int]:
+    """A reference such as &#xD800; names half a UTF-16 surrogate pair, which is no character: feedparser fails on
+    it (and so would any UTF-8 file), so the whole feed would be lost. Each becomes &#xFFFD;; how many, too."""
+    if b"&#" not in data:
+        return data, 0
+    halves = 0
+
+    def replaced(reference: re.Match[bytes]) -> bytes:
+        nonlocal halves
+        hexadecimal, decimal = reference.groups()
+        if 0xD800 <= (int(hexadecimal, 16) if hexadecimal else int(decimal)) <= 0xDFFF:
+            halves += 1
+            return b"&#xFFFD;"
+        return reference.group(0)
+
+    return _CHARACTER_REFERENCE.sub(replaced, data), halves
 
 
 def _parse(data: bytes, name: str, headers: dict | None = None):
