@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 from dnkdata.gazetteer import find_places
 
 
@@ -55,3 +57,14 @@ def test_rivers_are_not_places():
 def test_personal_names_that_are_county_names_need_the_county_word():
     assert names("Kim Jong Suk was born in 1917.") == []
     assert names("in Kim Jong Suk County")[0][1] == "Kimjongsuk"
+
+
+def test_span_union_holds_an_offset_exactly_when_some_span_does():
+    from dnkdata.extract.locations import SpanUnion
+
+    rng = random.Random(5)
+    for _ in range(300):
+        spans = [(s, s + rng.randint(0, 12)) for s in (rng.randint(0, 80) for _ in range(rng.randint(0, 8)))]
+        union = SpanUnion(spans)
+        for offset in range(-2, 100):
+            assert (offset in union) == any(start <= offset < end for start, end in spans), (spans, offset)

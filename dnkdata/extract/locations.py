@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from dnkdata.gazetteer import PlaceMention
@@ -31,6 +32,7 @@ def extract_locations(article_id: str, mentions: list[PlaceMention],
     source_spans are the body ranges of source attributions ("a source in Hyesan"): a place inside one is a
     source location.
     """
+    in_source = SpanUnion(source_spans)
     by_place: dict[str, list[PlaceMention]] = {}
     for mention in sorted(mentions, key=lambda m: m.start):
         by_place.setdefault(mention.place.place_id, []).append(mention)
@@ -42,10 +44,25 @@ def extract_locations(article_id: str, mentions: list[PlaceMention],
             province=place.province, country_code=place.country_code, iso_3166_2=place.iso_3166_2,
             lat=place.lat, lon=place.lon, mention=first.surface, char_start=first.start,
             mention_count=len(group),
-            is_source_location=any(_inside(m, source_spans) for m in group),
+            is_source_location=any(m.start in in_source for m in group),
         ))
     return sorted(rows, key=lambda r: r.char_start)
 
 
-def _inside(mention: PlaceMention, spans: list[tuple[int, int]]) -> bool:
-    return any(start <= mention.start and mention.start < end for start, end in spans)
+class SpanUnion:
+    """Offsets covered by any of some half-open spans (start, end): the spans are merged once, so each offset is
+    one bisection, not a look at every span (an article has a score of mentions and of attributions)."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        merged: list[list[int]] = []
+        for start, end in sorted(spans):
+            if merged and start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        self.starts = [start for start, _ in merged]
+        self.ends = [end for _, end in merged]
+
+    def __contains__(self, offset: int) -> bool:
+        i = bisect_right(self.starts, offset) - 1
+        return i >= 0 and offset < self.ends[i]
