@@ -27,7 +27,7 @@ def extract_article(article_id: str, body: str, *, is_excerpt: bool = False,
     locations = extract_locations(article_id, mentions, source_spans)
     officials = extract_officials(article_id, body, mentions)
     prices = extract_prices(article_id, body, published_date=published_date, places=mentions,
-                            speakers=_quoted_sources(quotes, mentions))
+                            speakers=_quoted_sources(quotes, mentions), sentences=finder.sentences)
     return {
         "quotes": [{k: v for k, v in vars(q).items() if k not in SPEAKER_OFFSETS} for q in quotes],
         "locations": [dict(vars(row)) for row in locations],  # flat rows of immutable values: no deep copy needed

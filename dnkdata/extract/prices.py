@@ -99,13 +99,15 @@ class _Draft:
 
 
 def extract_prices(article_id: str, body: str, *, published_date: date | None,
-                   places: list[PlaceMention], speakers: list[SourceSpan]) -> list[PriceRow]:
-    """Price rows for one body, in body order; a pure function of its arguments."""
+                   places: list[PlaceMention], speakers: list[SourceSpan],
+                   sentences: SentenceIndex | None = None) -> list[PriceRow]:
+    """Price rows for one body, in body order; a pure function of its arguments. sentences: the body's sentence
+    index, when the caller has one (the speaker finder's), so its paragraphs are not scanned again."""
     kp_places = _Places([m for m in places if m.place.country_code == "KP" and m.place.level != "country"])
     tables = price_tables.find_tables(body)
     rows = [_row(article_id, body, cell) for cell in price_tables.table_prices(body, tables, published_date)]
     masked = [(t.start, t.end) for t in tables]
-    lookups = _SentenceLookups(body, published_date)
+    lookups = _SentenceLookups(body, published_date, sentences)
     drafts = _prose_drafts(body, masked, lookups)
     for draft in drafts:
         _attach_place(body, draft, kp_places, speakers, lookups)
@@ -120,14 +122,14 @@ class _SentenceLookups:
     """One body's sentences and what they hold (bounds, items, dates, the sentence before, rate and state-price
     cues), each found once: the amounts of a sentence, and the sentences of a paragraph, share them."""
 
-    def __init__(self, body: str, published: date | None):
+    def __init__(self, body: str, published: date | None, sentences: SentenceIndex | None = None):
         self.body, self.published = body, published
         self._items: dict[tuple[int, int], list[ItemMention]] = {}
         self._dates: dict[tuple[int, int], list[DateMention]] = {}
         self._previous: dict[int, tuple[int, int] | None] = {}
         self._state: dict[tuple[int, int], bool] = {}
         self._rate: dict[tuple[int, int], bool] = {}
-        self._sentences = SentenceIndex(body)
+        self._sentences = sentences or SentenceIndex(body)
 
     def sentence(self, start: int, end: int) -> tuple[int, int]:
         """sentence_bounds(body, start, end), each paragraph's sentence ends read once for all its amounts."""
