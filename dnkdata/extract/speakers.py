@@ -380,6 +380,8 @@ class Found(NamedTuple):
 
 SINGLE_DETERMINER = re.compile(r"(?:[Aa]n?|[Oo]ne|[Aa]nother)\s")
 NEW_SENTENCE = re.compile(r"\s+[A-Z“\"]")
+ATTRIBUTION_REACH = 1000  # characters before a quote searched for its attribution (the longest seen is 343)
+WORD_AFTER_SPACE = re.compile(r"(?<=\s)\S")
 SOURCE_NOUNS = frozenset({"source", "sources", "informant", "informants", "insider", "insiders"})
 
 
@@ -394,6 +396,7 @@ class SpeakerFinder:
         self.speaking_people: list[Speaker] = []  # named people already attributed a quote: "he" may mean them
         self.sentences = SentenceIndex(body)
         self._classified: dict[Found, Speaker] = {}  # an antecedent is classified again for every anaphor
+        self._according_in: dict[tuple[int, int], re.Match[str] | None] = {}  # by sentence bounds
 
     @cached_property
     def unnamed(self) -> list[re.Match[str]]:
@@ -429,9 +432,8 @@ class SpeakerFinder:
         tail = self.body[max(0, open_mark - 40):open_mark].rstrip()
         if tail and not (tail[-1:] in (":", ",") or tail.endswith("that")):
             return None  # the head ends as this tail does, so neither pattern can match: no need for its bounds
-        start, _ = self.sentences.bounds(open_mark)
+        start = self._head_start(open_mark)
         head = self.body[start:open_mark]
-        pats = _patterns()
         for key in ("before_colon", "before_that"):
             # a match runs to the end of head, so there is at most one: the first is the last
             m = _head_pattern(key, head).search(head) if _may_match(key, head) else None
@@ -442,28 +444,38 @@ class SpeakerFinder:
     def in_sentence(self, quote_start: int, kind: str) -> Found | None:
         """"According to X" anywhere in the sentence, or a subject with a verb of saying before the quote."""
         body = self.body
-        para_start = body.rfind("\n\n", 0, quote_start)
-        para_start = 0 if para_start < 0 else para_start + 2
-        para_end = body.find("\n\n", quote_start)
-        according = body.find("ccording to", para_start, len(body) if para_end < 0 else para_end) >= 0
-        verb = None if according else VERB_AFTER_SPACE.search(body, para_start, quote_start)
-        if not according and verb is None:
-            return None  # the sentence lies within the paragraph: neither pattern can match in it
-        start, end = self.sentences.bounds(quote_start)
-        pats = _patterns()
-        # every match holds "ccording to": str.find rules most sentences out before the regex scan
-        according_here = according and body.find("ccording to", start, end) >= 0
-        m = pats["according"].search(body, start, end) if according_here else None
+        m = self._according(quote_start)
         if m and not self._in_quote(m.start()):
             return Found(m.group("sp").strip(), m.start("sp"), m.start("sp") + len(m.group("sp").strip()))
         key = "subject_speech" if kind == "direct" else "subject_term"
-        if verb is None or verb.start() < start:  # a verb found in the paragraph and within the head is its first
-            verb = VERB_AFTER_SPACE.search(body, start, quote_start)  # as searching the head itself finds
-        if verb is None:
-            return None
+        start = self._head_start(quote_start)
+        if VERB_AFTER_SPACE.search(body, start, quote_start) is None:
+            return None  # every subject pattern holds one of these verbs after a space
         head = body[start:quote_start]
         m = _last_search(_head_pattern(key, head), head)
         return self._found(start, m) if m else None
+
+    def _head_start(self, mark: int) -> int:
+        """Where the text searched for an attribution before a mark begins: the start of the mark's sentence, or,
+        in a sentence longer than ATTRIBUTION_REACH before the mark, the first word within that reach.
+
+        The reach keeps the work per quote bounded, so a text of many quotes in one endless "sentence" (a transcript,
+        a page whose full stops were lost) costs its length, not its length squared."""
+        start, _ = self.sentences.bounds(mark)
+        if mark - start <= ATTRIBUTION_REACH:
+            return start
+        word = WORD_AFTER_SPACE.search(self.body, mark - ATTRIBUTION_REACH, mark)
+        return word.start() if word else mark
+
+    def _according(self, quote_start: int) -> re.Match[str] | None:
+        """The first "according to X" in the quote's sentence, looked for once per sentence."""
+        sentence = self.sentences.bounds(quote_start)
+        if sentence not in self._according_in:
+            start, end = sentence
+            # every match holds "ccording to": str.find rules most sentences out before the regex scan
+            found = self.body.find("ccording to", start, end) >= 0
+            self._according_in[sentence] = _patterns()["according"].search(self.body, start, end) if found else None
+        return self._according_in[sentence]
 
     def _found(self, base: int, m: re.Match[str]) -> Found:
         text = m.group("sp").strip()

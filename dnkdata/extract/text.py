@@ -81,19 +81,36 @@ class SentenceIndex:
     def __init__(self, body: str):
         self.body = body
         self._paragraphs: dict[tuple[int, int], _SentenceEnds] = {}
+        self._breaks: list[int] | None = None  # every offset where "\n\n" begins, overlapping ones included
+
+    def paragraph(self, start: int, end: int | None = None) -> tuple[int, int]:
+        """The paragraph around body[start:end], as body.rfind / body.find of "\n\n" give it, by bisection into
+        the blank lines found once: a find per query scans to the end of a body that has no blank line left, so
+        many queries on one long paragraph would cost its length squared."""
+        end = start if end is None else end
+        breaks = self._breaks
+        if breaks is None:
+            breaks = self._breaks = _blank_line_offsets(self.body)
+        before = bisect_right(breaks, start - 2)  # a blank line that ends at or before start
+        after = bisect_left(breaks, end)
+        return (breaks[before - 1] + 2 if before else 0), (breaks[after] if after < len(breaks) else len(self.body))
 
     def bounds(self, start: int, end: int | None = None) -> tuple[int, int]:
         """sentence_bounds(body, start, end)."""
         end = start if end is None else end
-        body = self.body
-        para_start = body.rfind("\n\n", 0, start)
-        para_start = 0 if para_start < 0 else para_start + 2
-        para_end = body.find("\n\n", end)
-        para_end = len(body) if para_end < 0 else para_end
+        para_start, para_end = self.paragraph(start, end)
         ends = self._paragraphs.get((para_start, para_end))  # a span can run across a blank line: its own key
         if ends is None:
-            ends = self._paragraphs[(para_start, para_end)] = _SentenceEnds(body, para_start, para_end)
+            ends = self._paragraphs[(para_start, para_end)] = _SentenceEnds(self.body, para_start, para_end)
         return ends.start_before(start), ends.end_after(end)
+
+
+def _blank_line_offsets(body: str) -> list[int]:
+    offsets, found = [], body.find("\n\n")
+    while found >= 0:
+        offsets.append(found)
+        found = body.find("\n\n", found + 1)
+    return offsets
 
 
 class _SentenceEnds:
