@@ -199,3 +199,26 @@ def test_report_without_sizes_marks_targets_not_measured():
     bench = _bench()
     targets = bench.evaluate_targets([], None)
     assert all(t.met is None for t in targets)
+
+
+def test_report_shows_long_article_growth_from_the_figures():
+    bench = _bench()
+    figures = {"one paragraph": {"4000": 0.30, "32000": 0.33, "256000": 0.45}}
+    md = bench.render_report([], None, machine={}, command="x", when="d", long_articles=figures)
+    row = next(line for line in md.splitlines() if line.startswith("| one paragraph |"))
+    assert row == "| one paragraph | 0.300 | 0.330 | 0.450 | 1.50 × |"
+    assert "| shape | 4 KB | 32 KB | 256 KB | growth |" in md
+    failed = bench.render_report([], None, machine={}, command="x", when="d", long_articles="failed: boom")
+    assert "failed: boom" in failed
+
+
+def test_long_article_shapes_are_as_long_as_the_largest_size():
+    spec = importlib.util.spec_from_file_location("long_articles", ROOT / "benchmarks" / "long_articles.py")
+    long_articles = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(long_articles)
+    text = "A source said: “Rice is dear.”\n\nPrices rose. Traders left.\n\n" * 10_000
+    shapes = long_articles.shapes(text)
+    assert all(len(body) >= max(long_articles.SIZES) for body in shapes.values())
+    assert "\n\n" not in shapes["one paragraph (no blank line)"]
+    assert ". " not in shapes["no full stops, one paragraph"]
+    assert long_articles.ms_per_kb("A source said: “Rice is dear.” " * 40, runs=1) > 0
