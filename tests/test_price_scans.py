@@ -150,3 +150,95 @@ def test_sentence_cues_behind_a_word_test_match_the_plain_searches():
             seen[0] += rate
             seen[1] += state
     assert min(seen) > 20  # the texts do hold cues
+
+
+def test_the_sentence_before_is_found_in_the_paragraph_that_rfind_gives():
+    import random
+    from dnkdata.extract import prices
+    from dnkdata.extract.text import sentence_bounds
+    rng = random.Random(19)
+    pieces = ["Rice cost 5,000 won.", " ", "\n", "\n\n", "\n\n\n", "Mr. Kim", "It rose. ", "Yes! ", "a"]
+    for _ in range(300):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 30)))
+        lookups = prices._SentenceLookups(text, None)
+        for start in range(len(text) + 1):  # sentence starts are asked about, but any offset will do
+            found = text.rfind("\n\n", 0, start)
+            paragraph_start = 0 if found < 0 else found + 2
+            expected = None if start <= paragraph_start else sentence_bounds(text, max(paragraph_start, start - 2))
+            assert lookups.previous_sentence(start) == expected, (text, start)
+
+
+def _plain_kinds(body, drafts, lookups):
+    """_assign_kinds as it was: each draft compared with every later draft of the body."""
+    from dnkdata.extract import prices
+
+    def pair_place(draft, later):
+        pair = next((d for d in later if d.sentence == draft.sentence and d.item.item == draft.item.item), None)
+        return pair.place if pair else None
+
+    def is_previous(draft, later):
+        start = draft.amount.start
+        before = prices._previous_before(body, max(draft.sentence[0], start - 40), start)
+        if before and before.end() == start:
+            return True
+        if draft.end == 0 and prices.PREVIOUS_AFTER.match(body, draft.end):
+            return True
+        same = [d for d in later if d.sentence == draft.sentence and d.item.item == draft.item.item
+                and d.place == draft.place]
+        if any(prices._change_to(body, max(draft.end, d.amount.start - 50), d.amount.start) for d in same):
+            return True
+        return bool(same) and bool(prices.PREVIOUS_CONTEXT.search(body, draft.sentence[0], start))
+
+    for i, draft in enumerate(drafts):
+        if draft.item.group == "other" or lookups.state_price(draft.sentence):
+            draft.kind = "other"
+        elif is_previous(draft, drafts[i + 1:]):
+            draft.kind = "previous"
+        if draft.kind == "previous" and draft.day and draft.day.end <= draft.amount.start:
+            draft.day = None
+        if draft.kind == "previous" and draft.place is None:
+            draft.place = pair_place(draft, drafts[i + 1:])
+
+
+def test_kinds_from_grouped_later_prices_match_a_look_at_every_later_price():
+    import copy
+    import random
+    from dnkdata import gazetteer
+    from dnkdata.extract import prices
+    rng = random.Random(23)
+    pieces = ["rice sold for 5,000 won", "corn 2,100 won", " rose to 6,000 won", " jumped to about 7,000 won",
+              " up from 4,000 won", " in Hyesan", " at a Sinuiju market", ", ", ". ", "\n\n", " previously ",
+              " and the traders kept their stalls open for the whole long day ", " on May 3", " state prices ",
+              " than 3,500 won", " a kilogram of rice", " ", "the price of pork had been 9,000 won",
+              # a cue before a price that reaches its pair only from 50 characters back:
+              " rice rose 5,000 won, then to 6,000 won", "to 5,300 won"]
+    kinds = set()
+    for _ in range(300):
+        body = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 40)))
+        lookups = prices._SentenceLookups(body, None)
+        drafts = prices._prose_drafts(body, [], lookups)
+        kp = prices._Places([m for m in gazetteer.find_places(body)[0] if m.place.country_code == "KP"])
+        for draft in drafts:
+            prices._attach_place(body, draft, kp, prices._Sources([]), lookups)
+            prices._attach_date(body, draft, lookups)
+        expected = copy.deepcopy(drafts)
+        _plain_kinds(body, expected, lookups)
+        prices._assign_kinds(body, drafts, lookups)
+        assert [(d.kind, d.place, d.day) for d in drafts] == [(d.kind, d.place, d.day) for d in expected], body
+        kinds |= {d.kind for d in drafts}
+    assert kinds == {"current", "previous", "other"}  # the texts do hold every kind
+
+
+def test_the_source_quoted_at_an_offset_is_the_last_span_holding_it():
+    import random
+    from dnkdata.extract import prices
+    rng = random.Random(29)
+    for _ in range(300):
+        cuts = sorted(rng.randrange(60) for _ in range(2 * rng.randint(0, 6)))
+        spans = [prices.SourceSpan(a, b, rng.choice([None, "x", "y"])) for a, b in zip(cuts[::2], cuts[1::2])]
+        if rng.random() < 0.3:
+            rng.shuffle(spans)  # out of order, even overlapping: the plain look at every span
+        sources = prices._Sources(spans)
+        for pos in range(62):
+            holding = [s for s in spans if s.start <= pos < s.end]
+            assert sources.last_holding(pos) == (holding[-1] if holding else None), (spans, pos)

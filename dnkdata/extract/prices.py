@@ -109,8 +109,9 @@ def extract_prices(article_id: str, body: str, *, published_date: date | None,
     masked = [(t.start, t.end) for t in tables]
     lookups = _SentenceLookups(body, published_date, sentences)
     drafts = _prose_drafts(body, masked, lookups)
+    sources = _Sources(speakers)
     for draft in drafts:
-        _attach_place(body, draft, kp_places, speakers, lookups)
+        _attach_place(body, draft, kp_places, sources, lookups)
         _attach_date(body, draft, lookups)
     _assign_kinds(body, drafts, lookups)
     _carry_units(drafts)
@@ -138,7 +139,7 @@ class _SentenceLookups:
     def previous_sentence(self, sentence_start: int) -> tuple[int, int] | None:
         """The sentence before the one at sentence_start in its paragraph; None when it opens the paragraph."""
         if sentence_start not in self._previous:
-            paragraph_start = _paragraph_start(self.body, sentence_start)
+            paragraph_start, _ = self._sentences.paragraph(sentence_start)  # = the rfind of "\n\n" before it
             self._previous[sentence_start] = None if sentence_start <= paragraph_start else \
                 self._sentences.bounds(max(paragraph_start, sentence_start - 2))  # = sentence_bounds
         return self._previous[sentence_start]
@@ -369,7 +370,7 @@ def _mention_span(body: str, draft: _Draft, same: list[_Draft]) -> tuple[int, in
 
 # ---------------------------------------------------------------- place, date, kind
 
-def _attach_place(body: str, draft: _Draft, places: _Places, speakers: list[SourceSpan],
+def _attach_place(body: str, draft: _Draft, places: _Places, speakers: _Sources,
                   lookups: _SentenceLookups) -> None:
     """The place right after the amount ("… won in Sinuiju"), else the last one before it in the sentence, else
     the place of the source quoted, else a place in the sentence before (same paragraph)."""
@@ -383,15 +384,33 @@ def _attach_place(body: str, draft: _Draft, places: _Places, speakers: list[Sour
     if before:
         draft.place = before[-1].place
         return
-    quoted = [s for s in speakers if s.start <= draft.amount.start < s.end]
-    if quoted:
-        draft.place = quoted[-1].place
+    quoted = speakers.last_holding(draft.amount.start)
+    if quoted is not None:
+        draft.place = quoted.place
         return
     previous = lookups.previous_sentence(s_start)
     if previous is not None:
         named = places.inside(previous[0], s_start)
         if named:
             draft.place = _most_specific(named)
+
+
+class _Sources:
+    """The quoted spans of sources, looked up by offset: by bisection when they come one after another (as quotes
+    do), so each price does not look at every quote of the body."""
+
+    def __init__(self, spans: list[SourceSpan]):
+        self.spans = spans
+        self.starts = [s.start for s in spans]
+        self.disjoint = all(a.end <= b.start for a, b in zip(spans, spans[1:]))  # hence sorted, too
+
+    def last_holding(self, pos: int) -> SourceSpan | None:
+        """The last span (in the order given) with start <= pos < end."""
+        if self.disjoint:
+            i = bisect_right(self.starts, pos)  # the span before it ends before this one starts, so before pos
+            return self.spans[i - 1] if i and pos < self.spans[i - 1].end else None
+        holding = [s for s in self.spans if s.start <= pos < s.end]
+        return holding[-1] if holding else None
 
 
 class _Places:
@@ -417,11 +436,6 @@ class _Places:
         return [m for m in self.mentions if low <= m.start and m.end <= high]
 
 
-def _paragraph_start(body: str, pos: int) -> int:
-    found = body.rfind("\n\n", 0, pos)
-    return 0 if found < 0 else found + 2
-
-
 def _most_specific(mentions: list[PlaceMention]) -> Place:
     order = {"site": 0, "town": 1, "district": 2, "county": 3, "city": 4, "special_city": 5, "province": 6}
     return min((m.place for m in mentions), key=lambda p: order.get(p.level, 9))
@@ -441,36 +455,96 @@ def _attach_date(body: str, draft: _Draft, lookups: _SentenceLookups) -> None:
 
 
 def _assign_kinds(body: str, drafts: list[_Draft], lookups: _SentenceLookups) -> None:
+    later = _LaterPairs(body, drafts)
     for i, draft in enumerate(drafts):
         if draft.item.group == "other" or lookups.state_price(draft.sentence):
             draft.kind = "other"
-        elif _is_previous(body, draft, drafts[i + 1:]):
+        elif _is_previous(body, draft, later, i):
             draft.kind = "previous"
         if draft.kind == "previous" and draft.day and draft.day.end <= draft.amount.start:
             draft.day = None  # a date before a comparison price belongs to the current one
         if draft.kind == "previous" and draft.place is None:
-            draft.place = _pair_place(draft, drafts[i + 1:])
+            draft.place = _pair_place(later, i)
 
 
-def _pair_place(draft: _Draft, later: list[_Draft]) -> Place | None:
+class _LaterPairs:
+    """The later drafts a draft is compared with: those of its sentence with its item (and with its place too),
+    grouped once by those keys, so each draft looks only at its own group instead of every later draft of the
+    body (a body of thousands of prices would cost their number squared).
+
+    Built before kinds are assigned: _assign_kinds sets a draft's place only after comparing it, so the places
+    grouped here are those the comparisons of later drafts would read."""
+
+    def __init__(self, body: str, drafts: list[_Draft]):
+        self.body, self.drafts = body, drafts
+        self.by_item: dict[tuple, list[int]] = {}  # (sentence, item) → indices of its drafts, ascending
+        self.by_place: dict[tuple, list[int]] = {}  # (sentence, item, place) → indices, ascending
+        for i, d in enumerate(drafts):
+            self.by_item.setdefault((d.sentence, d.item.item), []).append(i)
+            self.by_place.setdefault((d.sentence, d.item.item, d.place), []).append(i)
+        self._far_changes: dict[tuple, list[bool]] = {}  # by (sentence, item, place), found on first use
+
+    def first_same_item(self, i: int) -> _Draft | None:
+        """The first draft after drafts[i] in its sentence with its item."""
+        d = self.drafts[i]
+        group = self.by_item[(d.sentence, d.item.item)]
+        after = bisect_right(group, i)
+        return self.drafts[group[after]] if after < len(group) else None
+
+    def any_same_place(self, i: int) -> bool:
+        """Whether a draft after drafts[i] in its sentence has its item and its place."""
+        group = self.by_place[self._place_key(i)]
+        return bisect_right(group, i) < len(group)
+
+    def _place_key(self, i: int) -> tuple:
+        d = self.drafts[i]
+        return d.sentence, d.item.item, d.place
+
+    def changed_to_later(self, i: int) -> bool:
+        """any(_change_to(body, max(draft.end, d.amount.start - 50), d.amount.start)) over the later drafts d of
+        the same sentence, item and place. The window of a d starting 50 or more characters after draft.end does
+        not depend on draft: its answer is found once per d, and an "any" over a group's tail once per group."""
+        draft, key = self.drafts[i], self._place_key(i)
+        group = self.by_place[key]
+        k = bisect_right(group, i)
+        while k < len(group):
+            d = self.drafts[group[k]]  # drafts come in body order: those near draft come first
+            if d.amount.start - 50 >= draft.end:
+                return self._far_changes_of(key)[k]
+            if _change_to(self.body, draft.end, d.amount.start):
+                return True
+            k += 1
+        return False
+
+    def _far_changes_of(self, key: tuple) -> list[bool]:
+        """Per position k in a group: whether a draft at k or later has a change cue in its own 50 characters."""
+        if key not in self._far_changes:
+            group = self.by_place[key]
+            tail, found = False, [False] * len(group)
+            for k in range(len(group) - 1, -1, -1):
+                d = self.drafts[group[k]]
+                tail = tail or bool(_change_to(self.body, max(0, d.amount.start - 50), d.amount.start))
+                found[k] = tail
+            self._far_changes[key] = found
+        return self._far_changes[key]
+
+
+def _pair_place(later: _LaterPairs, i: int) -> Place | None:
     """"rose from 8,000 won to 8,600 won in Hyesan": the comparison price shares its pair's place."""
-    pair = next((d for d in later if d.sentence == draft.sentence and d.item.item == draft.item.item), None)
+    pair = later.first_same_item(i)
     return pair.place if pair else None
 
 
-def _is_previous(body: str, draft: _Draft, later: list[_Draft]) -> bool:
+def _is_previous(body: str, draft: _Draft, later: _LaterPairs, i: int) -> bool:
     start = draft.amount.start
     before = _previous_before(body, max(draft.sentence[0], start - 40), start)
     if before and before.end() == start:
         return True
     if draft.end == 0 and PREVIOUS_AFTER.match(body, draft.end):
         return True  # (its "^" holds only at offset 0, never at a pos after it, so the match is tried only there)
-    same_sentence = [d for d in later if d.sentence == draft.sentence and d.item.item == draft.item.item
-                     and d.place == draft.place]
-    changed = any(_change_to(body, max(draft.end, d.amount.start - 50), d.amount.start) for d in same_sentence)
-    if changed:
+    if later.changed_to_later(i):
         return True
-    return bool(same_sentence) and bool(PREVIOUS_CONTEXT.search(body, draft.sentence[0], start))
+    return later.any_same_place(i) and bool(PREVIOUS_CONTEXT.search(body, draft.sentence[0], start))
 
 
 def _carry_units(drafts: list[_Draft]) -> None:
