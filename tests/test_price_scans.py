@@ -242,3 +242,85 @@ def test_the_source_quoted_at_an_offset_is_the_last_span_holding_it():
         for pos in range(62):
             holding = [s for s in spans if s.start <= pos < s.end]
             assert sources.last_holding(pos) == (holding[-1] if holding else None), (spans, pos)
+
+
+def test_cue_words_before_a_price_are_found_as_a_search_from_the_sentence_start_finds_them():
+    import random
+    from dnkdata.extract import prices
+    rng = random.Random(43)
+    words = ["previously", "PREVIOUSLY", "until", "untilx", "xuntil", "had been", "back in", "used", "to", "prices",
+             "Price", "PRICEs", "priceless", "ſome", "5,000 won", " ", "\n\n", ".", "rice"]
+    seen = [0, 0]
+    for _ in range(300):
+        text = "".join(rng.choice(words) + rng.choice(["", " ", "  "]) for _ in range(rng.randint(1, 30)))
+        lookups = prices._SentenceLookups(text, None)
+        start = rng.randrange(len(text) + 1)
+        sentence = (start, rng.randrange(start, len(text) + 1))
+        for pos in range(sentence[0], sentence[1] + 1):
+            context = bool(prices.PREVIOUS_CONTEXT.search(text, sentence[0], pos))
+            word = bool(prices.PRICE_WORD.search(text[sentence[0]:pos]))
+            assert lookups.previous_context(sentence, pos) == context, (text, sentence, pos)
+            assert lookups.price_word(sentence, pos) == word, (text, sentence, pos)
+            seen[0] += context
+            seen[1] += word
+    assert min(seen) > 100  # the texts do hold cues
+
+
+def test_items_and_places_looked_up_by_bisection_are_those_of_the_plain_scans():
+    import random
+    from dnkdata import gazetteer
+    from dnkdata.extract import prices
+    from dnkdata.extract.price_terms import Amount, find_items
+    rng = random.Random(47)
+    words = ["rice", "corn", "dollars", "yuan", "won", "5,000", "a", "kilogram", "of", "pork", "USD", "the", "cny"]
+    place = gazetteer.find_places("Hyesan")[0][0].place
+    for _ in range(300):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 40)))
+        items = find_items(text)
+        starts = [i.start for i in items]
+        for _ in range(10):
+            a = rng.randrange(len(text) + 1)
+            amount = Amount(a, min(len(text), a + rng.randint(0, 6)), 5000.0, rng.choice(["KPW", "USD", "CNY"]))
+            last = next((i for i in reversed(items) if i.end <= amount.start
+                         and prices._usable(i, amount, amount.currency)), None)
+            first = next((i for i in items if i.start >= amount.end and prices._usable(i, amount, amount.currency)),
+                         None)
+            first = first if first is None or first.start - amount.end <= 60 else None
+            assert prices._last_item_before(items, starts, amount, amount.currency) == last
+            assert prices._first_item_after(items, starts, amount, amount.currency) == first
+        mentions = sorted((gazetteer.PlaceMention(place, s, s + rng.randint(1, 20), "x")
+                           for s in (rng.randrange(100) for _ in range(rng.randint(0, 10)))), key=lambda m: m.start)
+        places = prices._Places(mentions)
+        for _ in range(10):
+            low = rng.randrange(100)
+            high = low + rng.randrange(60)
+            inside = places.inside(low, high)
+            assert places.last_inside(low, high) == (inside[-1] if inside else None), (mentions, low, high)
+
+
+def test_dates_of_a_price_looked_up_by_bisection_are_those_of_the_plain_scan():
+    import copy
+    import random
+    from datetime import date
+    from dnkdata.extract import prices
+    rng = random.Random(53)
+    pieces = ["rice sold for 5,000 won", " on May 3", " as of Sunday", ", ", " and corn 2,000 won", " last week",
+              " on the 5th", " 2024-05-06", " in Hyesan", " of June 4", "; ", " and traders waited a long time ",
+              " at the big markets of Hyesan and Sinuiju on May 3"]  # a date 45 characters after its price
+    days = 0
+    for _ in range(300):
+        body = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 40)))
+        lookups = prices._SentenceLookups(body, date(2024, 6, 9))
+        drafts = prices._prose_drafts(body, [], lookups)
+        expected = copy.deepcopy(drafts)
+        for draft, plain in zip(drafts, expected):
+            prices._attach_date(body, draft, lookups)
+            dates = lookups.dates(plain.sentence)
+            following = [d for d in dates if plain.end <= d.start <= plain.end + 45
+                         and prices.DATE_LEAD.fullmatch(body[plain.end:d.start] or "x")
+                         and not prices.find_amounts(body, plain.end, d.start)]
+            before = [d for d in dates if d.end <= plain.amount.start]
+            plain.day = following[0] if following else before[-1] if before else None
+            assert draft.day == plain.day, (body, draft.amount)
+            days += draft.day is not None
+    assert days > 200  # the texts do hold dates

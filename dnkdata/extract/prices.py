@@ -33,6 +33,7 @@ CHANGE_TO = re.compile(r"\b(?:rose|risen|rising|jumped|surged|soared|climbed|inc
 PREVIOUS_BEFORE = re.compile(r"\b(?:from|than|compared (?:to|with)|versus|vs\.?)\s+(?:(?:about|around|roughly|"
                              r"approximately|just|only|some|over|under|nearly|almost|the)\s+)*$", re.I)
 PREVIOUS_CONTEXT = re.compile(r"\b(?:back in|previously|used to|had been|until)\b", re.I)
+PREVIOUS_CONTEXT_LONGEST = len("previously")  # its longest match (ignoring case keeps lengths)
 PREVIOUS_AFTER = re.compile(
     r"^[^.;]{0,30}?\b(?:last (?:week|month|year)|(?:a|one|two|three|four|several|\d+) (?:days?|weeks?|months?|years?)"
     r" (?:ago|earlier|before)|earlier (?:this|that) (?:week|month|year)|the (?:previous|prior) (?:day|week|month|year))",
@@ -49,6 +50,7 @@ FROM_BEFORE = re.compile(r"\bfrom\s+(?:\w+\s+)?$", re.I)
 BETWEEN_BEFORE = re.compile(r"\bbetween\s+$", re.I)
 FROM_OR_TO_BEFORE = re.compile(r"\b(?:from|to)\s+$")
 PRICE_WORD = re.compile(r"\bprices?\b", re.I)
+PRICE_WORD_LONGEST = len("prices")
 CLAUSE_BREAK = re.compile(r"[;]|,\s+but\b")
 DATE_LEAD = re.compile(r"[^.;]*?\b(?:on|as of|of)\s+(?:the\s+)?")
 
@@ -130,6 +132,9 @@ class _SentenceLookups:
         self._previous: dict[int, tuple[int, int] | None] = {}
         self._state: dict[tuple[int, int], bool] = {}
         self._rate: dict[tuple[int, int], bool] = {}
+        self._first_context: dict[tuple[int, int], re.Match[str] | None] = {}
+        self._price_words: dict[tuple[int, int], tuple[str, re.Match[str] | None]] = {}  # sentence text, 1st match
+        self._starts: dict[tuple[str, tuple[int, int]], list[int]] = {}
         self._sentences = sentences or SentenceIndex(body)
 
     def sentence(self, start: int, end: int) -> tuple[int, int]:
@@ -175,6 +180,50 @@ class _SentenceLookups:
         if sentence not in self._dates:
             self._dates[sentence] = find_dates(self.body, *sentence, self.published)
         return self._dates[sentence]
+
+    def item_starts(self, sentence: tuple[int, int]) -> list[int]:
+        """Where the sentence's items begin (ascending, as find_items gives them), for bisection."""
+        return self._starts_of("items", sentence, self.items)
+
+    def date_starts(self, sentence: tuple[int, int]) -> list[int]:
+        """Where the sentence's dates begin (ascending, as find_dates gives them), for bisection."""
+        return self._starts_of("dates", sentence, self.dates)
+
+    def _starts_of(self, kind: str, sentence: tuple[int, int], mentions) -> list[int]:
+        if (kind, sentence) not in self._starts:
+            self._starts[(kind, sentence)] = [m.start for m in mentions(sentence)]
+        return self._starts[(kind, sentence)]
+
+    def previous_context(self, sentence: tuple[int, int], pos: int) -> bool:
+        """bool(PREVIOUS_CONTEXT.search(body, sentence[0], pos)), for a price at pos in the sentence."""
+        if sentence not in self._first_context:
+            self._first_context[sentence] = PREVIOUS_CONTEXT.search(self.body, *sentence)
+        return _found_before(PREVIOUS_CONTEXT, PREVIOUS_CONTEXT_LONGEST, self.body, sentence[0], pos,
+                             self._first_context[sentence])
+
+    def price_word(self, sentence: tuple[int, int], pos: int) -> bool:
+        """bool(PRICE_WORD.search(body[sentence[0]:pos])), for a price at pos in the sentence (a search of the
+        sentence's own text, cut at pos: it begins at the sentence start)."""
+        if sentence not in self._price_words:
+            text = self.body[sentence[0]:sentence[1]]
+            self._price_words[sentence] = text, PRICE_WORD.search(text)
+        text, first = self._price_words[sentence]
+        return _found_before(PRICE_WORD, PRICE_WORD_LONGEST, text, 0, pos - sentence[0], first)
+
+
+def _found_before(pattern: re.Pattern[str], longest: int, text: str, start: int, pos: int,
+                  first: re.Match[str] | None) -> bool:
+    """pattern.search(text, start, pos) is not None, where first = pattern.search(text, start, end) for an end at
+    or after pos and no match is longer than `longest`: without a search from start per pos, which in a sentence
+    without end would cost its length per price.
+
+    A match ending by pos is found by that search (the patterns end in a letter and \\b, which holds at a cut
+    too), and one ending more than `longest` before pos reads alike whether the text stops at pos or not (the
+    first match ends first). So: either the first match ends by pos, or a match ends within the last `longest`
+    characters before pos, which a search there finds."""
+    if first is not None and first.end() <= pos:
+        return True
+    return pattern.search(text, max(start, pos - longest), pos) is not None
 
 
 # ---------------------------------------------------------------- amounts → drafts
@@ -276,14 +325,16 @@ def _item_for(body: str, amount: Amount, currency: str, sentence: tuple[int, int
     """The item named last before the amount in its sentence, else the first one right after it."""
     items = lookups.items(sentence)
     if items:
-        found = _last_item_before(items, amount, currency) or _first_item_after(items, amount, currency)
+        starts = lookups.item_starts(sentence)
+        found = _last_item_before(items, starts, amount, currency) or \
+            _first_item_after(items, starts, amount, currency)
         if found is not None and (found.end <= amount.start or not find_amounts(body, amount.end, found.start)):
             return found
     if currency == "KPW" and (PER_FOREIGN.match(body, amount.end) or lookups.rate_cue(sentence)):
         m = PER_FOREIGN.match(body, amount.end)
         word = m.group("cur").lower() if m else ""
         return ItemMention(amount.start, amount.start, "cny" if word in ("yuan", "cny") else "usd", "currency")
-    if earlier and PRICE_WORD.search(body[sentence[0]:amount.start]):
+    if earlier and lookups.price_word(sentence, amount.start):
         last = earlier[-1]
         if body.rfind("\n\n", last.amount.end, amount.start) < 0:  # same paragraph: "prices then rose to …"
             return ItemMention(amount.start, amount.start, last.item.item, last.item.group)
@@ -297,17 +348,23 @@ def _usable(item: ItemMention, amount: Amount, currency: str) -> bool:
         (currency == "KPW" or item.group != "currency")
 
 
-def _last_item_before(items: list[ItemMention], amount: Amount, currency: str) -> ItemMention | None:
-    for item in reversed(items):
+def _last_item_before(items: list[ItemMention], starts: list[int], amount: Amount,
+                      currency: str) -> ItemMention | None:
+    """The last usable item ending by the amount's start. items: ascending by start (starts); one that ends by
+    the amount starts by it too, so the look back begins there, not at the sentence's last item."""
+    for i in range(bisect_right(starts, amount.start) - 1, -1, -1):
+        item = items[i]
         if item.end <= amount.start and _usable(item, amount, currency):
             return item
     return None
 
 
-def _first_item_after(items: list[ItemMention], amount: Amount, currency: str) -> ItemMention | None:
+def _first_item_after(items: list[ItemMention], starts: list[int], amount: Amount,
+                      currency: str) -> ItemMention | None:
     """The first usable item starting after the amount, if it starts within 60 characters."""
-    for item in items:
-        if item.start >= amount.end and _usable(item, amount, currency):
+    for i in range(bisect_left(starts, amount.end), len(items)):
+        item = items[i]
+        if _usable(item, amount, currency):
             return item if item.start - amount.end <= 60 else None
     return None
 
@@ -380,9 +437,9 @@ def _attach_place(body: str, draft: _Draft, places: _Places, speakers: _Sources,
         if ATTACHED_PLACE.fullmatch(body, unit_end, m.start):
             draft.place = m.place
             return
-    before = places.inside(s_start, draft.amount.start)
-    if before:
-        draft.place = before[-1].place
+    before = places.last_inside(s_start, draft.amount.start)
+    if before is not None:
+        draft.place = before.place
         return
     quoted = speakers.last_holding(draft.amount.start)
     if quoted is not None:
@@ -435,6 +492,17 @@ class _Places:
             return [m for m in candidates if m.end <= high]
         return [m for m in self.mentions if low <= m.start and m.end <= high]
 
+    def last_inside(self, low: int, high: int) -> PlaceMention | None:
+        """inside(low, high)[-1], or None: looked for backwards from the last mention starting by high, as a
+        price asks about all of its sentence before it."""
+        if not self.ordered:
+            inside = self.inside(low, high)
+            return inside[-1] if inside else None
+        for i in range(bisect_right(self.starts, high) - 1, bisect_left(self.starts, low) - 1, -1):
+            if self.mentions[i].end <= high:
+                return self.mentions[i]
+        return None
+
 
 def _most_specific(mentions: list[PlaceMention]) -> Place:
     order = {"site": 0, "town": 1, "district": 2, "county": 3, "city": 4, "special_city": 5, "province": 6}
@@ -443,15 +511,19 @@ def _most_specific(mentions: list[PlaceMention]) -> Place:
 
 def _attach_date(body: str, draft: _Draft, lookups: _SentenceLookups) -> None:
     """The date right after the amount (before the next amount), else one earlier in the sentence."""
-    dates = lookups.dates(draft.sentence)
-    following = [d for d in dates if draft.end <= d.start <= draft.end + 45
-                 and DATE_LEAD.fullmatch(body[draft.end:d.start] or "x")
-                 and not find_amounts(body, draft.end, d.start)]
-    if following:
-        draft.day = following[0]
+    dates, starts = lookups.dates(draft.sentence), lookups.date_starts(draft.sentence)
+    # only the sentence's dates near the amount are looked at (by bisection): a sentence can hold thousands
+    near = range(bisect_left(starts, draft.end), bisect_right(starts, draft.end + 45))
+    following = next((dates[i] for i in near if DATE_LEAD.fullmatch(body[draft.end:dates[i].start] or "x")
+                      and not find_amounts(body, draft.end, dates[i].start)), None)
+    if following is not None:
+        draft.day = following
         return
-    before = [d for d in dates if d.end <= draft.amount.start]
-    draft.day = before[-1] if before else None
+    draft.day = None  # the last date ending before the amount (one that does starts before it, too)
+    for i in range(bisect_right(starts, draft.amount.start) - 1, -1, -1):
+        if dates[i].end <= draft.amount.start:
+            draft.day = dates[i]
+            break
 
 
 def _assign_kinds(body: str, drafts: list[_Draft], lookups: _SentenceLookups) -> None:
@@ -459,7 +531,7 @@ def _assign_kinds(body: str, drafts: list[_Draft], lookups: _SentenceLookups) ->
     for i, draft in enumerate(drafts):
         if draft.item.group == "other" or lookups.state_price(draft.sentence):
             draft.kind = "other"
-        elif _is_previous(body, draft, later, i):
+        elif _is_previous(body, draft, later, i, lookups):
             draft.kind = "previous"
         if draft.kind == "previous" and draft.day and draft.day.end <= draft.amount.start:
             draft.day = None  # a date before a comparison price belongs to the current one
@@ -535,7 +607,7 @@ def _pair_place(later: _LaterPairs, i: int) -> Place | None:
     return pair.place if pair else None
 
 
-def _is_previous(body: str, draft: _Draft, later: _LaterPairs, i: int) -> bool:
+def _is_previous(body: str, draft: _Draft, later: _LaterPairs, i: int, lookups: _SentenceLookups) -> bool:
     start = draft.amount.start
     before = _previous_before(body, max(draft.sentence[0], start - 40), start)
     if before and before.end() == start:
@@ -544,7 +616,7 @@ def _is_previous(body: str, draft: _Draft, later: _LaterPairs, i: int) -> bool:
         return True  # (its "^" holds only at offset 0, never at a pos after it, so the match is tried only there)
     if later.changed_to_later(i):
         return True
-    return later.any_same_place(i) and bool(PREVIOUS_CONTEXT.search(body, draft.sentence[0], start))
+    return later.any_same_place(i) and lookups.previous_context(draft.sentence, start)
 
 
 def _carry_units(drafts: list[_Draft]) -> None:
