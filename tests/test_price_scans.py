@@ -324,3 +324,23 @@ def test_dates_of_a_price_looked_up_by_bisection_are_those_of_the_plain_scan():
             assert draft.day == plain.day, (body, draft.amount)
             days += draft.day is not None
     assert days > 200  # the texts do hold dates
+
+
+def test_an_opening_parenthesis_alone_is_matched_as_a_strip_finds_it():
+    import re
+    import random
+    import sys
+    from dnkdata.extract import prices
+    # re's \s and str.strip() take the same characters for whitespace
+    assert all(bool(re.fullmatch(r"\s", c)) == (c.strip() == "") for c in map(chr, range(sys.maxunicode + 1)))
+    rng = random.Random(59)
+    pieces = ["(", " ", "\n", "\u00a0", "\u3000", "\u200b", "x", ")", "(("]
+    matched = 0
+    for _ in range(2000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 6)))
+        start = rng.randrange(len(text) + 1)
+        end = rng.randrange(len(text) + 2)
+        expected = text[start:end].strip() == "("
+        assert bool(prices.OPENING_PAREN_ONLY.fullmatch(text, start, end)) == expected, (text, start, end)
+        matched += expected
+    assert matched > 50

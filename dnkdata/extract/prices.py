@@ -52,6 +52,9 @@ FROM_OR_TO_BEFORE = re.compile(r"\b(?:from|to)\s+$")
 PRICE_WORD = re.compile(r"\bprices?\b", re.I)
 PRICE_WORD_LONGEST = len("prices")
 CLAUSE_BREAK = re.compile(r"[;]|,\s+but\b")
+# text.strip() == "(" as a match, which stops at the first other character: a strip of the text between an item
+# and an amount far after it (in an endless sentence) would read all of it, once per amount
+OPENING_PAREN_ONLY = re.compile(r"\s*\(\s*")
 DATE_LEAD = re.compile(r"[^.;]*?\b(?:on|as of|of)\s+(?:the\s+)?")
 
 
@@ -410,7 +413,7 @@ def _mention_span(body: str, draft: _Draft, same: list[_Draft]) -> tuple[int, in
     after = draft.unit_after
     if after and draft.item.group != "currency":
         end = after.end()
-    elif body[item.end:amount.start].strip() == "(" and body[end:end + 1] == ")":
+    elif OPENING_PAREN_ONLY.fullmatch(body, item.end, amount.start) and body[end:end + 1] == ")":
         end += 1
     start = amount.start
     previous_end = same[-1].end if same else draft.sentence[0]
