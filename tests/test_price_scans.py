@@ -315,7 +315,7 @@ def test_dates_of_a_price_looked_up_by_bisection_are_those_of_the_plain_scan():
         expected = copy.deepcopy(drafts)
         for draft, plain in zip(drafts, expected):
             prices._attach_date(body, draft, lookups)
-            dates = lookups.dates(plain.sentence)
+            dates = lookups.dates_and_starts(plain.sentence)[0]
             following = [d for d in dates if plain.end <= d.start <= plain.end + 45
                          and prices.DATE_LEAD.fullmatch(body[plain.end:d.start] or "x")
                          and not prices.find_amounts(body, plain.end, d.start)]

@@ -130,14 +130,14 @@ class _SentenceLookups:
 
     def __init__(self, body: str, published: date | None, sentences: SentenceIndex | None = None):
         self.body, self.published = body, published
-        self._items: dict[tuple[int, int], list[ItemMention]] = {}
-        self._dates: dict[tuple[int, int], list[DateMention]] = {}
+        # per sentence: its items / dates (ascending by start, as find_items / find_dates give them) and their starts
+        self._items: dict[tuple[int, int], tuple[list[ItemMention], list[int]]] = {}
+        self._dates: dict[tuple[int, int], tuple[list[DateMention], list[int]]] = {}
         self._previous: dict[int, tuple[int, int] | None] = {}
         self._state: dict[tuple[int, int], bool] = {}
         self._rate: dict[tuple[int, int], bool] = {}
         self._first_context: dict[tuple[int, int], re.Match[str] | None] = {}
         self._price_words: dict[tuple[int, int], tuple[str, re.Match[str] | None]] = {}  # sentence text, 1st match
-        self._starts: dict[tuple[str, tuple[int, int]], list[int]] = {}
         self._sentences = sentences or SentenceIndex(body)
 
     def sentence(self, start: int, end: int) -> tuple[int, int]:
@@ -174,28 +174,19 @@ class _SentenceLookups:
                 bool(RATE_CUE.search(self.body, *sentence))
         return self._rate[sentence]
 
-    def items(self, sentence: tuple[int, int]) -> list[ItemMention]:
+    def items_and_starts(self, sentence: tuple[int, int]) -> tuple[list[ItemMention], list[int]]:
+        """The sentence's items and where they begin, for bisection."""
         if sentence not in self._items:
-            self._items[sentence] = find_items(self.body, *sentence)
+            items = find_items(self.body, *sentence)
+            self._items[sentence] = items, [m.start for m in items]
         return self._items[sentence]
 
-    def dates(self, sentence: tuple[int, int]) -> list[DateMention]:
+    def dates_and_starts(self, sentence: tuple[int, int]) -> tuple[list[DateMention], list[int]]:
+        """The sentence's dates and where they begin, for bisection."""
         if sentence not in self._dates:
-            self._dates[sentence] = find_dates(self.body, *sentence, self.published)
+            dates = find_dates(self.body, *sentence, self.published)
+            self._dates[sentence] = dates, [d.start for d in dates]
         return self._dates[sentence]
-
-    def item_starts(self, sentence: tuple[int, int]) -> list[int]:
-        """Where the sentence's items begin (ascending, as find_items gives them), for bisection."""
-        return self._starts_of("items", sentence, self.items)
-
-    def date_starts(self, sentence: tuple[int, int]) -> list[int]:
-        """Where the sentence's dates begin (ascending, as find_dates gives them), for bisection."""
-        return self._starts_of("dates", sentence, self.dates)
-
-    def _starts_of(self, kind: str, sentence: tuple[int, int], mentions) -> list[int]:
-        if (kind, sentence) not in self._starts:
-            self._starts[(kind, sentence)] = [m.start for m in mentions(sentence)]
-        return self._starts[(kind, sentence)]
 
     def previous_context(self, sentence: tuple[int, int], pos: int) -> bool:
         """bool(PREVIOUS_CONTEXT.search(body, sentence[0], pos)), for a price at pos in the sentence."""
@@ -326,9 +317,8 @@ def _kpw_follows(body: str, amount: Amount, sentence: tuple[int, int]) -> bool:
 def _item_for(body: str, amount: Amount, currency: str, sentence: tuple[int, int], earlier: list[_Draft],
               lookups: _SentenceLookups) -> ItemMention | None:
     """The item named last before the amount in its sentence, else the first one right after it."""
-    items = lookups.items(sentence)
+    items, starts = lookups.items_and_starts(sentence)
     if items:
-        starts = lookups.item_starts(sentence)
         found = _last_item_before(items, starts, amount, currency) or \
             _first_item_after(items, starts, amount, currency)
         if found is not None and (found.end <= amount.start or not find_amounts(body, amount.end, found.start)):
@@ -514,7 +504,10 @@ def _most_specific(mentions: list[PlaceMention]) -> Place:
 
 def _attach_date(body: str, draft: _Draft, lookups: _SentenceLookups) -> None:
     """The date right after the amount (before the next amount), else one earlier in the sentence."""
-    dates, starts = lookups.dates(draft.sentence), lookups.date_starts(draft.sentence)
+    dates, starts = lookups.dates_and_starts(draft.sentence)
+    if not dates:
+        draft.day = None
+        return
     # only the sentence's dates near the amount are looked at (by bisection): a sentence can hold thousands
     near = range(bisect_left(starts, draft.end), bisect_right(starts, draft.end + 45))
     following = next((dates[i] for i in near if DATE_LEAD.fullmatch(body[draft.end:dates[i].start] or "x")
@@ -547,61 +540,69 @@ class _LaterPairs:
     grouped once by those keys, so each draft looks only at its own group instead of every later draft of the
     body (a body of thousands of prices would cost their number squared).
 
-    Built before kinds are assigned: _assign_kinds sets a draft's place only after comparing it, so the places
+    Made before kinds are assigned: _assign_kinds sets a draft's place only after comparing it, so the places
     grouped here are those the comparisons of later drafts would read."""
 
     def __init__(self, body: str, drafts: list[_Draft]):
         self.body, self.drafts = body, drafts
         self.by_item: dict[tuple, list[int]] = {}  # (sentence, item) → indices of its drafts, ascending
-        self.by_place: dict[tuple, list[int]] = {}  # (sentence, item, place) → indices, ascending
         for i, d in enumerate(drafts):
             self.by_item.setdefault((d.sentence, d.item.item), []).append(i)
-            self.by_place.setdefault((d.sentence, d.item.item, d.place), []).append(i)
-        self._far_changes: dict[tuple, list[bool]] = {}  # by (sentence, item, place), found on first use
+        self.by_place: dict[tuple, dict[Place | None, list[int]]] = {}  # the same, then by place (groups of 2+)
+        for key, group in self.by_item.items():
+            if len(group) > 1:  # most prices have no later pair
+                for j in group:
+                    self.by_place.setdefault(key, {}).setdefault(drafts[j].place, []).append(j)
+        # per group by place: which of its drafts have a change cue at or after them (found on first use)
+        self._far_changes: dict[tuple, dict[Place | None, list[bool]]] = {}
 
     def first_same_item(self, i: int) -> _Draft | None:
         """The first draft after drafts[i] in its sentence with its item."""
-        d = self.drafts[i]
-        group = self.by_item[(d.sentence, d.item.item)]
+        group = self.by_item[self._item_key(i)]
         after = bisect_right(group, i)
         return self.drafts[group[after]] if after < len(group) else None
 
-    def any_same_place(self, i: int) -> bool:
-        """Whether a draft after drafts[i] in its sentence has its item and its place."""
-        group = self.by_place[self._place_key(i)]
-        return bisect_right(group, i) < len(group)
+    def same_place(self, i: int) -> tuple[list[int], int]:
+        """The indices of the drafts of drafts[i]'s sentence with its item and its place (ascending), and the
+        position in them of the first one after drafts[i]."""
+        key = self._item_key(i)
+        group = self.by_item[key]
+        if len(group) > 1:
+            group = self.by_place[key][self.drafts[i].place]
+        return group, bisect_right(group, i)
 
-    def _place_key(self, i: int) -> tuple:
-        d = self.drafts[i]
-        return d.sentence, d.item.item, d.place
-
-    def changed_to_later(self, i: int) -> bool:
+    def changed_to_later(self, i: int, group: list[int], k: int) -> bool:
         """any(_change_to(body, max(draft.end, d.amount.start - 50), d.amount.start)) over the later drafts d of
-        the same sentence, item and place. The window of a d starting 50 or more characters after draft.end does
-        not depend on draft: its answer is found once per d, and an "any" over a group's tail once per group."""
-        draft, key = self.drafts[i], self._place_key(i)
-        group = self.by_place[key]
-        k = bisect_right(group, i)
+        the same sentence, item and place (group[k:], from same_place). The window of a d starting 50 or more
+        characters after draft.end does not depend on draft: its answer is found once per d, and an "any" over a
+        group's tail once per group."""
+        draft = self.drafts[i]
         while k < len(group):
             d = self.drafts[group[k]]  # drafts come in body order: those near draft come first
             if d.amount.start - 50 >= draft.end:
-                return self._far_changes_of(key)[k]
+                return self._far_changes_of(i, group)[k]
             if _change_to(self.body, draft.end, d.amount.start):
                 return True
             k += 1
         return False
 
-    def _far_changes_of(self, key: tuple) -> list[bool]:
-        """Per position k in a group: whether a draft at k or later has a change cue in its own 50 characters."""
-        if key not in self._far_changes:
-            group = self.by_place[key]
+    def _item_key(self, i: int) -> tuple:
+        d = self.drafts[i]
+        return d.sentence, d.item.item
+
+    def _far_changes_of(self, i: int, group: list[int]) -> list[bool]:
+        """Per position k in drafts[i]'s group by place: whether a draft at k or later has a change cue in its
+        own 50 characters."""
+        by_place = self._far_changes.setdefault(self._item_key(i), {})
+        place = self.drafts[i].place
+        if place not in by_place:
             tail, found = False, [False] * len(group)
             for k in range(len(group) - 1, -1, -1):
                 d = self.drafts[group[k]]
                 tail = tail or bool(_change_to(self.body, max(0, d.amount.start - 50), d.amount.start))
                 found[k] = tail
-            self._far_changes[key] = found
-        return self._far_changes[key]
+            by_place[place] = found
+        return by_place[place]
 
 
 def _pair_place(later: _LaterPairs, i: int) -> Place | None:
@@ -617,9 +618,10 @@ def _is_previous(body: str, draft: _Draft, later: _LaterPairs, i: int, lookups: 
         return True
     if draft.end == 0 and PREVIOUS_AFTER.match(body, draft.end):
         return True  # (its "^" holds only at offset 0, never at a pos after it, so the match is tried only there)
-    if later.changed_to_later(i):
-        return True
-    return later.any_same_place(i) and lookups.previous_context(draft.sentence, start)
+    group, after = later.same_place(i)
+    if after == len(group):
+        return False  # no later price of the item and place in the sentence: nothing to compare with
+    return later.changed_to_later(i, group, after) or lookups.previous_context(draft.sentence, start)
 
 
 def _carry_units(drafts: list[_Draft]) -> None:
