@@ -156,3 +156,22 @@ def test_comma_before_a_name_found_from_the_surnames_as_a_search_finds_it():
     for _ in range(2000):
         text = "".join(rng.choice(words) + rng.choice(["", " ", " ", "  "]) for _ in range(rng.randint(0, 12)))
         assert officials._has_comma_name(text) == bool(officials.COMMA_NAME.search(text))
+
+
+def test_taken_spans_answer_as_a_look_at_every_span_does():
+    import random
+    from dnkdata.extract.officials import _TakenSpans
+    rng = random.Random(31)
+    answers = set()
+    for _ in range(500):
+        register = [(s, s + rng.randint(0, 15)) for s in (rng.randrange(80) for _ in range(rng.randint(0, 8)))]
+        taken, plain = _TakenSpans(register), list(register)
+        for pos in sorted(rng.randrange(100) for _ in range(rng.randint(0, 12))):
+            expected = any(s <= pos < e for s, e in plain)
+            assert taken.holds(pos) == expected, (register, plain, pos)
+            answers.add(expected)
+            if not expected and rng.random() < 0.5:
+                end = pos + rng.randint(0, 20)
+                taken.add_in_order(pos, end)
+                plain.append((pos, end))
+    assert answers == {True, False}

@@ -150,3 +150,197 @@ def test_sentence_cues_behind_a_word_test_match_the_plain_searches():
             seen[0] += rate
             seen[1] += state
     assert min(seen) > 20  # the texts do hold cues
+
+
+def test_the_sentence_before_is_found_in_the_paragraph_that_rfind_gives():
+    import random
+    from dnkdata.extract import prices
+    from dnkdata.extract.text import sentence_bounds
+    rng = random.Random(19)
+    pieces = ["Rice cost 5,000 won.", " ", "\n", "\n\n", "\n\n\n", "Mr. Kim", "It rose. ", "Yes! ", "a"]
+    for _ in range(300):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 30)))
+        lookups = prices._SentenceLookups(text, None)
+        for start in range(len(text) + 1):  # sentence starts are asked about, but any offset will do
+            found = text.rfind("\n\n", 0, start)
+            paragraph_start = 0 if found < 0 else found + 2
+            expected = None if start <= paragraph_start else sentence_bounds(text, max(paragraph_start, start - 2))
+            assert lookups.previous_sentence(start) == expected, (text, start)
+
+
+def _plain_kinds(body, drafts, lookups):
+    """_assign_kinds as it was: each draft compared with every later draft of the body."""
+    from dnkdata.extract import prices
+
+    def pair_place(draft, later):
+        pair = next((d for d in later if d.sentence == draft.sentence and d.item.item == draft.item.item), None)
+        return pair.place if pair else None
+
+    def is_previous(draft, later):
+        start = draft.amount.start
+        before = prices._previous_before(body, max(draft.sentence[0], start - 40), start)
+        if before and before.end() == start:
+            return True
+        if draft.end == 0 and prices.PREVIOUS_AFTER.match(body, draft.end):
+            return True
+        same = [d for d in later if d.sentence == draft.sentence and d.item.item == draft.item.item
+                and d.place == draft.place]
+        if any(prices._change_to(body, max(draft.end, d.amount.start - 50), d.amount.start) for d in same):
+            return True
+        return bool(same) and bool(prices.PREVIOUS_CONTEXT.search(body, draft.sentence[0], start))
+
+    for i, draft in enumerate(drafts):
+        if draft.item.group == "other" or lookups.state_price(draft.sentence):
+            draft.kind = "other"
+        elif is_previous(draft, drafts[i + 1:]):
+            draft.kind = "previous"
+        if draft.kind == "previous" and draft.day and draft.day.end <= draft.amount.start:
+            draft.day = None
+        if draft.kind == "previous" and draft.place is None:
+            draft.place = pair_place(draft, drafts[i + 1:])
+
+
+def test_kinds_from_grouped_later_prices_match_a_look_at_every_later_price():
+    import copy
+    import random
+    from dnkdata import gazetteer
+    from dnkdata.extract import prices
+    rng = random.Random(23)
+    pieces = ["rice sold for 5,000 won", "corn 2,100 won", " rose to 6,000 won", " jumped to about 7,000 won",
+              " up from 4,000 won", " in Hyesan", " at a Sinuiju market", ", ", ". ", "\n\n", " previously ",
+              " and the traders kept their stalls open for the whole long day ", " on May 3", " state prices ",
+              " than 3,500 won", " a kilogram of rice", " ", "the price of pork had been 9,000 won",
+              # a cue before a price that reaches its pair only from 50 characters back:
+              " rice rose 5,000 won, then to 6,000 won", "to 5,300 won"]
+    kinds = set()
+    for _ in range(300):
+        body = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 40)))
+        lookups = prices._SentenceLookups(body, None)
+        drafts = prices._prose_drafts(body, [], lookups)
+        kp = prices._Places([m for m in gazetteer.find_places(body)[0] if m.place.country_code == "KP"])
+        for draft in drafts:
+            prices._attach_place(body, draft, kp, prices._Sources([]), lookups)
+            prices._attach_date(body, draft, lookups)
+        expected = copy.deepcopy(drafts)
+        _plain_kinds(body, expected, lookups)
+        prices._assign_kinds(body, drafts, lookups)
+        assert [(d.kind, d.place, d.day) for d in drafts] == [(d.kind, d.place, d.day) for d in expected], body
+        kinds |= {d.kind for d in drafts}
+    assert kinds == {"current", "previous", "other"}  # the texts do hold every kind
+
+
+def test_the_source_quoted_at_an_offset_is_the_last_span_holding_it():
+    import random
+    from dnkdata.extract import prices
+    rng = random.Random(29)
+    for _ in range(300):
+        cuts = sorted(rng.randrange(60) for _ in range(2 * rng.randint(0, 6)))
+        spans = [prices.SourceSpan(a, b, rng.choice([None, "x", "y"])) for a, b in zip(cuts[::2], cuts[1::2])]
+        if rng.random() < 0.3:
+            rng.shuffle(spans)  # out of order, even overlapping: the plain look at every span
+        sources = prices._Sources(spans)
+        for pos in range(62):
+            holding = [s for s in spans if s.start <= pos < s.end]
+            assert sources.last_holding(pos) == (holding[-1] if holding else None), (spans, pos)
+
+
+def test_cue_words_before_a_price_are_found_as_a_search_from_the_sentence_start_finds_them():
+    import random
+    from dnkdata.extract import prices
+    rng = random.Random(43)
+    words = ["previously", "PREVIOUSLY", "until", "untilx", "xuntil", "had been", "back in", "used", "to", "prices",
+             "Price", "PRICEs", "priceless", "ſome", "5,000 won", " ", "\n\n", ".", "rice"]
+    seen = [0, 0]
+    for _ in range(300):
+        text = "".join(rng.choice(words) + rng.choice(["", " ", "  "]) for _ in range(rng.randint(1, 30)))
+        lookups = prices._SentenceLookups(text, None)
+        start = rng.randrange(len(text) + 1)
+        sentence = (start, rng.randrange(start, len(text) + 1))
+        for pos in range(sentence[0], sentence[1] + 1):
+            context = bool(prices.PREVIOUS_CONTEXT.search(text, sentence[0], pos))
+            word = bool(prices.PRICE_WORD.search(text[sentence[0]:pos]))
+            assert lookups.previous_context(sentence, pos) == context, (text, sentence, pos)
+            assert lookups.price_word(sentence, pos) == word, (text, sentence, pos)
+            seen[0] += context
+            seen[1] += word
+    assert min(seen) > 100  # the texts do hold cues
+
+
+def test_items_and_places_looked_up_by_bisection_are_those_of_the_plain_scans():
+    import random
+    from dnkdata import gazetteer
+    from dnkdata.extract import prices
+    from dnkdata.extract.price_terms import Amount, find_items
+    rng = random.Random(47)
+    words = ["rice", "corn", "dollars", "yuan", "won", "5,000", "a", "kilogram", "of", "pork", "USD", "the", "cny"]
+    place = gazetteer.find_places("Hyesan")[0][0].place
+    for _ in range(300):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 40)))
+        items = find_items(text)
+        starts = [i.start for i in items]
+        for _ in range(10):
+            a = rng.randrange(len(text) + 1)
+            amount = Amount(a, min(len(text), a + rng.randint(0, 6)), 5000.0, rng.choice(["KPW", "USD", "CNY"]))
+            last = next((i for i in reversed(items) if i.end <= amount.start
+                         and prices._usable(i, amount, amount.currency)), None)
+            first = next((i for i in items if i.start >= amount.end and prices._usable(i, amount, amount.currency)),
+                         None)
+            first = first if first is None or first.start - amount.end <= 60 else None
+            assert prices._last_item_before(items, starts, amount, amount.currency) == last
+            assert prices._first_item_after(items, starts, amount, amount.currency) == first
+        mentions = sorted((gazetteer.PlaceMention(place, s, s + rng.randint(1, 20), "x")
+                           for s in (rng.randrange(100) for _ in range(rng.randint(0, 10)))), key=lambda m: m.start)
+        places = prices._Places(mentions)
+        for _ in range(10):
+            low = rng.randrange(100)
+            high = low + rng.randrange(60)
+            inside = places.inside(low, high)
+            assert places.last_inside(low, high) == (inside[-1] if inside else None), (mentions, low, high)
+
+
+def test_dates_of_a_price_looked_up_by_bisection_are_those_of_the_plain_scan():
+    import copy
+    import random
+    from datetime import date
+    from dnkdata.extract import prices
+    rng = random.Random(53)
+    pieces = ["rice sold for 5,000 won", " on May 3", " as of Sunday", ", ", " and corn 2,000 won", " last week",
+              " on the 5th", " 2024-05-06", " in Hyesan", " of June 4", "; ", " and traders waited a long time ",
+              " at the big markets of Hyesan and Sinuiju on May 3"]  # a date 45 characters after its price
+    days = 0
+    for _ in range(300):
+        body = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 40)))
+        lookups = prices._SentenceLookups(body, date(2024, 6, 9))
+        drafts = prices._prose_drafts(body, [], lookups)
+        expected = copy.deepcopy(drafts)
+        for draft, plain in zip(drafts, expected):
+            prices._attach_date(body, draft, lookups)
+            dates = lookups.dates_and_starts(plain.sentence)[0]
+            following = [d for d in dates if plain.end <= d.start <= plain.end + 45
+                         and prices.DATE_LEAD.fullmatch(body[plain.end:d.start] or "x")
+                         and not prices.find_amounts(body, plain.end, d.start)]
+            before = [d for d in dates if d.end <= plain.amount.start]
+            plain.day = following[0] if following else before[-1] if before else None
+            assert draft.day == plain.day, (body, draft.amount)
+            days += draft.day is not None
+    assert days > 200  # the texts do hold dates
+
+
+def test_an_opening_parenthesis_alone_is_matched_as_a_strip_finds_it():
+    import re
+    import random
+    import sys
+    from dnkdata.extract import prices
+    # re's \s and str.strip() take the same characters for whitespace
+    assert all(bool(re.fullmatch(r"\s", c)) == (c.strip() == "") for c in map(chr, range(sys.maxunicode + 1)))
+    rng = random.Random(59)
+    pieces = ["(", " ", "\n", "\u00a0", "\u3000", "\u200b", "x", ")", "(("]
+    matched = 0
+    for _ in range(2000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 6)))
+        start = rng.randrange(len(text) + 1)
+        end = rng.randrange(len(text) + 2)
+        expected = text[start:end].strip() == "("
+        assert bool(prices.OPENING_PAREN_ONLY.fullmatch(text, start, end)) == expected, (text, start, end)
+        matched += expected
+    assert matched > 50

@@ -162,3 +162,19 @@ def test_a_capitalised_quote_attributed_with_a_verb_of_saying_is_speech():
 def test_source_placed_in_a_county_and_its_province():
     [q] = quotes("“Food is scarce,” a source in Kapsan County, Ryanggang Province, told Daily NK.")
     assert (q.speaker, q.speaker_place) == ("a source in Kapsan County, Ryanggang Province", "Kapsan")
+
+
+def test_four_words_are_matched_where_a_split_finds_four():
+    import random
+    from dnkdata.extract import quotes
+    rng = random.Random(61)
+    pieces = ["Furthermore,", "a", "“", " ", "  ", "\n", "\u00a0", "\u3000", "x y", ""]
+    seen = set()
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        start = rng.randrange(len(text) + 1)
+        end = rng.randrange(start, len(text) + 1)
+        expected = len(text[start:end].split(None, 3)) > 3
+        assert bool(quotes.FOUR_WORDS.match(text, start, end)) == expected, (text, start, end)
+        seen.add(expected)
+    assert seen == {True, False}

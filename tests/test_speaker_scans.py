@@ -150,3 +150,72 @@ def test_every_state_media_match_holds_a_media_word():
     matches = [m.group(0) for text in scrambled(MEDIA_PASSAGE, seed=5, max_words=30) for m in pattern.finditer(text)]
     assert len(matches) > 100
     assert all(speakers.MEDIA_WORD.search(match) for match in matches)
+
+
+PEOPLE = ("Kim Jong Un said, “We must work.” Kim said, “Yes.” He said, “No.” Choe Ryong Hae and Kim Yo Jong met. "
+          "Choe said, “Go.” “Stop,” said Pak Chol. She said, “Hyesan.” Hong Gil of Hyesan and Sinuiju said so. ")
+
+
+def test_people_by_surname_give_the_last_person_named_before_as_a_look_at_every_person_does():
+    found = 0
+    for text in scrambled(PEOPLE, seed=11, max_words=60):
+        finder = speakers.SpeakerFinder(text)
+        for surname in ("Kim", "Choe", "Pak", "Hong", "Ri"):
+            for before in range(len(text) + 1):
+                plain = None
+                for m in reversed(finder.people):
+                    name = speakers.canonical_person(m.group(0))
+                    if m.end() <= before and name and name.split()[0] == surname:
+                        plain = name
+                        break
+                assert finder._person_by_surname(surname, before) == plain, (text, surname, before)
+                found += plain is not None
+    assert found > 100  # the texts do name people
+
+
+def test_a_place_overlapping_a_phrase_is_found_as_a_look_at_every_place_finds_it():
+    from dnkdata import gazetteer
+    rng = random.Random(37)
+    overlaps = 0
+    for text in scrambled(PEOPLE + "Hyesan City, North Hamgyong Province, Sinuiju, Pyongyang. ", seed=13, max_words=60):
+        places = gazetteer.find_places(text)[0]
+        if rng.random() < 0.5:  # mentions in order of start, some within or across others
+            place = places[0].place if places else gazetteer.find_places("Hyesan")[0][0].place
+            starts = sorted(rng.randrange(len(text) + 1) for _ in range(rng.randint(0, 8)))
+            places = [gazetteer.PlaceMention(place, a, a + rng.randint(1, 30), "x") for a in starts]
+        finder = speakers.SpeakerFinder(text, places)
+        for _ in range(40):
+            start = rng.randrange(len(text) + 1)
+            end = min(len(text), start + rng.randint(0, 12))
+            found = speakers.Found(text[start:end], start, end)
+            plain = any(m.start < found.end and found.start < m.end for m in finder.places)
+            assert finder._is_place(found) == plain, (text, found)
+            overlaps += plain
+    assert overlaps > 50  # the texts do hold places
+
+
+def test_spoken_spans_give_the_greatest_span_ending_by_a_position():
+    rng = random.Random(41)
+    for _ in range(400):
+        spoken, plain = speakers._SpokenSpans(), []
+        for _ in range(rng.randint(0, 12)):
+            start = rng.randrange(50)
+            span = (start, start + rng.randint(0, 10), rng.choice("ab"))
+            spoken.add(span)
+            plain.append(span)  # duplicates too: the same phrase resolved for several quotes
+            pos = rng.randrange(62)
+            candidates = [s for s in plain if s[1] <= pos]
+            assert spoken.last_ending_by(pos) == (max(candidates) if candidates else None), (plain, pos)
+
+
+def test_spoken_spans_are_the_named_speakers_outside_quotes():
+    from dnkdata.extract.quotes import extract_quotes
+    kept = 0
+    for text in scrambled(PEOPLE, seed=17, max_words=60):
+        finder = speakers.SpeakerFinder(text)
+        extract_quotes("x", text, finder=finder)
+        expected = {(p.start, p.end, p.text) for p in finder.speaking_people
+                    if p.start is not None and not finder._in_quote(p.start)}
+        assert set(finder._spoken.spans) == expected and len(finder._spoken.spans) == len(expected)
+        kept += len(expected)
+    assert kept > 20  # the texts do have named speakers

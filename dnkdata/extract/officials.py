@@ -185,7 +185,7 @@ def _named_hits(body: str) -> list[_Hit]:
     for m in finditer_at(pattern, body, literal_starts(_register_forms(), body)):
         person = by_form[_fold(m.group(0))]
         hits.append(_named_hit(body, m.start(), m.end(), person.name, person.person_id))
-    taken = [(h.start, h.end) for h in hits]
+    taken = _TakenSpans([(h.start, h.end) for h in hits])
     titled = finditer_at(TITLE_BEFORE_NAME, body, literal_starts(TITLE_STARTS, body))
     if APPOSITIVE_AFTER.search(body):  # every APPOSITIVE match ends with one; few bodies hold any
         titled += finditer_at(APPOSITIVE, body, literal_starts(SURNAMES, body))
@@ -193,12 +193,40 @@ def _named_hits(body: str) -> list[_Hit]:
         titled += TITLE_APPOSITIVE_BEFORE.finditer(body)
     for m in sorted(titled, key=lambda m: m.start("name")):
         start, end = m.start("name"), m.end("name")
-        if any(s <= start < e for s, e in taken):
+        if taken.holds(start):
             continue
         name = m.group("name").replace("-", " ")
         hits.append(_named_hit(body, start, end, name, _slug(name)))
-        taken.append((start, end))
+        taken.add_in_order(start, end)
     return hits
+
+
+class _TakenSpans:
+    """any(s <= pos < e for s, e in taken) for the spans already taken by a name, without a look at each: a body
+    of thousands of titled names would cost their number squared.
+
+    The register's spans are sorted by start once, with the greatest end so far: some span before pos reaches
+    past it exactly when that greatest end does. Spans added later come in order of start and are asked about
+    in that order, so every one of them starts at or before pos, and only their greatest end matters."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        spans = sorted(spans)
+        self.starts = [s for s, _ in spans]
+        self.reach: list[int] = []  # the greatest end among spans[:i + 1]
+        for _, end in spans:
+            self.reach.append(max(end, self.reach[-1]) if self.reach else end)
+        self.added_reach = -1  # the greatest end of the spans added since
+        self.last_asked = -1
+
+    def holds(self, pos: int) -> bool:
+        assert pos >= self.last_asked, "asked in order of position"
+        self.last_asked = pos
+        i = bisect_right(self.starts, pos)  # the spans starting at or before pos
+        return (i > 0 and self.reach[i - 1] > pos) or self.added_reach > pos
+
+    def add_in_order(self, start: int, end: int) -> None:
+        assert start <= self.last_asked, "added at the position last asked about"
+        self.added_reach = max(self.added_reach, end)
 
 
 def _has_title_before_comma(body: str) -> bool:

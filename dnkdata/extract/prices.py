@@ -33,6 +33,7 @@ CHANGE_TO = re.compile(r"\b(?:rose|risen|rising|jumped|surged|soared|climbed|inc
 PREVIOUS_BEFORE = re.compile(r"\b(?:from|than|compared (?:to|with)|versus|vs\.?)\s+(?:(?:about|around|roughly|"
                              r"approximately|just|only|some|over|under|nearly|almost|the)\s+)*$", re.I)
 PREVIOUS_CONTEXT = re.compile(r"\b(?:back in|previously|used to|had been|until)\b", re.I)
+PREVIOUS_CONTEXT_LONGEST = len("previously")  # its longest match (ignoring case keeps lengths)
 PREVIOUS_AFTER = re.compile(
     r"^[^.;]{0,30}?\b(?:last (?:week|month|year)|(?:a|one|two|three|four|several|\d+) (?:days?|weeks?|months?|years?)"
     r" (?:ago|earlier|before)|earlier (?:this|that) (?:week|month|year)|the (?:previous|prior) (?:day|week|month|year))",
@@ -49,7 +50,11 @@ FROM_BEFORE = re.compile(r"\bfrom\s+(?:\w+\s+)?$", re.I)
 BETWEEN_BEFORE = re.compile(r"\bbetween\s+$", re.I)
 FROM_OR_TO_BEFORE = re.compile(r"\b(?:from|to)\s+$")
 PRICE_WORD = re.compile(r"\bprices?\b", re.I)
+PRICE_WORD_LONGEST = len("prices")
 CLAUSE_BREAK = re.compile(r"[;]|,\s+but\b")
+# text.strip() == "(" as a match, which stops at the first other character: a strip of the text between an item
+# and an amount far after it (in an endless sentence) would read all of it, once per amount
+OPENING_PAREN_ONLY = re.compile(r"\s*\(\s*")
 DATE_LEAD = re.compile(r"[^.;]*?\b(?:on|as of|of)\s+(?:the\s+)?")
 
 
@@ -109,8 +114,9 @@ def extract_prices(article_id: str, body: str, *, published_date: date | None,
     masked = [(t.start, t.end) for t in tables]
     lookups = _SentenceLookups(body, published_date, sentences)
     drafts = _prose_drafts(body, masked, lookups)
+    sources = _Sources(speakers)
     for draft in drafts:
-        _attach_place(body, draft, kp_places, speakers, lookups)
+        _attach_place(body, draft, kp_places, sources, lookups)
         _attach_date(body, draft, lookups)
     _assign_kinds(body, drafts, lookups)
     _carry_units(drafts)
@@ -124,11 +130,14 @@ class _SentenceLookups:
 
     def __init__(self, body: str, published: date | None, sentences: SentenceIndex | None = None):
         self.body, self.published = body, published
-        self._items: dict[tuple[int, int], list[ItemMention]] = {}
-        self._dates: dict[tuple[int, int], list[DateMention]] = {}
+        # per sentence: its items / dates (ascending by start, as find_items / find_dates give them) and their starts
+        self._items: dict[tuple[int, int], tuple[list[ItemMention], list[int]]] = {}
+        self._dates: dict[tuple[int, int], tuple[list[DateMention], list[int]]] = {}
         self._previous: dict[int, tuple[int, int] | None] = {}
         self._state: dict[tuple[int, int], bool] = {}
         self._rate: dict[tuple[int, int], bool] = {}
+        self._first_context: dict[tuple[int, int], re.Match[str] | None] = {}
+        self._price_words: dict[tuple[int, int], tuple[str, re.Match[str] | None]] = {}  # sentence text, 1st match
         self._sentences = sentences or SentenceIndex(body)
 
     def sentence(self, start: int, end: int) -> tuple[int, int]:
@@ -138,7 +147,7 @@ class _SentenceLookups:
     def previous_sentence(self, sentence_start: int) -> tuple[int, int] | None:
         """The sentence before the one at sentence_start in its paragraph; None when it opens the paragraph."""
         if sentence_start not in self._previous:
-            paragraph_start = _paragraph_start(self.body, sentence_start)
+            paragraph_start, _ = self._sentences.paragraph(sentence_start)  # = the rfind of "\n\n" before it
             self._previous[sentence_start] = None if sentence_start <= paragraph_start else \
                 self._sentences.bounds(max(paragraph_start, sentence_start - 2))  # = sentence_bounds
         return self._previous[sentence_start]
@@ -165,15 +174,50 @@ class _SentenceLookups:
                 bool(RATE_CUE.search(self.body, *sentence))
         return self._rate[sentence]
 
-    def items(self, sentence: tuple[int, int]) -> list[ItemMention]:
+    def items_and_starts(self, sentence: tuple[int, int]) -> tuple[list[ItemMention], list[int]]:
+        """The sentence's items and where they begin, for bisection."""
         if sentence not in self._items:
-            self._items[sentence] = find_items(self.body, *sentence)
+            items = find_items(self.body, *sentence)
+            self._items[sentence] = items, [m.start for m in items]
         return self._items[sentence]
 
-    def dates(self, sentence: tuple[int, int]) -> list[DateMention]:
+    def dates_and_starts(self, sentence: tuple[int, int]) -> tuple[list[DateMention], list[int]]:
+        """The sentence's dates and where they begin, for bisection."""
         if sentence not in self._dates:
-            self._dates[sentence] = find_dates(self.body, *sentence, self.published)
+            dates = find_dates(self.body, *sentence, self.published)
+            self._dates[sentence] = dates, [d.start for d in dates]
         return self._dates[sentence]
+
+    def previous_context(self, sentence: tuple[int, int], pos: int) -> bool:
+        """bool(PREVIOUS_CONTEXT.search(body, sentence[0], pos)), for a price at pos in the sentence."""
+        if sentence not in self._first_context:
+            self._first_context[sentence] = PREVIOUS_CONTEXT.search(self.body, *sentence)
+        return _found_before(PREVIOUS_CONTEXT, PREVIOUS_CONTEXT_LONGEST, self.body, sentence[0], pos,
+                             self._first_context[sentence])
+
+    def price_word(self, sentence: tuple[int, int], pos: int) -> bool:
+        """bool(PRICE_WORD.search(body[sentence[0]:pos])), for a price at pos in the sentence (a search of the
+        sentence's own text, cut at pos: it begins at the sentence start)."""
+        if sentence not in self._price_words:
+            text = self.body[sentence[0]:sentence[1]]
+            self._price_words[sentence] = text, PRICE_WORD.search(text)
+        text, first = self._price_words[sentence]
+        return _found_before(PRICE_WORD, PRICE_WORD_LONGEST, text, 0, pos - sentence[0], first)
+
+
+def _found_before(pattern: re.Pattern[str], longest: int, text: str, start: int, pos: int,
+                  first: re.Match[str] | None) -> bool:
+    """pattern.search(text, start, pos) is not None, where first = pattern.search(text, start, end) for an end at
+    or after pos and no match is longer than `longest`: without a search from start per pos, which in a sentence
+    without end would cost its length per price.
+
+    A match ending by pos is found by that search (the patterns end in a letter and \\b, which holds at a cut
+    too), and one ending more than `longest` before pos reads alike whether the text stops at pos or not (the
+    first match ends first). So: either the first match ends by pos, or a match ends within the last `longest`
+    characters before pos, which a search there finds."""
+    if first is not None and first.end() <= pos:
+        return True
+    return pattern.search(text, max(start, pos - longest), pos) is not None
 
 
 # ---------------------------------------------------------------- amounts → drafts
@@ -273,16 +317,17 @@ def _kpw_follows(body: str, amount: Amount, sentence: tuple[int, int]) -> bool:
 def _item_for(body: str, amount: Amount, currency: str, sentence: tuple[int, int], earlier: list[_Draft],
               lookups: _SentenceLookups) -> ItemMention | None:
     """The item named last before the amount in its sentence, else the first one right after it."""
-    items = lookups.items(sentence)
+    items, starts = lookups.items_and_starts(sentence)
     if items:
-        found = _last_item_before(items, amount, currency) or _first_item_after(items, amount, currency)
+        found = _last_item_before(items, starts, amount, currency) or \
+            _first_item_after(items, starts, amount, currency)
         if found is not None and (found.end <= amount.start or not find_amounts(body, amount.end, found.start)):
             return found
     if currency == "KPW" and (PER_FOREIGN.match(body, amount.end) or lookups.rate_cue(sentence)):
         m = PER_FOREIGN.match(body, amount.end)
         word = m.group("cur").lower() if m else ""
         return ItemMention(amount.start, amount.start, "cny" if word in ("yuan", "cny") else "usd", "currency")
-    if earlier and PRICE_WORD.search(body[sentence[0]:amount.start]):
+    if earlier and lookups.price_word(sentence, amount.start):
         last = earlier[-1]
         if body.rfind("\n\n", last.amount.end, amount.start) < 0:  # same paragraph: "prices then rose to …"
             return ItemMention(amount.start, amount.start, last.item.item, last.item.group)
@@ -296,17 +341,23 @@ def _usable(item: ItemMention, amount: Amount, currency: str) -> bool:
         (currency == "KPW" or item.group != "currency")
 
 
-def _last_item_before(items: list[ItemMention], amount: Amount, currency: str) -> ItemMention | None:
-    for item in reversed(items):
+def _last_item_before(items: list[ItemMention], starts: list[int], amount: Amount,
+                      currency: str) -> ItemMention | None:
+    """The last usable item ending by the amount's start. items: ascending by start (starts); one that ends by
+    the amount starts by it too, so the look back begins there, not at the sentence's last item."""
+    for i in range(bisect_right(starts, amount.start) - 1, -1, -1):
+        item = items[i]
         if item.end <= amount.start and _usable(item, amount, currency):
             return item
     return None
 
 
-def _first_item_after(items: list[ItemMention], amount: Amount, currency: str) -> ItemMention | None:
+def _first_item_after(items: list[ItemMention], starts: list[int], amount: Amount,
+                      currency: str) -> ItemMention | None:
     """The first usable item starting after the amount, if it starts within 60 characters."""
-    for item in items:
-        if item.start >= amount.end and _usable(item, amount, currency):
+    for i in range(bisect_left(starts, amount.end), len(items)):
+        item = items[i]
+        if _usable(item, amount, currency):
             return item if item.start - amount.end <= 60 else None
     return None
 
@@ -352,7 +403,7 @@ def _mention_span(body: str, draft: _Draft, same: list[_Draft]) -> tuple[int, in
     after = draft.unit_after
     if after and draft.item.group != "currency":
         end = after.end()
-    elif body[item.end:amount.start].strip() == "(" and body[end:end + 1] == ")":
+    elif OPENING_PAREN_ONLY.fullmatch(body, item.end, amount.start) and body[end:end + 1] == ")":
         end += 1
     start = amount.start
     previous_end = same[-1].end if same else draft.sentence[0]
@@ -369,7 +420,7 @@ def _mention_span(body: str, draft: _Draft, same: list[_Draft]) -> tuple[int, in
 
 # ---------------------------------------------------------------- place, date, kind
 
-def _attach_place(body: str, draft: _Draft, places: _Places, speakers: list[SourceSpan],
+def _attach_place(body: str, draft: _Draft, places: _Places, speakers: _Sources,
                   lookups: _SentenceLookups) -> None:
     """The place right after the amount ("… won in Sinuiju"), else the last one before it in the sentence, else
     the place of the source quoted, else a place in the sentence before (same paragraph)."""
@@ -379,19 +430,37 @@ def _attach_place(body: str, draft: _Draft, places: _Places, speakers: list[Sour
         if ATTACHED_PLACE.fullmatch(body, unit_end, m.start):
             draft.place = m.place
             return
-    before = places.inside(s_start, draft.amount.start)
-    if before:
-        draft.place = before[-1].place
+    before = places.last_inside(s_start, draft.amount.start)
+    if before is not None:
+        draft.place = before.place
         return
-    quoted = [s for s in speakers if s.start <= draft.amount.start < s.end]
-    if quoted:
-        draft.place = quoted[-1].place
+    quoted = speakers.last_holding(draft.amount.start)
+    if quoted is not None:
+        draft.place = quoted.place
         return
     previous = lookups.previous_sentence(s_start)
     if previous is not None:
         named = places.inside(previous[0], s_start)
         if named:
             draft.place = _most_specific(named)
+
+
+class _Sources:
+    """The quoted spans of sources, looked up by offset: by bisection when they come one after another (as quotes
+    do), so each price does not look at every quote of the body."""
+
+    def __init__(self, spans: list[SourceSpan]):
+        self.spans = spans
+        self.starts = [s.start for s in spans]
+        self.disjoint = all(a.end <= b.start for a, b in zip(spans, spans[1:]))  # hence sorted, too
+
+    def last_holding(self, pos: int) -> SourceSpan | None:
+        """The last span (in the order given) with start <= pos < end."""
+        if self.disjoint:
+            i = bisect_right(self.starts, pos)  # the span before it ends before this one starts, so before pos
+            return self.spans[i - 1] if i and pos < self.spans[i - 1].end else None
+        holding = [s for s in self.spans if s.start <= pos < s.end]
+        return holding[-1] if holding else None
 
 
 class _Places:
@@ -416,10 +485,16 @@ class _Places:
             return [m for m in candidates if m.end <= high]
         return [m for m in self.mentions if low <= m.start and m.end <= high]
 
-
-def _paragraph_start(body: str, pos: int) -> int:
-    found = body.rfind("\n\n", 0, pos)
-    return 0 if found < 0 else found + 2
+    def last_inside(self, low: int, high: int) -> PlaceMention | None:
+        """inside(low, high)[-1], or None: looked for backwards from the last mention starting by high, as a
+        price asks about all of its sentence before it."""
+        if not self.ordered:
+            inside = self.inside(low, high)
+            return inside[-1] if inside else None
+        for i in range(bisect_right(self.starts, high) - 1, bisect_left(self.starts, low) - 1, -1):
+            if self.mentions[i].end <= high:
+                return self.mentions[i]
+        return None
 
 
 def _most_specific(mentions: list[PlaceMention]) -> Place:
@@ -429,48 +504,124 @@ def _most_specific(mentions: list[PlaceMention]) -> Place:
 
 def _attach_date(body: str, draft: _Draft, lookups: _SentenceLookups) -> None:
     """The date right after the amount (before the next amount), else one earlier in the sentence."""
-    dates = lookups.dates(draft.sentence)
-    following = [d for d in dates if draft.end <= d.start <= draft.end + 45
-                 and DATE_LEAD.fullmatch(body[draft.end:d.start] or "x")
-                 and not find_amounts(body, draft.end, d.start)]
-    if following:
-        draft.day = following[0]
+    dates, starts = lookups.dates_and_starts(draft.sentence)
+    if not dates:
+        draft.day = None
         return
-    before = [d for d in dates if d.end <= draft.amount.start]
-    draft.day = before[-1] if before else None
+    # only the sentence's dates near the amount are looked at (by bisection): a sentence can hold thousands
+    near = range(bisect_left(starts, draft.end), bisect_right(starts, draft.end + 45))
+    following = next((dates[i] for i in near if DATE_LEAD.fullmatch(body[draft.end:dates[i].start] or "x")
+                      and not find_amounts(body, draft.end, dates[i].start)), None)
+    if following is not None:
+        draft.day = following
+        return
+    draft.day = None  # the last date ending before the amount (one that does starts before it, too)
+    for i in range(bisect_right(starts, draft.amount.start) - 1, -1, -1):
+        if dates[i].end <= draft.amount.start:
+            draft.day = dates[i]
+            break
 
 
 def _assign_kinds(body: str, drafts: list[_Draft], lookups: _SentenceLookups) -> None:
+    later = _LaterPairs(body, drafts)
     for i, draft in enumerate(drafts):
         if draft.item.group == "other" or lookups.state_price(draft.sentence):
             draft.kind = "other"
-        elif _is_previous(body, draft, drafts[i + 1:]):
+        elif _is_previous(body, draft, later, i, lookups):
             draft.kind = "previous"
         if draft.kind == "previous" and draft.day and draft.day.end <= draft.amount.start:
             draft.day = None  # a date before a comparison price belongs to the current one
         if draft.kind == "previous" and draft.place is None:
-            draft.place = _pair_place(draft, drafts[i + 1:])
+            draft.place = _pair_place(later, i)
 
 
-def _pair_place(draft: _Draft, later: list[_Draft]) -> Place | None:
+class _LaterPairs:
+    """The later drafts a draft is compared with: those of its sentence with its item (and with its place too),
+    grouped once by those keys, so each draft looks only at its own group instead of every later draft of the
+    body (a body of thousands of prices would cost their number squared).
+
+    Made before kinds are assigned: _assign_kinds sets a draft's place only after comparing it, so the places
+    grouped here are those the comparisons of later drafts would read."""
+
+    def __init__(self, body: str, drafts: list[_Draft]):
+        self.body, self.drafts = body, drafts
+        self.by_item: dict[tuple, list[int]] = {}  # (sentence, item) → indices of its drafts, ascending
+        for i, d in enumerate(drafts):
+            self.by_item.setdefault((d.sentence, d.item.item), []).append(i)
+        self.by_place: dict[tuple, dict[Place | None, list[int]]] = {}  # the same, then by place (groups of 2+)
+        for key, group in self.by_item.items():
+            if len(group) > 1:  # most prices have no later pair
+                for j in group:
+                    self.by_place.setdefault(key, {}).setdefault(drafts[j].place, []).append(j)
+        # per group by place: which of its drafts have a change cue at or after them (found on first use)
+        self._far_changes: dict[tuple, dict[Place | None, list[bool]]] = {}
+
+    def first_same_item(self, i: int) -> _Draft | None:
+        """The first draft after drafts[i] in its sentence with its item."""
+        group = self.by_item[self._item_key(i)]
+        after = bisect_right(group, i)
+        return self.drafts[group[after]] if after < len(group) else None
+
+    def same_place(self, i: int) -> tuple[list[int], int]:
+        """The indices of the drafts of drafts[i]'s sentence with its item and its place (ascending), and the
+        position in them of the first one after drafts[i]."""
+        key = self._item_key(i)
+        group = self.by_item[key]
+        if len(group) > 1:
+            group = self.by_place[key][self.drafts[i].place]
+        return group, bisect_right(group, i)
+
+    def changed_to_later(self, i: int, group: list[int], k: int) -> bool:
+        """any(_change_to(body, max(draft.end, d.amount.start - 50), d.amount.start)) over the later drafts d of
+        the same sentence, item and place (group[k:], from same_place). The window of a d starting 50 or more
+        characters after draft.end does not depend on draft: its answer is found once per d, and an "any" over a
+        group's tail once per group."""
+        draft = self.drafts[i]
+        while k < len(group):
+            d = self.drafts[group[k]]  # drafts come in body order: those near draft come first
+            if d.amount.start - 50 >= draft.end:
+                return self._far_changes_of(i, group)[k]
+            if _change_to(self.body, draft.end, d.amount.start):
+                return True
+            k += 1
+        return False
+
+    def _item_key(self, i: int) -> tuple:
+        d = self.drafts[i]
+        return d.sentence, d.item.item
+
+    def _far_changes_of(self, i: int, group: list[int]) -> list[bool]:
+        """Per position k in drafts[i]'s group by place: whether a draft at k or later has a change cue in its
+        own 50 characters."""
+        by_place = self._far_changes.setdefault(self._item_key(i), {})
+        place = self.drafts[i].place
+        if place not in by_place:
+            tail, found = False, [False] * len(group)
+            for k in range(len(group) - 1, -1, -1):
+                d = self.drafts[group[k]]
+                tail = tail or bool(_change_to(self.body, max(0, d.amount.start - 50), d.amount.start))
+                found[k] = tail
+            by_place[place] = found
+        return by_place[place]
+
+
+def _pair_place(later: _LaterPairs, i: int) -> Place | None:
     """"rose from 8,000 won to 8,600 won in Hyesan": the comparison price shares its pair's place."""
-    pair = next((d for d in later if d.sentence == draft.sentence and d.item.item == draft.item.item), None)
+    pair = later.first_same_item(i)
     return pair.place if pair else None
 
 
-def _is_previous(body: str, draft: _Draft, later: list[_Draft]) -> bool:
+def _is_previous(body: str, draft: _Draft, later: _LaterPairs, i: int, lookups: _SentenceLookups) -> bool:
     start = draft.amount.start
     before = _previous_before(body, max(draft.sentence[0], start - 40), start)
     if before and before.end() == start:
         return True
     if draft.end == 0 and PREVIOUS_AFTER.match(body, draft.end):
         return True  # (its "^" holds only at offset 0, never at a pos after it, so the match is tried only there)
-    same_sentence = [d for d in later if d.sentence == draft.sentence and d.item.item == draft.item.item
-                     and d.place == draft.place]
-    changed = any(_change_to(body, max(draft.end, d.amount.start - 50), d.amount.start) for d in same_sentence)
-    if changed:
-        return True
-    return bool(same_sentence) and bool(PREVIOUS_CONTEXT.search(body, draft.sentence[0], start))
+    group, after = later.same_place(i)
+    if after == len(group):
+        return False  # no later price of the item and place in the sentence: nothing to compare with
+    return later.changed_to_later(i, group, after) or lookups.previous_context(draft.sentence, start)
 
 
 def _carry_units(drafts: list[_Draft]) -> None:

@@ -25,6 +25,9 @@ STRAIGHT = '"'
 MAX_TERM_WORDS = 6
 OPENING_MARKS = re.compile("[“\"‘]")
 CLOSING_MARKS = re.compile("[”\"“]")
+# len(text.split(None, 3)) > 3 (four words or more), as a match that stops at the fourth word: the split of all the
+# text from a paragraph's start to a quote, per quote, would cost a long paragraph of quotes its length squared
+FOUR_WORDS = re.compile(r"\s*\S+\s+\S+\s+\S+\s+\S")
 
 
 @dataclass
@@ -315,7 +318,7 @@ def _carried_over(body: str, span: Span, last: QuoteRow | None, para_start: int,
                   finder: SpeakerFinder) -> Speaker | None:
     """A bare quote paragraph keeps the last speaker: the last attributed direct quote, or a source named in
     reported speech after it; a later quote in an attributed paragraph keeps that paragraph's speaker."""
-    bare = len(body[para_start:span.start - 1].split(None, 3)) <= 3  # "Furthermore, “…”" still counts as bare
+    bare = not FOUR_WORDS.match(body, para_start, span.start - 1)  # "Furthermore, “…”" still counts as bare
     if last is not None and not bare and last.paragraph != paragraph:
         return None
     if not bare and last is None:

@@ -13,6 +13,7 @@ import string
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cache, cached_property
+from itertools import accumulate
 from typing import NamedTuple
 
 from dnkdata import gazetteer
@@ -392,8 +393,8 @@ class SpeakerFinder:
         self.body = body
         self.places = gazetteer.find_places(body)[0] if places is None else places
         self.sources = [m for m in find_sources(body) if not ANAPHOR.match(m.group(0))]
-        self.quote_spans: list[tuple[int, int]] = []  # set by the quote extractor: no antecedent inside a quote
         self.speaking_people: list[Speaker] = []  # named people already attributed a quote: "he" may mean them
+        self.quote_spans: list[tuple[int, int]] = []  # set by the quote extractor: no antecedent inside a quote
         self.sentences = SentenceIndex(body)
         self._classified: dict[Found, Speaker] = {}  # an antecedent is classified again for every anaphor
         self._according_in: dict[tuple[int, int], re.Match[str] | None] = {}  # by sentence bounds
@@ -494,6 +495,7 @@ class SpeakerFinder:
         speaker = self.classify(found)
         if speaker.kind == "named_person":
             self.speaking_people.append(speaker)
+            self._add_spoken(speaker)
         return speaker, "explicit"
 
     def classify(self, found: Found) -> Speaker:
@@ -521,15 +523,36 @@ class SpeakerFinder:
         return Speaker(text, "organization", None, None, found.start, found.end)
 
     def _is_place(self, found: Found) -> bool:
-        return any(m.start < found.end and found.start < m.end for m in self.places)
+        """Whether a place mention overlaps the phrase: one that starts before its end and ends after its start."""
+        starts = self._place_starts
+        if starts is None:
+            return any(m.start < found.end and found.start < m.end for m in self.places)
+        before_end = bisect_left(starts, found.end)  # the mentions starting before the phrase ends
+        return before_end > 0 and self._place_reach[before_end - 1] > found.start
+
+    @cached_property
+    def _place_reach(self) -> list[int]:
+        """Per place mention (sorted by start), the greatest end among it and those before it."""
+        return list(accumulate((m.end for m in self.places), max))
 
     def _person_by_surname(self, surname: str, before: int) -> str | None:
         """"Kim said" after "Kim Jong Un …": the last person named before with that surname."""
-        for m in reversed(self.people):
+        ends, names = self._people_by_surname.get(surname, ((), ()))
+        i = bisect_right(ends, before)  # people come in body order, so their ends ascend
+        return names[i - 1] if i else None
+
+    @cached_property
+    def _people_by_surname(self) -> dict[str, tuple[list[int], list[str]]]:
+        """Per surname, the ends and canonical names of the people named with it, in body order: found once, not
+        by a look at every person named in the body per "Kim said"."""
+        by_surname: dict[str, tuple[list[int], list[str]]] = {}
+        for m in self.people:
             name = canonical_person(m.group(0))
-            if m.end() <= before and name and name.split()[0] == surname:
-                return name
-        return None
+            if name:
+                ends, names = by_surname.setdefault(name.split()[0], ([], []))
+                ends.append(m.end())
+                names.append(name)
+        return by_surname
 
     def _antecedent(self, found: Found) -> Speaker | None:
         """The last source (or person, for he/she and "the resident") introduced before the anaphor, outside quotes."""
@@ -540,9 +563,7 @@ class SpeakerFinder:
         if pronoun or noun not in SOURCE_NOUNS:
             best = _later(best, self._outside_quotes(noun).last_before(found.start))
         if pronoun:
-            for p in self.speaking_people:
-                if p.start is not None and p.end <= found.start and not self._in_quote(p.start):
-                    best = _later(best, (p.start, p.end, p.text))
+            best = _later(best, self._spoken.last_ending_by(found.start))
         if best is None:
             return None
         start, end, text = best
@@ -586,6 +607,14 @@ class SpeakerFinder:
         self._span_starts = [start for start, _ in ordered]
         self._span_ends = [end for _, end in ordered]
         self._pools: dict[str, _Mentions] = {}  # candidates outside these quotes
+        self._spoken = _SpokenSpans()
+        for speaker in self.speaking_people:
+            self._add_spoken(speaker)
+
+    def _add_spoken(self, speaker: Speaker) -> None:
+        """A named person who spoke is a candidate antecedent of "he" and "she" when named outside quotes."""
+        if speaker.start is not None and not self._in_quote(speaker.start):
+            self._spoken.add((speaker.start, speaker.end, speaker.text))
 
     def _in_quote(self, pos: int) -> bool:
         if not self._disjoint:
@@ -638,6 +667,29 @@ class _Mentions:
         """(start, end, text) of the last match ending at or before pos."""
         i = bisect_right(self.ends, pos)
         return self.mentions[i - 1] if i else None
+
+
+class _SpokenSpans:
+    """The spans (start, end, text) of the named people who spoke, each once, in ascending order: the greatest one
+    ending by a position is found by bisection, not by a look at every speaker per "he said"."""
+
+    def __init__(self):
+        self.spans: list[tuple[int, int, str]] = []
+        self.starts: list[int] = []
+
+    def add(self, span: tuple[int, int, str]) -> None:
+        i = bisect_left(self.spans, span)
+        if i == len(self.spans) or self.spans[i] != span:
+            self.spans.insert(i, span)
+            self.starts.insert(i, span[0])
+
+    def last_ending_by(self, pos: int) -> tuple[int, int, str] | None:
+        """The greatest span with end <= pos. A span ending by pos starts by pos too; of those, the ones skipped
+        here (from the greatest down) hold pos, which few distinct phrases do."""
+        for i in range(bisect_right(self.starts, pos) - 1, -1, -1):
+            if self.spans[i][1] <= pos:
+                return self.spans[i]
+        return None
 
 
 def _later(a: tuple[int, int, str] | None, b: tuple[int, int, str] | None) -> tuple[int, int, str] | None:
