@@ -220,3 +220,29 @@ def test_machine_dates_keep_clock_and_zone(text, at, tz):
 def test_no_date_found():
     assert parse_visible("no date here, 2024 only") is None
     assert parse_any("") is None
+
+
+def test_deeply_nested_markup_is_read_in_document_order():
+    """Thousands of nested elements (a broken page that never closes its divs) exceed Python's recursion limit;
+    the walk keeps its own stack, so the page reads like a flat one."""
+    depth = 5000
+    markup = ("<div>Before.<br><br>" + "<div><span>" * depth + "Deep <b>inside</b>." + "</span></div>" * depth
+              + "After.</div><p>Last.</p>")
+    paragraphs, _ = html.fragment_paragraphs(markup)
+    assert paragraphs == ["Before.", "Deep inside.", "After.", "Last."]
+
+
+def test_page_with_unclosed_nested_divs_is_read_not_rejected():
+    page = (
+        "<!-- INVENTED --><html><head>"
+        '<link rel="canonical" href="https://www.dailynk.com/english/invented-nested/">'
+        "<title>Invented nested page</title></head><body><article>"
+        "<p>An invented first paragraph long enough to be an article body for this small test page.</p>"
+        + "<div>" * 3000 + "<p>An invented second paragraph, deep inside three thousand unclosed divs.</p>"
+        "</article></body></html>"
+    )
+    (a,) = html.read(page.encode(), "nested.html")
+    assert a.body.split("\n\n") == [
+        "An invented first paragraph long enough to be an article body for this small test page.",
+        "An invented second paragraph, deep inside three thousand unclosed divs.",
+    ]

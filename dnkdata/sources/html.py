@@ -256,32 +256,36 @@ def _block_paragraphs(root: LexborNode) -> list[str]:
             chunks.append(current)
         current = [""]
 
-    def walk(node: LexborNode):
-        child = node.child
-        while child is not None:
-            tag = child.tag
-            if tag == "-text":
-                content = child.text_content or ""
-                if content.strip():
-                    if state["brs"] >= 2:
-                        state["double"] = True
-                        flush()
-                    elif state["brs"] == 1:
-                        current.append("")
-                    state["brs"] = 0
-                current[-1] += content
-            elif tag == "br":
-                state["brs"] += 1
-            elif tag in _BLOCK_TAGS:
+    # A walk in document order with a stack of its own rather than recursion: a page of thousands of nested
+    # elements would exceed Python's recursion limit. Each entry: the next node to visit at one level, and
+    # whether that level is a block element, whose end is a paragraph break.
+    stack: list[tuple[LexborNode | None, bool]] = [(root.child, False)]
+    while stack:
+        child, in_block = stack.pop()
+        if child is None:
+            if in_block:
+                flush()
+            continue
+        stack.append((child.next, in_block))  # its next sibling, once its own children are done
+        tag = child.tag
+        if tag == "-text":
+            content = child.text_content or ""
+            if content.strip():
+                if state["brs"] >= 2:
+                    state["double"] = True
+                    flush()
+                elif state["brs"] == 1:
+                    current.append("")
                 state["brs"] = 0
-                flush()
-                walk(child)
-                flush()
-            elif child.is_element_node:
-                walk(child)
-            child = child.next
-
-    walk(root)
+            current[-1] += content
+        elif tag == "br":
+            state["brs"] += 1
+        elif tag in _BLOCK_TAGS:
+            state["brs"] = 0
+            flush()
+            stack.append((child.child, True))
+        elif child.is_element_node:
+            stack.append((child.child, False))
     flush()
     paragraphs: list[str] = []
     for chunk in chunks:
