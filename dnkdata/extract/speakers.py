@@ -398,6 +398,7 @@ class SpeakerFinder:
         self.sentences = SentenceIndex(body)
         self._classified: dict[Found, Speaker] = {}  # an antecedent is classified again for every anaphor
         self._according_in: dict[tuple[int, int], re.Match[str] | None] = {}  # by sentence bounds
+        self._paragraph_according: dict[int, bool] = {}  # by paragraph start
 
     @cached_property
     def unnamed(self) -> list[re.Match[str]]:
@@ -445,32 +446,47 @@ class SpeakerFinder:
     def in_sentence(self, quote_start: int, kind: str) -> Found | None:
         """"According to X" anywhere in the sentence, or a subject with a verb of saying before the quote."""
         body = self.body
-        m = self._according(quote_start)
+        para_start, para_end = self.sentences.paragraph(quote_start)
+        according = self._according_in_paragraph(para_start, para_end)
+        # every subject pattern holds one of these verbs after a space, within the reach before the quote
+        verb = VERB_AFTER_SPACE.search(body, max(para_start, quote_start - ATTRIBUTION_REACH), quote_start)
+        if not according and verb is None:
+            return None  # the sentence lies within the paragraph: neither pattern can match in it
+        sentence = self.sentences.bounds(quote_start)
+        m = self._according(sentence) if according else None
         if m and not self._in_quote(m.start()):
             return Found(m.group("sp").strip(), m.start("sp"), m.start("sp") + len(m.group("sp").strip()))
         key = "subject_speech" if kind == "direct" else "subject_term"
-        start = self._head_start(quote_start)
-        if VERB_AFTER_SPACE.search(body, start, quote_start) is None:
-            return None  # every subject pattern holds one of these verbs after a space
+        start = self._head_start(quote_start, sentence[0])
+        if verb is None or verb.start() < start:  # a verb found before the head and within it is its first
+            verb = VERB_AFTER_SPACE.search(body, start, quote_start)  # as searching the head itself finds
+        if verb is None:
+            return None
         head = body[start:quote_start]
         m = _last_search(_head_pattern(key, head), head)
         return self._found(start, m) if m else None
 
-    def _head_start(self, mark: int) -> int:
+    def _head_start(self, mark: int, sentence_start: int | None = None) -> int:
         """Where the text searched for an attribution before a mark begins: the start of the mark's sentence, or,
         in a sentence longer than ATTRIBUTION_REACH before the mark, the first word within that reach.
 
         The reach keeps the work per quote bounded, so a text of many quotes in one endless "sentence" (a transcript,
         a page whose full stops were lost) costs its length, not its length squared."""
-        start, _ = self.sentences.bounds(mark)
+        start = self.sentences.bounds(mark)[0] if sentence_start is None else sentence_start
         if mark - start <= ATTRIBUTION_REACH:
             return start
         word = WORD_AFTER_SPACE.search(self.body, mark - ATTRIBUTION_REACH, mark)
         return word.start() if word else mark
 
-    def _according(self, quote_start: int) -> re.Match[str] | None:
-        """The first "according to X" in the quote's sentence, looked for once per sentence."""
-        sentence = self.sentences.bounds(quote_start)
+    def _according_in_paragraph(self, para_start: int, para_end: int) -> bool:
+        """Whether the paragraph holds "ccording to", which every "according to" match holds: found once per
+        paragraph, so most sentences are ruled out without a look at their bounds."""
+        if para_start not in self._paragraph_according:
+            self._paragraph_according[para_start] = self.body.find("ccording to", para_start, para_end) >= 0
+        return self._paragraph_according[para_start]
+
+    def _according(self, sentence: tuple[int, int]) -> re.Match[str] | None:
+        """The first "according to X" in the sentence, looked for once per sentence."""
         if sentence not in self._according_in:
             start, end = sentence
             # every match holds "ccording to": str.find rules most sentences out before the regex scan
