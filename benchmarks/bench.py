@@ -17,6 +17,7 @@ import json
 import os
 import platform
 import re
+import resource
 import shlex
 import shutil
 import statistics
@@ -28,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parents[1]
 STAGES = ("read", "parse", "extract", "validate", "write")
@@ -44,6 +46,7 @@ INCREMENTAL_ADDED = 100
 class SizeResult:
     size: int
     walls: list[float] = field(default_factory=list)
+    cpus: list[float] = field(default_factory=list)  # CPU seconds of each run's whole process tree
     peak_rss_bytes: int = 0
     outputs: dict[str, int] = field(default_factory=dict)  # parquet file -> bytes
     output_total_bytes: int | None = None  # everything under --out; defaults to the parquet sum
@@ -56,6 +59,13 @@ class SizeResult:
     @property
     def wall_s(self) -> float | None:
         return statistics.median(self.walls) if self.walls else None
+
+    @property
+    def cpu_s(self) -> float | None:
+        """CPU seconds of the run whose wall time is the median."""
+        if not self.cpus or not self.walls:
+            return None
+        return self.cpus[self.walls.index(sorted(self.walls)[(len(self.walls) - 1) // 2])]
 
     @property
     def per_article_ms(self) -> float | None:
@@ -249,11 +259,16 @@ def where_the_time_goes(results: list[SizeResult]) -> list[str]:
     main = {w: r.stages.get(w, 0.0) for w in ("merge", "validate", "write")}
     cells = ", ".join(f"{s} {v * 1000 / r.size:.3f} ms" for s, v in worker.items())
     tables = r.stages.get("total", 0.0) - r.stages.get("discover", 0.0) - r.stages.get("process", 0.0)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    busy = (f" The build's whole process tree used {r.cpu_s:.0f} s of CPU, {r.cpu_s / r.wall_s:.2f} of the "
+            f"{cores} cores busy on average over its wall time: the build is bound by CPU work where that is near "
+            f"{cores}." if r.cpu_s else "")
     return ["", f"Where the time goes at {r.size}: worker CPU per capture {cells} "
                 f"(total {sum(worker.values()) * 1000 / r.size:.3f} ms; {r.extracted} of the {r.size} captures "
                 f"hold a story's primary record and were extracted); the table steps after the pool "
                 f"{tables:.1f} s of the {r.wall_s:.1f} s wall (" +
-                ", ".join(f"{w} {v:.1f} s" for w, v in main.items()) + ", validate and write overlapping merge)."]
+                ", ".join(f"{w} {v:.1f} s" for w, v in main.items()) + ", validate and write overlapping merge)." +
+                busy]
 
 
 def machine_info() -> dict[str, str]:
@@ -302,15 +317,23 @@ def build_command(corpus: Path, out: Path, cache: Path) -> list[str]:
     return base + ["build", str(corpus), "--out", str(out), "--cache", str(cache)]
 
 
-def run_measured(cmd: list[str], interval: float = 0.025) -> tuple[float, int, int, str]:
-    """Run `cmd`; return (wall seconds, peak RSS of it and all descendants, exit code, stderr tail).
+class Run(NamedTuple):
+    wall_s: float
+    peak_rss_bytes: int  # of the command and all its descendants
+    exit_code: int
+    stderr_tail: str
+    cpu_s: float  # user + system CPU seconds of the command and all its descendants
 
-    RSS is summed over the tree at each poll because the build may use worker processes.
-    """
+
+def run_measured(cmd: list[str], interval: float = 0.025) -> Run:
+    """Run `cmd` and measure it. RSS is summed over the tree at each poll because the build uses worker
+    processes; CPU is read from the rusage of waited-for children, which holds the whole tree once every process
+    of it has been waited for (the build waits for its workers, this function for the build)."""
     import psutil
 
     peak = 0
     done = threading.Event()
+    cpu_before = _children_cpu_seconds()
     start = time.perf_counter()
     proc = psutil.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
@@ -336,7 +359,13 @@ def run_measured(cmd: list[str], interval: float = 0.025) -> tuple[float, int, i
     wall = time.perf_counter() - start
     done.set()
     sampler.join()
-    return wall, peak, proc.returncode, err.decode("utf-8", "replace")[-2000:]
+    return Run(wall, peak, proc.returncode, err.decode("utf-8", "replace")[-2000:],
+               _children_cpu_seconds() - cpu_before)
+
+
+def _children_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def floor_seconds(corpus: Path) -> tuple[float, float]:
@@ -450,13 +479,14 @@ def measure_size(workdir: Path, size: int, seed: int, repeat: int) -> SizeResult
         for folder in (out, cache):
             if folder.exists():
                 shutil.rmtree(folder)  # cold build each time: no output or cache left from the previous run
-        wall, peak, code, err = run_measured(build_command(corpus, out, cache))
-        print(f"[bench] build {size} run {i + 1}/{repeat}: {wall:.2f} s, peak {peak / MIB:.0f} MiB, exit {code}",
-              flush=True)
+        wall, peak, code, err, cpu = run_measured(build_command(corpus, out, cache))
+        print(f"[bench] build {size} run {i + 1}/{repeat}: {wall:.2f} s, CPU {cpu:.1f} s, peak {peak / MIB:.0f} MiB, "
+              f"exit {code}", flush=True)
         if code != 0:
             result.error = f"exit {code}: {err.strip()}"
             return result
         result.walls.append(wall)
+        result.cpus.append(cpu)
         result.peak_rss_bytes = max(result.peak_rss_bytes, peak)
     result.outputs, result.output_total_bytes = output_sizes(out)
     result.stages = stage_timings(out)
@@ -481,7 +511,7 @@ def measure_incremental(workdir: Path, size: int, seed: int, runs: int) -> Incre
                 return result
         plus = corpus_plus_new(workdir, corpus, seed + run)
         warm_page_cache(plus)
-        wall, peak, code, err = run_measured(build_command(plus, out, cache))
+        wall, peak, code, err, _ = run_measured(build_command(plus, out, cache))
         print(f"[bench] incremental +{INCREMENTAL_ADDED} on {size} run {run + 1}/{runs}: {wall:.2f} s, exit {code}",
               flush=True)
         if code != 0:

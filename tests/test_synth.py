@@ -222,3 +222,24 @@ def test_long_article_shapes_are_as_long_as_the_largest_size():
     assert "\n\n" not in shapes["one paragraph (no blank line)"]
     assert ". " not in shapes["no full stops, one paragraph"]
     assert long_articles.ms_per_kb("A source said: “Rice is dear.” " * 40, runs=1) > 0
+
+
+def test_run_measured_counts_the_cpu_of_grandchildren():
+    bench = _bench()
+    spin = "import time\nend = time.process_time() + 0.3\nwhile time.process_time() < end: pass"
+    parent = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {spin!r}], check=True)"
+    run = bench.run_measured([sys.executable, "-c", parent])
+    assert run.exit_code == 0
+    assert run.cpu_s >= 0.3  # the grandchild's spin alone, which the parent waited for
+    assert run.peak_rss_bytes > 0
+
+
+def test_where_the_time_goes_says_how_busy_the_cores_were():
+    bench = _bench()
+    r = _fake(bench, 100_000, 100.0, 900, 8.0, {"read": 5.0, "parse": 14.0, "extract": 150.0, "total": 98.0,
+                                                 "discover": 0.3, "process": 85.0, "merge": 10.0})
+    r.cpus = [190.0]
+    text = " ".join(bench.where_the_time_goes([r]))
+    assert "used 190 s of CPU, 1.90 of the" in text
+    r.cpus = []
+    assert "of CPU" not in " ".join(bench.where_the_time_goes([r]))
