@@ -28,15 +28,6 @@ def test_heads_found_as_a_longest_first_alternation_finds_them():
         assert [m.span() for m in officials._find_heads(text)] == [m.span() for m in plain.finditer(text)]
 
 
-def test_span_set_covers_what_any_span_covers():
-    rng = random.Random(3)
-    for _ in range(300):
-        spans = [(a, a + rng.randint(-2, 8)) for a in (rng.randint(0, 40) for _ in range(rng.randint(0, 6)))]
-        covered = officials._SpanSet(spans)
-        for offset in range(-2, 52):
-            assert covered.covers(offset) == any(s <= offset < e for s, e in spans)
-
-
 def _expand_left_whole_window(body, head_start):
     """_expand_left as first written: the whole 120-character window tokenized left to right."""
     base = max(0, head_start - 120)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from dataclasses import dataclass
 
+from dnkdata.extract.text import SpanUnion
 from dnkdata.gazetteer import PlaceMention
 
 
@@ -47,22 +47,3 @@ def extract_locations(article_id: str, mentions: list[PlaceMention],
             is_source_location=any(m.start in in_source for m in group),
         ))
     return sorted(rows, key=lambda r: r.char_start)
-
-
-class SpanUnion:
-    """Offsets covered by any of some half-open spans (start, end): the spans are merged once, so each offset is
-    one bisection, not a look at every span (an article has a score of mentions and of attributions)."""
-
-    def __init__(self, spans: list[tuple[int, int]]):
-        merged: list[list[int]] = []
-        for start, end in sorted(spans):
-            if merged and start <= merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], end)
-            else:
-                merged.append([start, end])
-        self.starts = [start for start, _ in merged]
-        self.ends = [end for _, end in merged]
-
-    def __contains__(self, offset: int) -> bool:
-        i = bisect_right(self.starts, offset) - 1
-        return i >= 0 and offset < self.ends[i]

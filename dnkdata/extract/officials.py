@@ -6,14 +6,15 @@ to it. Role words come from gazetteer/roles.csv; people from gazetteer/officials
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from operator import attrgetter
 
 from dnkdata import gazetteer
 from dnkdata.extract.speakers import KOREAN_NAME, PLACE_SPECIFICITY, SURNAMES
-from dnkdata.extract.text import finditer_at, literal_starts, literal_starts_anycase, official_id, trie_pattern
+from dnkdata.extract.text import (SpanUnion, finditer_at, literal_starts, literal_starts_anycase, official_id,
+                                  trie_pattern)
 from dnkdata.gazetteer import PlaceMention
 
 TITLE_WORDS = {"leader", "secretary", "director", "premier", "minister", "chairman", "chairwoman", "president",
@@ -205,24 +206,19 @@ class _TakenSpans:
     """any(s <= pos < e for s, e in taken) for the spans already taken by a name, without a look at each: a body
     of thousands of titled names would cost their number squared.
 
-    The register's spans are sorted by start once, with the greatest end so far: some span before pos reaches
-    past it exactly when that greatest end does. Spans added later come in order of start and are asked about
-    in that order, so every one of them starts at or before pos, and only their greatest end matters."""
+    The register's spans are merged once (one bisection per question). Spans added later come in order of start
+    and are asked about in that order, so every one of them starts at or before pos, and only their greatest end
+    matters."""
 
     def __init__(self, spans: list[tuple[int, int]]):
-        spans = sorted(spans)
-        self.starts = [s for s, _ in spans]
-        self.reach: list[int] = []  # the greatest end among spans[:i + 1]
-        for _, end in spans:
-            self.reach.append(max(end, self.reach[-1]) if self.reach else end)
+        self.register = SpanUnion(spans)
         self.added_reach = -1  # the greatest end of the spans added since
         self.last_asked = -1
 
     def holds(self, pos: int) -> bool:
         assert pos >= self.last_asked, "asked in order of position"
         self.last_asked = pos
-        i = bisect_right(self.starts, pos)  # the spans starting at or before pos
-        return (i > 0 and self.reach[i - 1] > pos) or self.added_reach > pos
+        return pos in self.register or self.added_reach > pos
 
     def add_in_order(self, start: int, end: int) -> None:
         assert start <= self.last_asked, "added at the position last asked about"
@@ -317,10 +313,10 @@ def _slug(name: str) -> str:
 
 def _group_hits(body: str, places: list[PlaceMention], title_spans: list[tuple[int, int]]) -> list[_Hit]:
     hits = []
-    in_title, korean_places = _SpanSet(title_spans), _KoreanPlaces(places)
+    in_title, korean_places = SpanUnion(title_spans), _KoreanPlaces(places)
     for m in _find_heads(body):
         (head_start, head_end), head = m.span(), m.group(0)
-        if in_title.covers(head_start) or not _is_role_noun(body, m):
+        if head_start in in_title or not _is_role_noun(body, m):
             continue
         if _excluded(body, head_start, head_end):
             continue
@@ -532,24 +528,6 @@ class _KoreanPlaces:
         if not inside:
             return None
         return min(inside, key=lambda p: PLACE_SPECIFICITY.get(p.level, 9)).name
-
-
-class _SpanSet:
-    """Offsets covered by any of some spans: the spans merged into sorted disjoint ones, searched by bisect."""
-
-    def __init__(self, spans: list[tuple[int, int]]):
-        self.starts: list[int] = []
-        self.ends: list[int] = []
-        for start, end in sorted(span for span in spans if span[0] < span[1]):
-            if self.ends and start <= self.ends[-1]:
-                self.ends[-1] = max(self.ends[-1], end)
-            else:
-                self.starts.append(start)
-                self.ends.append(end)
-
-    def covers(self, offset: int) -> bool:
-        index = bisect_right(self.starts, offset) - 1
-        return index >= 0 and offset < self.ends[index]
 
 
 # ---------------------------------------------------------------- rows

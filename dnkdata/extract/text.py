@@ -166,6 +166,25 @@ def _after_abbreviation(body: str, floor: int, mark: int) -> bool:
     return ABBREVIATIONS.search(body[max(floor, mark - 6):mark + 1]) is not None
 
 
+class SpanUnion:
+    """Offsets covered by any of some half-open spans (start, end): the spans are merged once, so each offset is
+    one bisection, not a look at every span (an article has a score of mentions and of attributions)."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        merged: list[list[int]] = []
+        for start, end in sorted(span for span in spans if span[0] < span[1]):  # an empty span covers nothing
+            if merged and start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        self.starts = [start for start, _ in merged]
+        self.ends = [end for _, end in merged]
+
+    def __contains__(self, offset: int) -> bool:
+        i = bisect_right(self.starts, offset) - 1
+        return i >= 0 and offset < self.ends[i]
+
+
 def finditer_at(pattern: re.Pattern[str], text: str, starts, end: int | None = None) -> list[re.Match[str]]:
     """What pattern.finditer(text, 0, end) gives, trying only the ascending `starts` where a match can begin.
 
