@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 import re
 
+import pytest
+
 from dnkdata.extract import speakers
 from dnkdata.extract.text import SentenceIndex, sentence_bounds
 from tests.conftest import scrambled
@@ -84,22 +86,20 @@ def test_quote_id_is_the_shared_stable_id():
     assert quotes._quote_id("0123456789abcdef", 12, 340) == quote_id("0123456789abcdef", 12, 340)
 
 
-def test_earliest_start_is_the_walk_back_stopped_at_the_run_start():
-    for text in [*_texts(), "a-b ’c " * 40 + "source", "x" * 170 + " source", "source"]:
-        for keyword in range(len(text) + 1):
-            pos = speakers._words_back(text, keyword, 5)
-            separator = speakers.LAST_SEPARATOR.search(text, pos, keyword)
-            expected = separator.start() + 1 if separator else pos
-            assert speakers._earliest_start(text, keyword) == expected, (text, keyword)
-
-
-def test_lead_start_is_the_token_walk_back_stopped_at_the_run_start():
-    for text in [*_texts(), " a b c", "a;b c d e", "x" * 90 + " worker", " \t worker"]:
-        for noun in range(len(text) + 1):
-            pos = speakers._tokens_back(text, noun, 3)
-            separator = speakers.LAST_NON_RUN.search(text, pos, noun)
-            expected = separator.start() + 1 if separator else pos
-            assert speakers._lead_start(text, noun) == expected, (text, noun)
+@pytest.mark.parametrize(("shortcut", "walk_back", "count", "separator", "extra_texts"), [
+    ("_earliest_start", "_words_back", 5, "LAST_SEPARATOR", ["a-b ’c " * 40 + "source", "x" * 170 + " source", "source"]),
+    ("_lead_start", "_tokens_back", 3, "LAST_NON_RUN", [" a b c", "a;b c d e", "x" * 90 + " worker", " \t worker"]),
+])
+def test_start_is_the_walk_back_stopped_at_the_run_start(shortcut, walk_back, count, separator, extra_texts):
+    """_earliest_start (5 words before a source keyword) and _lead_start (3 tokens before a person noun) against
+    the plain walk back, cut at the last separator after it."""
+    fast, back, last_separator = getattr(speakers, shortcut), getattr(speakers, walk_back), getattr(speakers, separator)
+    for text in [*_texts(), *extra_texts]:
+        for end in range(len(text) + 1):
+            pos = back(text, end, count)
+            found = last_separator.search(text, pos, end)
+            expected = found.start() + 1 if found else pos
+            assert fast(text, end) == expected, (text, end)
 
 
 def test_words_back_finds_where_the_fifth_word_before_begins():
