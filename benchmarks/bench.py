@@ -259,7 +259,7 @@ def where_the_time_goes(results: list[SizeResult]) -> list[str]:
     main = {w: r.stages.get(w, 0.0) for w in ("merge", "validate", "write")}
     cells = ", ".join(f"{s} {v * 1000 / r.size:.3f} ms" for s, v in worker.items())
     tables = r.stages.get("total", 0.0) - r.stages.get("discover", 0.0) - r.stages.get("process", 0.0)
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    cores = _usable_cores() or os.cpu_count()
     busy = (f" The build's whole process tree used {r.cpu_s:.0f} s of CPU, {r.cpu_s / r.wall_s:.2f} of the "
             f"{cores} cores busy on average over its wall time: the build is bound by CPU work where that is near "
             f"{cores}." if r.cpu_s else "")
@@ -273,7 +273,7 @@ def where_the_time_goes(results: list[SizeResult]) -> list[str]:
 
 def machine_info() -> dict[str, str]:
     info = {"platform": platform.platform(), "cpu": _cpu_model(), "cores": str(os.cpu_count()),
-            "usable cores": str(len(os.sched_getaffinity(0))) if hasattr(os, "sched_getaffinity") else "?"}
+            "usable cores": str(_usable_cores() or "?")}
     try:
         import psutil
 
@@ -289,6 +289,11 @@ def machine_info() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             info[pkg] = "not installed"
     return info
+
+
+def _usable_cores() -> int | None:
+    """The cores this process may run on (None where the platform does not say)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
 
 
 def _cpu_model() -> str:
