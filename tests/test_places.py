@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from dnkdata.gazetteer import find_places
+from dnkdata.gazetteer import find_places, legacy_spellings
 
 
 def names(text: str):
@@ -50,6 +50,27 @@ def test_foreign_places_carry_their_country():
     assert codes == {"Dandong": "CN", "China": "CN", "Sinuiju": "KP"}
 
 
+def test_north_koreas_long_name_is_not_south_korea():
+    # "Republic of Korea" is South Korea's name, and the tail of North Korea's, in either apostrophe
+    for text in ("the Democratic People's Republic of Korea", "the Democratic People’s Republic of Korea",
+                 "a court of the People’s Republic of Korea"):
+        assert names(text) == [], text
+    assert [n for _, n, _, _ in names("talks with the Republic of Korea")] == ["South Korea"]
+
+
+def test_legacy_spellings_write_o_breve_as_u():
+    assert legacy_spellings("P'yŏngsŏng") == {"Pyungsong", "Pyongsung", "Pyungsung"}
+    assert legacy_spellings("Hyesan") == set()
+
+
+def test_legacy_spellings_count_with_their_generic_word_only():
+    assert names("traders in Pyongsung city")[0][:2] == ("Pyongsung city", "Pyongsong")
+    assert names("a source in Hoeryung County")[0][:2] == ("Hoeryung County", "Hoeryong")
+    # alone, a legacy form may be another country's town (Chungju, from Chŏngju, is South Korean)
+    assert names("Hoeryung traders went to Pyongsung") == []
+    assert [(n, level) for _, n, level, _ in names("a trip to Chungju")] == [("Chungju", "city")]
+
+
 def test_rivers_are_not_places():
     assert names("patrols along the Tumen River near Namyang") == [("Namyang", "Namyang", "town", "North Hamgyong")]
 
@@ -68,3 +89,22 @@ def test_span_union_holds_an_offset_exactly_when_some_span_does():
         union = SpanUnion(spans)
         for offset in range(-2, 100):
             assert (offset in union) == any(start <= offset < end for start, end in spans), (spans, offset)
+
+
+def test_capitals_and_regions_often_named_beside_north_korea_are_foreign_places():
+    found = names("Workers sent to Kursk and Vladivostok wired money to Dhaka, Kyiv and Yeonpyeong Island.")
+    assert [(n, level) for _, n, level, _ in found] == [("Kursk", "city"), ("Vladivostok", "city"), ("Dhaka", "city"),
+                                                 ("Kyiv", "city"), ("Yeonpyeong Island", "city")]
+
+
+def test_common_slips_and_old_spellings_of_places():
+    found = names("South Pyongyang Province’s Sunchon, Heechon city and Samsoo County, sanctions by the US")
+    assert [n for _, n, _, _ in found] == ["South Pyongan", "Sunchon", "Huichon", "Samsu", "United States"]
+    assert names("paid in the US dollar") == []
+
+
+def test_a_bare_legacy_spelling_counts_where_the_story_names_its_province():
+    assert [n for _, n, _, _ in names("Corn in Hoeryung fell, North Hamgyong traders said.")] == [
+        "Hoeryong", "North Hamgyong"]
+    assert names("Corn in Hoeryung fell.") == []  # it cannot vouch for its own province
+    assert [n for _, n, _, _ in names("a source in Yangang Province")] == ["Ryanggang"]

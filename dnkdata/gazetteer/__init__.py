@@ -14,6 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import product
 from importlib import resources
 from typing import NamedTuple
 
@@ -30,7 +31,7 @@ GENERIC_AFTER = re.compile(
 LEVEL_OF_WORD = {"province": "province", "provinces": "province", "county": "county", "counties": "county",
                  "city": "city", "district": "district", "special city": "special_city",
                  "do": "province", "gun": "county", "si": "city", "guyok": "district", "dong": "district", "ri": "town"}
-NOT_A_PLACE_AFTER = re.compile(r"\s+(?:River|river|Stream|stream|Strait|Valley|Dynasty|dynasty|[Cc]lan)\b")
+NOT_A_PLACE_AFTER = re.compile(r"\s+(?:River|river|Stream|stream|Strait|Valley|Dynasty|dynasty|[Cc]lan|[Dd]ollars?)\b")
 PERSON_LIKE = re.compile(r"^(?:Kim|Ri|Pak|Choe|Jo|Jang|Kang|Han|O|Jong|Hwang|Yun|An|Song|Mun|Nam|Ju|Jon|Ko|Sin|Yang)"
                          r"(?:\s+[A-Z][a-z]+){1,2}$")
 # What follows a name, in one match: a word that makes it no place (first, as it is tried first), else the
@@ -140,17 +141,43 @@ def fold(text: str) -> str:
 
 
 def spellings(place: Place) -> set[str]:
-    """Surface spellings to look for: the name, its variants, and their forms without apostrophes or breves."""
+    """Surface spellings to look for: the name, its variants, and their forms without apostrophes or breves, or
+    with a curly apostrophe for a straight one ("People’s")."""
     out: set[str] = set()
     for form in (place.name, *place.variants):
         plain = without_combining_marks(unicodedata.normalize("NFKD", form))
-        out.update({form, plain, re.sub(r"['’`ʼ]", "", plain)})
+        out.update({form, plain, re.sub(r"['’`ʼ]", "", plain), plain.replace("'", "’")})
     return {s for s in out if len(s) >= 3}
 
 
 class _Spelling(NamedTuple):
     candidates: tuple[Place, ...]  # the places it may name
     minor_only: bool  # all of them districts or towns
+    derived: bool = False  # only a legacy spelling made by legacy_spellings, not one listed in the data
+
+
+# An o with a breve in McCune–Reischauer: older English texts (Daily NK's before about 2012 among them) often
+# write it "u": Onsŏng as "Onsung", P'yŏngsŏng as "Pyongsung". More than three in one name is never seen.
+O_BREVE = re.compile("[ŏŎ]")
+MAX_BREVES = 3
+
+
+def legacy_spellings(form: str) -> set[str]:
+    """The forms of an McCune–Reischauer spelling with one or more of its ŏ written "u" (the all-"o" form is the
+    plain spelling itself), without diacritics or apostrophes."""
+    breves = [m.start() for m in O_BREVE.finditer(form)]
+    if not breves or len(breves) > MAX_BREVES:
+        return set()
+    out = set()
+    for choice in product("ou", repeat=len(breves)):
+        if "u" not in choice:
+            continue
+        letters = list(form)
+        for at, letter in zip(breves, choice):
+            letters[at] = letter if form[at] == "ŏ" else letter.upper()
+        plain = without_combining_marks(unicodedata.normalize("NFKD", "".join(letters)))
+        out.add(APOSTROPHES.sub("", plain))
+    return {s for s in out if len(s) >= 3}
 
 
 @cache
@@ -158,14 +185,36 @@ def _place_automaton() -> tuple[ahocorasick_rs.AhoCorasick, list[_Spelling]]:
     """One automaton over every spelling (a DFA: quickest to run), and each spelling's places by its index."""
     table: dict[str, list[Place]] = {}
     for place in places():
-        if place.level == "country" and place.country_code == "KP":
-            continue  # North Korea itself is never a location row
         for form in spellings(place):
-            table.setdefault(form, []).append(place)
+            # of North Korea's own names only the long one, which holds South Korea's ("Republic of Korea"):
+            # the others name no location, and "North Korea" in every story would cost a lookup each
+            if not _is_north_korea(place) or "Republic of Korea" in form:
+                table.setdefault(form, []).append(place)
+    derived = _derived_spellings(table)
+    table.update(derived)
     automaton = ahocorasick_rs.AhoCorasick(list(table), implementation=ahocorasick_rs.Implementation.DFA)
-    spellings_by_index = [_Spelling(tuple(candidates), all(p.level in ("district", "town") for p in candidates))
-                          for candidates in table.values()]
+    spellings_by_index = [_Spelling(tuple(candidates), all(p.level in ("district", "town") for p in candidates),
+                                    form in derived)
+                          for form, candidates in table.items()]
     return automaton, spellings_by_index
+
+
+def _is_north_korea(place: Place) -> bool:
+    return place.level == "country" and place.country_code == "KP"  # never a location row
+
+
+def _derived_spellings(listed: dict[str, list[Place]]) -> dict[str, list[Place]]:
+    """Legacy spellings of North Korean places that no listed spelling already takes: a form another place owns
+    ("Sunchon" from Sŏnch'ŏn) is left to that place rather than made ambiguous."""
+    derived: dict[str, list[Place]] = {}
+    for place in places():
+        if place.country_code != "KP" or _is_north_korea(place):
+            continue
+        for form in (place.name, *place.variants):
+            for spelling in legacy_spellings(form):
+                if spelling not in listed and place not in derived.setdefault(spelling, []):
+                    derived[spelling].append(place)
+    return derived
 
 
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -225,9 +274,13 @@ def _ends_with_of(window: str) -> bool:
     return len(stripped) < len(window) and stripped[-2:].lower() == "of"
 
 
-def _needs_level_word(surface: str, spelling: _Spelling) -> bool:
+def _needs_level_word(surface: str, spelling: _Spelling, provinces_in_text: list[str]) -> bool:
     """Spellings that are also personal names (Kim Jong Suk) or short district names (Chung) count as places
-    only with their generic word ("Kim Jong Suk County", "Chung District")."""
+    only with their generic word ("Kim Jong Suk County", "Chung District"); so do legacy spellings, which can be
+    another country's place ("Chungju" is a South Korean city): "Onsung County", or "Hoeryung" in a story that
+    names its province, not a bare "Hoeryung"."""
+    if spelling.derived:
+        return not any(place.province in provinces_in_text for place in spelling.candidates)
     return _person_like_or_short(surface) if spelling.minor_only else bool(PERSON_LIKE.match(surface))
 
 
@@ -256,7 +309,9 @@ def _narrow(candidates: tuple[Place, ...], hint: str | None, provinces_in_text: 
 def find_places(text: str) -> tuple[list[PlaceMention], list[str]]:
     """Every resolvable place mention in text, and the spellings left unresolved (ambiguous)."""
     matches = _raw_matches(text)
-    sure = [spelling.candidates[0] for _, _, spelling in matches if len(spelling.candidates) == 1]
+    # places named by a listed spelling of one place (a legacy form must not vouch for its own province)
+    sure = [spelling.candidates[0] for _, _, spelling in matches
+            if len(spelling.candidates) == 1 and not spelling.derived]
     provinces_in_text = [p.name for p in sure if p.level in PROVINCE_LEVELS] + [p.province for p in sure if p.province]
     mentions, unresolved = [], []
     for start, end, spelling in matches:
@@ -264,12 +319,14 @@ def find_places(text: str) -> tuple[list[PlaceMention], list[str]]:
         if after and after.group("not_a_place") is not None:
             continue  # the Tumen River, the Koryo dynasty: not the place of that name
         hint, mention_end = _level_hint(text, start, end, after)
-        if hint is None and _needs_level_word(text[start:end], spelling):
+        if hint is None and _needs_level_word(text[start:end], spelling, provinces_in_text):
             continue
         place = _narrow(spelling.candidates, hint, provinces_in_text)
         if place is None:
             unresolved.append(text[start:end])
             continue
+        if _is_north_korea(place):
+            continue  # found only so that "Democratic People's Republic of Korea" is not read as South Korea
         mentions.append(PlaceMention(place, start, mention_end, text[start:mention_end]))
     mentions += _paired_provinces(text, mentions)
     mentions.sort(key=lambda m: m.start)
