@@ -110,3 +110,94 @@ def test_section_label_and_by_line_are_chrome():
     assert (article.title, article.byline) == ("Rice prices climb again in Hamhung markets", "Jane Roe")
     assert article.published_at == datetime(2023, 3, 14, 17, 0)
     assert article.body.startswith("Rice prices rose") and "Economy" not in article.body
+
+
+# ---- chrome shapes met in unseen captures (all passages invented)
+
+@pytest.mark.parametrize("text, body_start, credit", [
+    # a "Graphic:" credit line, and the keyword line above it
+    ("won dollar rate\nGraphic: Daily NK\n\nThe dollar gained against the won this month, Daily NK has "
+     "learned.\n\nTraders in Hyesan said the rate kept climbing.\n", "The dollar gained", "Graphic"),
+    # a wire photo caption that opens with the quote it shows
+    ("\"Farm workers gathered at a rally in Anju on June 3,\" state media reported. (Rodong Sinmun-News1)\n\n"
+     "Security officials were told to watch farms more closely this summer, a source said.\n\n"
+     "The order came from the central ministry.\n", "Security officials", "News1"),
+])
+def test_a_credited_caption_above_the_story_is_chrome_not_a_title(text, body_start, credit):
+    article = parse_text(text)
+    assert article.title is None
+    assert article.body.startswith(body_start) and credit not in article.body
+
+
+def test_embedded_chart_lines_are_chrome():
+    text = ("Corn prices fell in Sinuiju this week, a source said.\n![]() *KPW per Kilogram |\n"
+            "Rice held steady in the same markets.\n")
+    article = parse_text(text)
+    assert "![" not in article.body and "Rice held steady" in article.body
+
+
+def test_old_site_image_slot_is_not_body():
+    article = parse_text("[imText1]The market in Hoeryong reopened on Monday.\n\nTraders returned slowly.\n")
+    assert article.body.startswith("The market in Hoeryong")
+
+
+def test_sources_disclaimer_ends_the_story():
+    text = ("Police stepped up patrols in Haeju this month, a source said.\n\n"
+            "Daily NK works with a network of sources whose names are withh")
+    article = parse_text(text)
+    assert article.body == "Police stepped up patrols in Haeju this month, a source said."
+
+
+@pytest.mark.parametrize("caption", [
+    "Workers repair a bridge near Sinuiju on July 3. /Photo from Rodong Sinmun, News1",
+    "Workers repair a bridge near Sinuiju on July 3. / Photo: Rodong Sinmun, News1",
+    "Workers repair a bridge near Sinuiju. Image: Yonhap News Agency",
+    "Workers repair a bridge near Sinuiju. Image (May 2019): Daily NK",
+])
+def test_caption_credit_forms_mark_a_caption_and_the_keyword_line_above_it(caption):
+    text = ("Flood repairs in Sinuiju fell behind schedule, a source said.\n\n"
+            f"bridge, flood, sinuiju\n{caption}\n\nResidents were mobilised every morning.\n")
+    article = parse_text(text)
+    assert article.body == ("Flood repairs in Sinuiju fell behind schedule, a source said.\n\n"
+                            "Residents were mobilised every morning.")
+
+
+def test_a_blogs_repost_lead_in_and_trailer_are_chrome():
+    text = ("Daily NK on rice in Hamhung\n\nAccording to the Daily NK:\n\nRice rose to 5,000 won in Hamhung, a source "
+            "said.\n\nTraders expect more increases.\n\nRead the full story here:\nRice climbs again\nDaily NK\n\n"
+            "Comments are closed.\n")
+    article = parse_text(text)
+    assert article.title == "Daily NK on rice in Hamhung"
+    assert article.body == "Rice rose to 5,000 won in Hamhung, a source said.\n\nTraders expect more increases."
+
+
+def test_alt_text_that_repeats_the_caption_is_chrome():
+    text = ("Rail traffic to Rason resumed last week, a source said.\n\n"
+            "A freight train waits at a station near Rason.\n"
+            "A freight train waits at a station near Rason. Image (May 2019): Daily NK\n\n"
+            "Traders welcomed the news.\n")
+    article = parse_text(text)
+    assert article.body == "Rail traffic to Rason resumed last week, a source said.\n\nTraders welcomed the news."
+
+
+def test_a_cut_off_last_line_is_body_unless_it_reads_as_a_caption():
+    story = "Rice prices fell again in Hyesan this week, a source said.\n\n"
+    assert parse_text(story + "Some of the traders").body.endswith("Some of the traders")
+    assert parse_text(story + "Two officers placed on suspen").body.endswith("placed on suspen")
+    assert parse_text(story + "Kim Tok Hun inspecting a fac").body == story.strip()
+
+
+def test_a_byline_of_two_authors_gives_the_date():
+    article = parse_text("Jane Roe; John Doe  |  2017-01-12 16:26\n\nThe story body is here, a source said.\n")
+    assert article.published_date == date(2017, 1, 12) and article.body == "The story body is here, a source said."
+
+
+def test_courtesy_credit_and_a_long_state_media_caption_are_chrome():
+    caption = ("The party paper said on Aug. 12 that the premier inspected storm damage in two counties of South "
+               "Hamgyong province. “" + "The party will rebuild every house before winter and no family will be left "
+               "without shelter, ” " * 4 + "the paper said. (Minju Joson, News 1)")
+    assert len(caption) > 400
+    text = (f"Workers at a Russian building site. (Courtesy of Jane Roe)\n\n{caption}\n\n"
+            "Security officials hid the leaks from the party, a source said.\n")
+    article = parse_text(text)
+    assert article.title is None and article.body == "Security officials hid the leaks from the party, a source said."

@@ -20,7 +20,9 @@ WEATHER = re.compile(r"^-?\d{1,2}(?:\.\d)?\s*°?\s*[CF]$")
 CAPTURE_DATE = re.compile(rf"^(?:{WEEKDAYS}),\s+(?:{MONTHS})\s+\d{{1,2}},\s+\d{{4}}$")
 FOOTER_DATE = re.compile(rf"^((?:{MONTHS})\s+\d{{1,2}},\s+\d{{4}})(?:\s+at\s+(\d{{1,2}}:\d{{2}})\s*([AP]M))?$", re.I)
 BOARD_DATE = re.compile(rf"^Date\s*:\s*((?:{MONTHS})\s+\d{{1,2}},\s+\d{{4}}|\d{{4}}[-./]\d{{1,2}}[-./]\d{{1,2}})", re.I)
-BYLINE = re.compile(r"^(?P<name>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,4})\s+\|\s+(?P<date>\d{4}-\d{2}-\d{2})(?:\s+(?P<time>\d{1,2}:\d{2}))?$")
+# "Jane Roe | 2014-07-25 18:10"; two authors: "Jane Roe; John Doe | …"
+BYLINE = re.compile(r"^(?P<name>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,4}(?:;\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,4})?)"
+                    r"\s+\|\s+(?P<date>\d{4}-\d{2}-\d{2})(?:\s+(?P<time>\d{1,2}:\d{2}))?$")
 BYLINE_BY = re.compile(r"^By\s+(?P<name>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,4})"
                        r"(?:\s+[-–|]\s+(?P<date>\d{4}[.-]\d{1,2}[.-]\d{1,2})(?:\s+(?P<time>\d{1,2}:\d{2})\s*(?P<ampm>[ap]m)?)?)?$",
                        re.I)
@@ -32,14 +34,25 @@ SITE_LINE = re.compile(r"^(?:https?://)?(?:www\.)?((?:[a-z0-9-]+\.)+(?:com|net|o
 URL_LINE = re.compile(r"^(https?://\S+?)(?:\s+\[\d[\d,]*\])?$")
 BREADCRUMB = re.compile(r"^Home\s*>\s*\S")
 AD_MARKER = re.compile(r"^\[ad_\d+\]$|^Source link$", re.I)
+# A blog's lead-in to a reposted story ("According to the Daily NK:", "From the Daily NK:")
+REPOST_LEAD = re.compile(r"^(?:According to|From|Via|Here is|Here's)\s+(?:the\s+)?Daily\s*NK\s*:$", re.I)
 SOURCE_NOTE = re.compile(r"^\[Source:\s*[^\]]+\]$", re.I)
 PREV_NEXT = re.compile(r"^Prev\s+Next$", re.I)
 KOREAN_LINK = re.compile(r"^Read (?:this )?in Korean\.?$", re.I)
 END_OF_STORY = re.compile(r"^(?:Most Popular Articles|Related (?:Articles|Stories|News)|Recommended|More from Daily NK)\b"
-                          r"|^Questions or comments about this article\?", re.I)
-CAPTION_CREDIT = re.compile(r"(?:/\s*Image:\s*[^/]+|\((?:[^()]*(?:Daily NK|Commons|Yonhap|KCNA|Rodong|Reuters|AP|AFP|Getty|"
-                            r"Google|Photo|Image|Credit|Shutterstock|Planet|Maxar)[^()]*)\))\s*$")
-CAPTION_START = re.compile(r"^(?:FILE PHOTO:|Image:|Photo:|\(Photo)", re.I)
+                          r"|^Questions or comments about this article\?|^Daily NK works with a network of sources\b"
+                          r"|^(?:Read the full (?:story|article) here|Comments are closed|Continue reading)\b", re.I)
+CAPTION_CREDIT = re.compile(
+    r"(?:/\s*(?:Image|Photo|Graphic)(?::|\s+from\b)\s*[^/]+"  # "/ Image: Daily NK", "/Photo from <agency>"
+    r"|(?:^|[.!?]\s+)(?:Image|Photo)(?:\s+\([^()]{1,30}\))?:\s*[^/.:]{2,60}"  # "… in Pyongyang. Image: <agency>"
+    r"|\((?:[^()]*(?:Daily NK|Commons|Yonhap|KCNA|Rodong|Reuters|AP|AFP|Getty|"
+    r"Google|Photo|Image|Credit|Courtesy|News ?1|Shutterstock|Planet|Maxar)[^()]*)\))\s*$")
+CAPTION_START = re.compile(r"^(?:FILE PHOTO:|Image:|Photo:|Graphic:|Illustration:|\(Photo|!\[)", re.I)  # ![…](…): an image
+MAX_CAPTION = 600  # characters: a caption quoting state media at length runs past 400
+# A wire photo's credit ("(<paper>-News1)"): a caption even when it opens with the quote it shows
+WIRE_PHOTO_CREDIT = re.compile(r"\([^()]+-News1\)\s*$")
+# The old site's image slot ("[imText1]"), left in the text where the picture was
+IMAGE_SLOT = re.compile(r"\[imText\d*\]")
 TABLE_ROW = re.compile(r"^\|.*\|$")
 TERMINAL = re.compile(r"[.!?…:;\"”’']\)?$")
 CONTRACTION_TAIL = re.compile(r"^(?:t|s|ll|re|ve|d|m)\b")
@@ -58,18 +71,19 @@ def _any_of(*patterns: re.Pattern) -> re.Pattern:
 
 
 # The rules of _read_field_line in one pattern: most lines it is asked about are none of them.
-FIELD_LINE = _any_of(CAPTURE_DATE, BREADCRUMB, AD_MARKER, PREV_NEXT, KOREAN_LINK, FEED_LABEL, SOURCE_NOTE, FOOTER_DATE,
-                     BOARD_DATE, BYLINE_BY, BYLINE, URL_LINE)
+FIELD_LINE = _any_of(CAPTURE_DATE, BREADCRUMB, AD_MARKER, REPOST_LEAD, PREV_NEXT, KOREAN_LINK, FEED_LABEL, SOURCE_NOTE,
+                     FOOTER_DATE, BOARD_DATE, BYLINE_BY, BYLINE, URL_LINE)
 # A line none of these can match at its start is not chrome (below the header, where only they apply): one
 # match call per story line instead of a dozen. BYLINE is left out: it backtracks over every capitalised story
 # line, and its " | " separator is a cheaper test (see _chrome_candidates).
-CHROME_START = _any_of(CAPTURE_DATE, BREADCRUMB, AD_MARKER, PREV_NEXT, KOREAN_LINK, FEED_LABEL, SOURCE_NOTE,
-                       FOOTER_DATE, BOARD_DATE, BYLINE_BY, URL_LINE, WEATHER, CAPTION_START)
+CHROME_START = _any_of(CAPTURE_DATE, BREADCRUMB, AD_MARKER, REPOST_LEAD, PREV_NEXT, KOREAN_LINK, FEED_LABEL,
+                       SOURCE_NOTE, FOOTER_DATE, BOARD_DATE, BYLINE_BY, URL_LINE, WEATHER, CAPTION_START)
 # Where a sidebar or contact trailer could start a line after the first: a whole-text check before testing each
 # line. It starts at the newline, not at "^" in MULTILINE mode, so the regex engine can skip ahead to newlines.
 END_OF_STORY_AFTER_NEWLINE = re.compile(r"\n[^\S\n]*(?:Most Popular Articles|Related (?:Articles|Stories|News)|"
-                                        r"Recommended|More from Daily NK|Questions or comments about this article\?)",
-                                        re.I)
+                                        r"Recommended|More from Daily NK|Questions or comments about this article\?|"
+                                        r"Daily NK works with a network of sources\b|Read the full (?:story|article) here\b|"
+                                        r"Comments are closed\b|Continue reading\b)", re.I)
 SENTENCE_STARTERS = {"The", "A", "An", "This", "These", "Those", "Some", "Many", "Authorities", "Residents", "Officials",
                      "Sources", "It", "In", "With", "Despite", "North", "Local"}
 
@@ -91,6 +105,8 @@ class _Header:
 def parse_text(text: str, source_format: str = "text") -> ParsedArticle:
     """Turn one plain-text capture into an article record (body without chrome, fields it states)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "[imText" in text:
+        text = IMAGE_SLOT.sub("", text)
     lines = [line.strip() for line in text.split("\n")]  # every rule below reads lines stripped
     lines, reached_sidebar = _cut_sidebar(lines, text)
     header = _scan_chrome(lines)
@@ -169,17 +185,19 @@ def _scan_chrome(lines: list[str]) -> _Header:
 
 def _chrome_candidates(lines: list[str], header_end: int) -> list[int]:
     """Indexes of the non-blank lines a chrome rule may take: all up to header_end, below it only lines that pass
-    a cheap test (a chrome line's start, a byline's "|", or a caption credit's closing parenthesis or "Image:")."""
+    a cheap test (a chrome line's start, a byline's "|", or a caption credit's closing parenthesis, "Image" or
+    "Photo")."""
     return [i for i, line in enumerate(lines)
             if line and (i <= header_end or CHROME_START.match(line) or "|" in line
-                         or line[-1] == ")" or "Image:" in line)]
+                         or line[-1] == ")" or "Image" in line or "Photo" in line)]
 
 
 def _read_field_line(line: str, header: _Header) -> bool:
     """Lines that are chrome and carry a field; True when the line was one of them."""
     if not FIELD_LINE.match(line):
         return False
-    if CAPTURE_DATE.match(line) or BREADCRUMB.match(line) or AD_MARKER.match(line) or PREV_NEXT.match(line):
+    if (CAPTURE_DATE.match(line) or BREADCRUMB.match(line) or AD_MARKER.match(line) or REPOST_LEAD.match(line)
+            or PREV_NEXT.match(line)):
         return True
     if KOREAN_LINK.match(line):
         header.has_korean_version = True
@@ -257,13 +275,19 @@ def _is_caption(lines: list[str], i: int) -> bool:
     line = lines[i].strip()
     if CAPTION_START.match(line):
         return True
-    return bool(CAPTION_CREDIT.search(line)) and len(line) < 400 and not line.startswith(("“", '"'))
+    if WIRE_PHOTO_CREDIT.search(line):
+        return len(line) < MAX_CAPTION
+    return bool(CAPTION_CREDIT.search(line)) and len(line) < MAX_CAPTION and not line.startswith(("“", '"'))
 
 
 def _mark_alt_text(lines: list[str], i: int, header: _Header) -> None:
     """An image's alt or keyword text sits on the line right above its caption, with no blank line between."""
     j = i - 1
-    if j >= 0 and lines[j].strip() and not TERMINAL.search(lines[j].strip()) and len(lines[j].split()) <= 30:
+    above = lines[j].strip() if j >= 0 else ""
+    if not above:
+        return
+    # keywords (no sentence punctuation), or the caption's own words repeated as the image's alt text
+    if (not TERMINAL.search(above) and len(above.split()) <= 30) or lines[i].strip().startswith(above):
         header.chrome_lines.add(j)
 
 
@@ -383,5 +407,9 @@ def _is_author_note(paragraph: str, byline: str | None) -> bool:
 
 
 def _looks_like_cut_caption(paragraph: str) -> bool:
-    """A few words with no punctuation after the last full paragraph of a cut-off page: the start of a caption."""
-    return len(paragraph.split()) <= 6 and not re.search(r"[,.;:“”\"]", paragraph)
+    """A few words with no punctuation after the last full paragraph of a cut-off page, describing a picture as
+    captions do, with a participle ("A worker repairing the ro"): the start of a caption. Without one ("The
+    sour", "Three guards were moved to anot") it is the start of the next paragraph, cut off."""
+    words = paragraph.split()
+    return (len(words) <= 6 and not re.search(r"[,.;:“”\"]", paragraph)
+            and any(word.endswith("ing") for word in words[1:-1]))
