@@ -66,3 +66,31 @@ def test_title_with_an_of_phrase_before_the_name():
     roles = {r.name: r.role for r in rows if r.kind == "named"}
     assert roles == {"Kim Tok Hun": "Premier", "Ri Yong Gil": "chief of the General Staff"}
     assert [r for r in rows if r.kind == "group"] == []
+
+
+# ---- role phrases met in unseen captures (all passages invented)
+
+def groups(body: str):
+    return [(r.mention, r.role) for r in officials(body) if r.kind == "group"]
+
+
+def test_trial_and_security_roles_are_groups():
+    assert groups("The attorney from North Hamgyong Province read the charges.") == [
+        ("The attorney from North Hamgyong Province", "attorney")]
+    assert groups("Security guards from the county security office held the crowd back.")[0][1] == "Security guards"
+    assert groups("MSS and MPS personnel searched every house on the street.") == [
+        ("MSS and MPS personnel", "MSS and MPS personnel")]
+    assert groups("Inspection groups from the center arrived on Monday.") == [
+        ("Inspection groups", "Inspection groups")]
+
+
+def test_staff_and_things_named_after_a_role_are_no_officials():
+    assert groups("The checkpoint personnel waved the trucks through.") == []
+    assert groups("Police boxes in Seoul are small and quiet.") == []
+    assert groups("Border guards fired warning shots.") == []
+
+
+def test_a_day_or_month_before_a_comma_is_no_modifier():
+    assert groups("The market closed on Tuesday, officials said.") == [("officials", "officials")]
+    assert groups("In March, officials from the county visited.")[0][1] == "officials"
+    assert groups("Party, state and military officials met.")[0][1] == "Party, state and military officials"

@@ -80,6 +80,10 @@ SENTENCE_OPENERS = {"When", "If", "As", "While", "After", "Before", "Since", "Bu
                     "Even", "Also", "Only", "Now", "Still", "Yet", "Both", "Most", "Such", "Just", "So", "Instead",
                     "Indeed", "Recently", "Later", "Earlier", "Last", "Next", "Some", "Many", "All", "Other", "Few",
                     "Here", "There", "These", "Those", "Their", "His", "Her", "Its", "Our", "Your", "And", "Or"}
+# Days and months are capitalised but name no one: "on Tuesday, officials said" is no group "Tuesday, officials"
+CALENDAR_WORDS = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January",
+                  "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                  "November", "December"}
 FUNCTION_WORDS = {"of", "from", "in", "at", "with", "who", "that", "which", "and", "or", "to", "for", "on", "by",
                   "said", "told", "were", "are", "was", "is", "have", "has", "had", "will", "would", "also",
                   "reportedly", "recently", "then", "have", "being", "say", "says", "claimed", "began", "must",
@@ -88,7 +92,8 @@ ADJECTIVAL_HEADS = {"official", "chief", "officer", "agent", "judge", "secretary
 COMPOUND_NOUNS = {"station", "stations", "box", "car", "cars", "department", "office", "building", "headquarters",
                   "investigation", "investigations", "report", "reports", "duty", "statement", "statements", "media",
                   "visit", "visits", "documents", "records", "uniform", "uniforms", "crackdown", "crackdowns",
-                  "state", "figures", "channels", "line", "organization", "posts", "position", "positions", "status"}
+                  "state", "figures", "channels", "line", "organization", "posts", "position", "positions", "status",
+                  "boxes", "post", "van", "vans", "vehicle", "vehicles", "checkpoint", "checkpoints"}
 
 
 @dataclass
@@ -462,7 +467,7 @@ def _modifier_kind(word: str) -> str | None:
         return "possessive"
     if lower in _modifier_words():
         return "role"
-    if word[:1].isupper() and word.isalpha() and word not in SENTENCE_OPENERS:
+    if word[:1].isupper() and word.isalpha() and word not in SENTENCE_OPENERS and word not in CALENDAR_WORDS:
         return "name"
     if ADJECTIVE_LIKE.match(word):
         return "role"
