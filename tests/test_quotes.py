@@ -178,3 +178,94 @@ def test_four_words_are_matched_where_a_split_finds_four():
         assert bool(quotes.FOUR_WORDS.match(text, start, end)) == expected, (text, start, end)
         seen.add(expected)
     assert seen == {True, False}
+
+
+# ---- attribution shapes met in unseen captures (all passages invented)
+
+def test_source_from_the_border_city_of_a_place_across_a_hard_line_break():
+    [q] = quotes("A source from the port city of Chongjin in North Hamgyong\nProvince passed word to Daily NK on Friday, "
+                 "noting, “Prices have doubled since the spring thaw began.”")
+    assert (q.speaker_kind, q.speaker_place, q.attribution) == ("anonymous_source", "Chongjin", "explicit")
+
+
+def test_source_with_a_locative_tail_before_the_verb():
+    [q] = quotes("One such source from Musan County on the far northern edge of North Hamgyong Province told "
+                 "Daily NK, “Trucks have been waiting at customs for a week now.”")
+    assert (q.speaker_kind, q.speaker_place) == ("anonymous_source", "Musan")
+    assert q.speaker.startswith("One such source from Musan County")
+
+
+def test_the_source_means_a_source_not_informants_named_since():
+    body = ("A source in Kanggye told Daily NK that the police had recruited new informants for the campaign.\n\n"
+            "“Nobody knows who is listening any more,” the source added.")
+    [q] = quotes(body)
+    assert (q.speaker, q.speaker_place, q.attribution) == ("A source in Kanggye", "Kanggye", "pronoun")
+
+
+def test_sources_in_two_provinces_leave_the_place_of_one_of_them_unknown():
+    body = ("Daily NK sources in Jagang Province and South Pyongan Province explained the new rules.\n\n"
+            "“The inspectors come every single evening now,” one of the sources said.")
+    [q] = quotes(body)
+    assert (q.speaker_kind, q.speaker_place) == ("anonymous_source", None)
+
+
+def test_a_source_named_earlier_in_the_sentence_speaks_a_quote_without_a_verb_of_saying():
+    [q] = quotes("Daily NK reached a source in Chongjin about the matter, hearing that “the market "
+                 "guards now take bribes in yuan rather than won.”")
+    assert (q.speaker, q.speaker_kind, q.speaker_place) == ("a source in Chongjin", "anonymous_source", "Chongjin")
+
+
+def test_a_lowercase_quote_after_a_preposition_is_a_term_whatever_its_verbs():
+    [q] = quotes("The court accused him of “selling copper wire that was stolen from the mine to buyers in China.”")
+    assert q.kind == "term"
+    [q] = quotes("“Selling copper wire is now a crime against the state,” the source said.")
+    assert q.kind == "direct"
+
+
+def test_an_organization_speaker_keeps_the_place_it_answers_for():
+    [q] = quotes("“Hand in every phone by the end of the month,” Hyesan authorities said.")
+    assert (q.speaker, q.speaker_kind, q.speaker_place) == ("Hyesan authorities", "organization", "Hyesan")
+    [q] = quotes("North Hamgyong Province’s party committee stated, “All units must report on their work by Friday.”")
+    assert (q.speaker_kind, q.speaker_place) == ("organization", "North Hamgyong")
+
+
+def test_state_media_trumpeting_is_speech():
+    [q] = quotes("The Rodong Sinmun trumpeted that “the whole country is rising up as one for the harvest.”")
+    assert (q.speaker_kind, q.attribution) == ("state_media", "explicit")
+
+
+def test_a_named_interviewee_with_a_pseudonym_note_and_what_is_said_of_them():
+    [q] = quotes("Kim Chol Su (pseudonym), a trader in Hyesan, said, “Nobody buys rice any more this month.”")
+    assert (q.speaker, q.speaker_kind, q.speaker_name, q.speaker_place) == (
+        "Kim Chol Su", "named_person", "Kim Chol Su", "Hyesan")
+    [q] = quotes("Ms. Ri (41) who once traded in Hamhung before she left said, “Hospitals have no medicine at all.”")
+    assert (q.speaker_kind, q.speaker_name, q.speaker_place) == ("named_person", "Ri", "Hamhung")
+
+
+def test_a_surname_speaker_keeps_the_place_said_of_that_person_before():
+    body = ("Ri Yong Nam (pseudonym), a driver from Kanggye, said, “The roads are closed again this week.”\n\n"
+            "Ri said, “Nobody can get to the market now.”")
+    first, second = quotes(body)
+    assert (second.speaker_name, second.speaker_place) == ("Ri Yong Nam", "Kanggye")
+
+
+def test_a_title_or_slogan_in_title_case_is_a_term():
+    assert classify_kind("A Report on the Rural Clinics of the North,") == "term"
+    assert classify_kind("Let Us Defend the Leader With Our Lives!") == "term"
+    assert classify_kind("Prices rose again this week.") == "direct"
+
+
+def test_he_means_the_person_named_earlier_in_the_sentence():
+    body = ("A source in Hyesan said the visit was short.\n\nKim Jong Un toured a new stadium on Monday. According "
+            "to state media, when Kim reached the site he told the crowd, “Train hard on this new field every day.”")
+    [q] = quotes(body)
+    assert (q.speaker_kind, q.speaker_name, q.attribution) == ("named_person", "Kim Jong Un", "pronoun")
+
+
+def test_a_person_at_a_workplace_in_a_place_and_one_who_lived_there_take_its_place():
+    [q] = quotes("One doctor at a county clinic in Kanggye said, “We have no firewood left for the winter.”")
+    assert (q.speaker_kind, q.speaker_place) == ("anonymous_source", "Kanggye")
+    [q] = quotes("One worker who once lived in Musan said, “The market there looks the same as before.”")
+    assert (q.speaker_kind, q.speaker_place) == ("anonymous_source", "Musan")
+    [q] = quotes("A source in Hyesan, who visited Musan County last week, said, “Prices rose there too.”")
+    assert q.speaker_place == "Hyesan"  # the place of the source's own phrase comes first

@@ -237,7 +237,10 @@ def has_finite_verb(text: str) -> bool:
 
 
 def classify_kind(text: str) -> str:
-    """direct for reported speech of a clause or more; term for a quoted word or short verbless phrase."""
+    """direct for reported speech of a clause or more; term for a quoted word or short verbless phrase, or a
+    title in title case ("A Report on the Rural Clinics of the North")."""
+    if _is_title_case(text):
+        return "term"
     words = len(text.split(None, MAX_TERM_WORDS))  # exact up to MAX_TERM_WORDS, more beyond: all the tests below need
     # a short clause reads as speech when it is a sentence ("It is late.") or leads one ("It is late,")
     last = text.rstrip()[-1:]
@@ -248,6 +251,18 @@ def classify_kind(text: str) -> str:
     if words <= MAX_TERM_WORDS:
         return "direct" if sentence_like and has_finite_verb(text) else "term"
     return "direct" if has_finite_verb(text) else "term"
+
+
+MAX_TITLE_WORDS = 20
+SHORT_WORDS = frozenset({"a", "an", "the", "of", "in", "on", "and", "or", "for", "to", "with", "at", "by", "from"})
+
+
+def _is_title_case(text: str) -> bool:
+    """Four or more words, every one capitalised but the short function words: a title, not speech."""
+    if not text[:1].isupper() or text.count(" ") > MAX_TITLE_WORDS:
+        return False  # most quotes are ruled out before they are split into words
+    words = text.rstrip(",.;:!? ").split()
+    return len(words) >= 4 and all(w[:1].isupper() or w in SHORT_WORDS for w in words)
 
 
 # ---------------------------------------------------------------- rows
@@ -269,7 +284,9 @@ def extract_quotes(article_id: str, body: str, *, is_excerpt: bool = False,
         text = body[span.start:span.end]
         after = finder.after(span.end + (1 if span.closed else 0))
         kind = classify_kind(text)
-        if kind == "term" and after is not None and _reads_as_speech(text):
+        if kind == "direct" and _object_of_preposition(body, span.start, text):
+            kind = "term"  # charged with “smuggling copper wire …”: a phrase in the sentence's grammar, not speech
+        elif kind == "term" and after is not None and _reads_as_speech(text):
             kind = "direct"  # “Nobody dares to refuse,” said one source: speech, whatever its verbs
         speaker, attribution = _attribute(body, span, kind, last_direct, finder, starts[paragraph], paragraph, after)
         row = _row(article_id, paragraph, span, text, kind, speaker, attribution)
@@ -295,6 +312,15 @@ def _row(article_id: str, paragraph: int, span: Span, text: str, kind: str,
                     speaker.text, speaker.kind, speaker.name, speaker.place, attribution, speaker.start, speaker.end)
 
 
+# A preposition right before an opening mark: what it quotes is the preposition's object, a noun or gerund phrase
+PREPOSITION_BEFORE = re.compile(r"(?<![\w-])(?:of|for|with|about|against|by|from|into|over|like|than)\s*$")
+
+
+def _object_of_preposition(body: str, quote_start: int, text: str) -> bool:
+    """A quote that opens in lower case right after a preposition ("charged with “smuggling …”")."""
+    return text[:1].islower() and PREPOSITION_BEFORE.search(body, max(0, quote_start - 12), quote_start - 1) is not None
+
+
 def _reads_as_speech(text: str) -> bool:
     """A capitalised run of four or more words ending like a sentence or a clause before its attribution."""
     return len(text.split(None, 3)) >= 4 and text[:1].isupper() and text.rstrip()[-1:] in ",.?!"
@@ -308,6 +334,11 @@ def _attribute(body: str, span: Span, kind: str, last_direct: QuoteRow | None, f
     if found is not None:
         return finder.resolve(found)
     if kind == "direct":
+        # "Daily NK reached a source in Musan, hearing that “…”": the source is no subject of a verb of saying,
+        # but the sentence names no one else before the quote
+        named = finder.source_earlier_in_sentence(span.start)
+        if named is not None:
+            return named, "explicit"
         carried = _carried_over(body, span, last_direct, para_start, paragraph, finder)
         if carried is not None:
             return carried, "carried_over"

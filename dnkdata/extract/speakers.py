@@ -25,6 +25,7 @@ SPEECH_VERBS = (
     r"lamented|complained|emphasized|emphasised|stressed|revealed|described|offered|shared|relayed|wrote|asked|"
     r"predicted|speculated|cautioned|mentioned|elaborated|disclosed|responded|replied|indicated|estimated|"
     r"acknowledged|admitted|concluded|pointed out|went on|quipped|joked|sighed|announced|informed|detailed|"
+    r"trumpeted|boasted|proclaimed|"
     r"explaining|adding|saying|noting|telling|stating")
 TERM_VERBS = (
     r"denounced|denouncing|called|calling|described|describing|declared|declaring|labeled|labelled|labeling|"
@@ -33,17 +34,23 @@ TERM_VERBS = (
     r"reported|characterized|slammed|mention|mentioned")
 ADVERBS = r"(?:(?:has|have|had|also|further|then|later|recently|reportedly|once|again|\w+ly)\s+){0,2}"
 
-PLACE_WORD = r"(?:[A-Z]\.|[A-Z][\w’'\-]*|[Pp]rovinces?|[Cc]ounty|[Cc]ity|and|of)"
+PLACE_WORD = r"(?:[A-Z]\.|[A-Z][\w’'\-]*|[Pp]rovinces?|[Cc]ounty|[Cc]ity|[Dd]istrict|and|of|in)"
+# "a source from the port city of Chongjin", "a source in the town of Musan"
+PLACE_LEAD = (r"(?:(?:the|a)\s+(?:(?:border|northern|southern|eastern|western|remote|mining|port)\s+)?"
+              r"(?:city|town|county|village|district|region|province|area)\s+of\s+)")
+# "a source from Musan County on the western edge of North Hamgyong Province told …"
+PLACE_TAIL = (r"(?:\s+(?:on|near|along)\s+the\s+(?:[\w’'\-]+\s+){0,4}?of\s+(?:the\s+)?" + PLACE_WORD
+              + r"(?:\s+" + PLACE_WORD + r")*)?")
 SOURCE_PRE = (r"(?:(?:[A-Z][\w’'\-]*|[a-z]+-based|local|reliable|second|third|trusted|inside|internal|well-placed|"
-              r"informed|separate|different|military|security|government|party|business|trade|other|same) +){0,4}")
+              r"informed|separate|different|military|security|government|party|business|trade|other|same|such) +){0,4}")
 SOURCE_NP = (
     r"(?:(?:[Aa]n?|[Aa]nother|[Tt]he|[Oo]ne|[Tt]wo|[Tt]hree|[Ss]everal|[Mm]ultiple|[Oo]ther|[Tt]his|[Tt]hat|"
     r"[Tt]hese|[Oo]ur) +)?" + SOURCE_PRE +
     r"(?:sources?|informants?|insiders?)\b"
     r"(?:\s+(?:in|from|inside|based in|living in|residing in|working in|near)\s+"
-    r"(?:(?:the|North Korea’s|North Korea's)\s+)?"
-    r"(?:" + PLACE_WORD + r"(?:,?\s+" + PLACE_WORD + r")*|province|city|county|area|region|capital|border region|"
-    r"border area|country)"
+    r"(?:" + PLACE_LEAD + r"|(?:the|North Korea’s|North Korea's)\s+)?"
+    r"(?:" + PLACE_WORD + r"(?:,?\s+" + PLACE_WORD + r")*" + PLACE_TAIL + r"|province|city|county|area|region|"
+    r"capital|border region|border area|country)"
     r"|\s+(?:familiar with|with knowledge of|close to|with ties to|with connections to|who requested anonymity)"
     r"(?:\s+(?:the\s+)?[\w’'\-]+(?:\s+[\w’'\-]+){0,2}?)?(?=[\s,.;:]))?")
 PRONOUN = r"(?:[Hh]e|[Ss]he)"
@@ -53,8 +60,10 @@ STATE_MEDIA = (
     r"|Uriminzokkiri|Minju Joson|(?:the\s+)?party newspaper)")
 ORG_NOUNS = (r"authorities|government|regime|party|committee|ministry|materials|notice|order|document|lecture|"
              r"newspaper|decree|directive|statement|announcement|report|leadership|state")
-ORG_BY_NOUN = (r"(?:[Tt]he\s+)?(?:North Korean\s+|local\s+|provincial\s+|central\s+|city\s+|county\s+)?"
-               r"(?:" + ORG_NOUNS + r")\b")
+# "Hyesan authorities", "North Hamgyong Province’s party committee": the place the body answers for
+ORG_PLACE_LEAD = r"(?:(?:[A-Z][\w’'\-]*\s+){1,3}(?:(?:[Pp]rovince|[Cc]ity|[Cc]ounty)[’']s\s+)?)"
+ORG_BY_NOUN = (r"(?:[Tt]he\s+)?" + ORG_PLACE_LEAD + r"?(?:(?:North Korean|local|provincial|central|city|county|party|"
+               r"people[’']s)\s+){0,2}(?:" + ORG_NOUNS + r")\b")
 ORG_BY_NAME = (r"(?:[A-Z][\w’'\-]*\s+){0,4}(?:Radio|Agency|Committee|Department|Ministry|Bureau|Office|Association|"
                r"Union|Institute|Service|Network|Commission|Council)(?:\s+(?:for|of|on)(?:\s+[A-Z][\w’'\-]*){1,4})?")
 ORG = rf"(?:{ORG_BY_NOUN}|{ORG_BY_NAME})"
@@ -63,9 +72,11 @@ PERSON_NOUNS = (r"residents?|defectors?|traders?|merchants?|officials?|workers?|
                 r"lecturers?|instructors?|teachers?|doctors?|guards?|drivers?|women|woman|man|men|mothers?|"
                 r"fathers?|agents?|inspectors?|managers?|officers?|villagers?|housewi(?:fe|ves)")
 UNNAMED_PERSON = (r"(?:[Aa]n?|[Oo]ne|[Aa]nother|[Tt]he|[Ss]ome|[Mm]any|[Ss]everal)\s+(?:[\w\-]+\s+){0,2}?"
-                  r"(?:" + PERSON_NOUNS + r")\b(?:\s+(?:of|in|from|living in|based in)\s+(?:the\s+)?"
-                  r"(?:[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*)*|province|city|county|area|region))?")
+                  r"(?:" + PERSON_NOUNS + r")\b(?:\s+(?:of|in|from|living in|based in"
+                  r"|at\s+(?:an?|the)\s+(?:[\w\-]+\s+){1,3}?in)"  # "a doctor at a county clinic in Kanggye"
+                  r"\s+(?:the\s+)?(?:[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*)*|province|city|county|area|region))?")
 GENERIC_NAME = r"[A-Z][a-z]+(?:\s+[A-Z]\.)?\s+[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?"
+HONORIFIC_NAME = re.compile(r"(?:Mr|Ms|Mrs|Miss)\.?\s+(?P<name>[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2})")
 NOT_A_PERSON = re.compile(r"\b(?:Korea|Korean|China|Chinese|Agency|Party|Committee|Ministry|News|Times|Radio|Daily|"
                           r"University|Institute|Department|Office|Council|Union|Government|Service|Sinmun|Media|"
                           r"Province|County|City|Station|Market|Square|Street|Center|Centre|Group|Bank)\b")
@@ -76,6 +87,9 @@ KOREAN_NAME = (r"(?:Kim|Ri|Lee|Yi|Pak|Park|Choe|Choi|Jo|Cho|Jong|Jeong|Chong|Jan
 ANAPHOR = re.compile(r"^(?:[Hh]e|[Ss]he|(?:[Tt]he|[Tt]his|[Tt]hat)\s+(?:same\s+|Daily NK\s+|former\s+|latter\s+)?"
                      r"(?:sources?|informants?|insiders?|resident|defector|trader|merchant|official|worker|farmer|"
                      r"smuggler|vendor|broker|woman|man))$")
+# A surname standing alone ("when Kim reached the site"), not the start of a full name
+LONE_SURNAME = re.compile(r"\b(?:Kim|Ri|Pak|Choe|Jo|Jang|Kang|Hwang|Hyon|Jong|Ryu|Yun|Han|Thae|Ko|Moon|Yoon|Lee|Park|"
+                          r"Choi|Xi)\b(?!\s+[A-Z])")
 SURNAME_SPEAKER = re.compile(r"^(?:Kim|Ri|Pak|Choe|Jo|Jang|Kang|Hwang|Hyon|O|Oh|Jong|Ryu|Yun|Han|Ju|No|Thae|Ko|"
                              r"Moon|Yoon|Lee|Park|Choi|Trump|Putin|Xi|Biden)$")
 # the subject_* patterns need one; only where one begins is asked, which the order of the words does not change,
@@ -283,7 +297,8 @@ def find_people(body: str) -> list[re.Match[str]]:
     return finditer_at(_patterns()["person"], body, literal_starts(_name_starts(), body))
 
 
-APPOSITIVE = r"(?:,[^,.;“”\"]{3,120},)?"
+# After a speaker: "(pseudonym, 50)", then ", a trader in Hyesan," or "who lives in Hamhung" before the verb
+APPOSITIVE = r"(?P<app>(?:\s*\([^()“”\"]{1,40}\))?(?:,[^,.;“”\"]{3,120},|\s+who\s+[^,.;:“”\"()]{3,120}?)?)"
 SPEECH_VERB = f"(?:{SPEECH_VERBS})"
 # Words every match of a speaker alternative holds: where a text holds none, the alternative cannot match in it.
 MEDIA_WORDS = ("media", "television", "TV", "broadcaster", "news agency", "Korean Central", "KCNA", "Rodong Sinmun",
@@ -300,6 +315,7 @@ def _speaker(source: bool = True, media: bool = True, org: bool = True) -> str:
     capital = "(?=[A-Z])"
     alternatives = [STATE_MEDIA if media else None, SOURCE_NP if source else None, _guarded_name_pattern(),
                     UNNAMED_PERSON, f"(?:{ORG_BY_NOUN}|{capital}{ORG_BY_NAME})" if org else None, PRONOUN,
+                    f"{capital}{HONORIFIC_NAME.pattern.replace('?P<name>', '')}",
                     rf"{capital}\b{SURNAME_SPEAKER.pattern[1:-1]}\b", f"{capital}{GENERIC_NAME}"]
     return "(?:" + "|".join(a for a in alternatives if a is not None) + ")"
 
@@ -377,6 +393,7 @@ class Found(NamedTuple):
     text: str
     start: int
     end: int
+    said_of_end: int | None = None  # the end of what the text says of the speaker ("(pseudonym), a trader in Hyesan,")
 
 
 SINGLE_DETERMINER = re.compile(r"(?:[Aa]n?|[Oo]ne|[Aa]nother)\s")
@@ -394,6 +411,8 @@ class SpeakerFinder:
         self.places = gazetteer.find_places(body)[0] if places is None else places
         self.sources = [m for m in find_sources(body) if not ANAPHOR.match(m.group(0))]
         self.speaking_people: list[Speaker] = []  # named people already attributed a quote: "he" may mean them
+        # per name, where each quote of that person was attributed and the place said of them: "Kim said" keeps it
+        self._places_said: dict[str, tuple[list[int], list[str | None]]] = {}
         self.quote_spans: list[tuple[int, int]] = []  # set by the quote extractor: no antecedent inside a quote
         self.sentences = SentenceIndex(body)
         self._classified: dict[Found, Speaker] = {}  # an antecedent is classified again for every anaphor
@@ -497,7 +516,8 @@ class SpeakerFinder:
     def _found(self, base: int, m: re.Match[str]) -> Found:
         text = m.group("sp").strip()
         start = base + m.start("sp")
-        return Found(text, start, start + len(text))
+        described = "app" in m.re.groupindex and m.group("app")
+        return Found(text, start, start + len(text), base + m.end("app") if described else None)
 
     # ---- classifying a phrase
     def resolve(self, found: Found) -> tuple[Speaker, str]:
@@ -511,6 +531,11 @@ class SpeakerFinder:
         speaker = self.classify(found)
         if speaker.kind == "named_person":
             self.speaking_people.append(speaker)
+            if speaker.name and speaker.start is not None:
+                starts, places = self._places_said.setdefault(speaker.name, ([], []))
+                i = bisect_left(starts, speaker.start)  # quotes come in body order: almost always at the end
+                starts.insert(i, speaker.start)
+                places.insert(i, speaker.place)
             self._add_spoken(speaker)
         return speaker, "explicit"
 
@@ -526,17 +551,39 @@ class SpeakerFinder:
         if MEDIA_WORD.search(text) and pats["state_media"].search(text):  # every match holds a media word
             return Speaker(text, "state_media", None, None, found.start, found.end)
         if pats["source"].search(text) or pats["unnamed"].match(text):
-            return Speaker(text, "anonymous_source", None, self._place_in(found), found.start, found.end)
+            place = self._place_in(found)
+            if place is None and found.said_of_end:  # "a worker who once lived in Musan said"
+                place = self._place_in(Found(text, found.start, found.said_of_end))
+            return Speaker(text, "anonymous_source", None, place, found.start, found.end)
         if SURNAME_SPEAKER.match(text):
             named = self._person_by_surname(text, found.start)
-            if named:
-                return Speaker(text, "named_person", named, None, found.start, found.end)
+            if named:  # "Kim said": the Kim who spoke before, and the place said of him then
+                return Speaker(text, "named_person", named, self._place_of_speaker(named, found), found.start,
+                               found.end)
+        honorific = HONORIFIC_NAME.fullmatch(text)
+        if honorific:  # "Mr. Chun": a person named by surname (often a pseudonym) in an interview
+            return self._person(found, honorific.group("name"))
         person = pats["person"].search(text)
         if person:
-            return Speaker(text, "named_person", canonical_person(person.group(0)), None, found.start, found.end)
+            return self._person(found, canonical_person(person.group(0)))
         if re.fullmatch(GENERIC_NAME, text) and not NOT_A_PERSON.search(text) and not self._is_place(found):
-            return Speaker(text, "named_person", text, None, found.start, found.end)
-        return Speaker(text, "organization", None, None, found.start, found.end)
+            return self._person(found, text)
+        return Speaker(text, "organization", None, self._place_in(found), found.start, found.end)
+
+    def _person(self, found: Found, name: str | None) -> Speaker:
+        """A named person, with the North Korean place said of them next to the name ("Kim (pseudonym), a trader in
+        Hyesan, said"; "Ms. Ri (41) who once traded in Hamhung said"), if one place is."""
+        place = None
+        if found.said_of_end is not None:
+            place = self._place_in(Found(found.text, found.start, found.said_of_end))
+        return Speaker(found.text, "named_person", name, place, found.start, found.end)
+
+    def _place_of_speaker(self, name: str, found: Found) -> str | None:
+        """The place given the last time the person named spoke before found (one bisection, not a look at every
+        earlier speaker per "Kim said")."""
+        starts, places = self._places_said.get(name, ((), ()))
+        i = bisect_left(starts, found.start)
+        return places[i - 1] if i else None
 
     def _is_place(self, found: Found) -> bool:
         """Whether a place mention overlaps the phrase: one that starts before its end and ends after its start."""
@@ -575,15 +622,52 @@ class SpeakerFinder:
         noun = found.text.rsplit(None, 1)[-1].lower()
         pronoun = noun in ("he", "she")
         # each pool is ordered: its last match ending before the anaphor is its best candidate; the latest wins
-        best = self._outside_quotes("").last_before(found.start)  # sources
+        best = self._sources_meant_by(noun).last_before(found.start)
         if pronoun or noun not in SOURCE_NOUNS:
             best = _later(best, self._outside_quotes(noun).last_before(found.start))
         if pronoun:
             best = _later(best, self._spoken.last_ending_by(found.start))
+            best = _later(best, self._person_earlier_in_sentence(found.start))
         if best is None:
             return None
         start, end, text = best
         return self.classify(Found(text, start, end))
+
+    def _sources_meant_by(self, noun: str) -> _Mentions:
+        """The sources "the source" (or "the informant", "he") may mean: those named with the same word when there
+        are any ("the source" is not the "informants" the source spoke of), else all."""
+        stem = noun.rstrip("s")
+        if stem not in SOURCE_WORDS:
+            return self._outside_quotes("")
+        key = "source-word:" + stem
+        pool = self._pools.get(key)
+        if pool is None:
+            same_word = [m for m in self.sources if stem in m.group(0).lower() and not self._in_quote(m.start())]
+            pool = self._pools[key] = _Mentions(same_word) if same_word else self._outside_quotes("")
+        return pool
+
+    def _person_earlier_in_sentence(self, pos: int) -> tuple[int, int, str] | None:
+        """The last person named before pos in its sentence, outside quotes: "when Kim reached the site he told
+        the workers, “…”" — by full name, or by a surname that names someone named before. Both begin where
+        the shared literal pass over the body saw a name begin, so only those offsets of the stretch are tried."""
+        start = self._head_start(pos)  # the sentence, within the attribution reach
+        names = self._name_offsets
+        best = None
+        person = _patterns()["person"]
+        for at in names[bisect_left(names, start):bisect_left(names, pos)]:
+            if self._in_quote(at):
+                continue
+            m = person.match(self.body, at, pos)
+            if m is None and (m := LONE_SURNAME.match(self.body, at, pos)) is not None \
+                    and not self._person_by_surname(m.group(0), at):
+                m = None
+            if m is not None:
+                best = _later(best, (m.start(), m.end(), m.group(0)))
+        return best
+
+    @cached_property
+    def _name_offsets(self) -> list[int]:
+        return literal_starts(_name_starts(), self.body)
 
     def _outside_quotes(self, noun: str) -> _Mentions:
         """Antecedent candidates outside quotes: sources for "", else the unnamed people an anaphor ending in noun
@@ -597,6 +681,16 @@ class SpeakerFinder:
                 matches = same_noun if noun not in ("he", "she") and same_noun else self.unnamed
             pool = self._pools[noun] = _Mentions([m for m in matches if not self._in_quote(m.start())])
         return pool
+
+    def source_earlier_in_sentence(self, quote_start: int) -> Speaker | None:
+        """The last source named outside quotes in the quote's sentence before it, within the attribution reach."""
+        last = self.last_source_mention(quote_start)
+        # cheap tests first: within the reach and the paragraph, before the sentence's bounds are asked for
+        if last is None or quote_start - last[0] > ATTRIBUTION_REACH \
+                or last[0] < self.sentences.paragraph(quote_start)[0] or last[0] < self._head_start(quote_start):
+            return None
+        start, end, text = last
+        return self.classify(Found(text, start, end))
 
     def last_source_before(self, pos: int) -> Speaker | None:
         """The last source named outside quotes before pos (reported speech: "a source said that …")."""
@@ -643,7 +737,10 @@ class SpeakerFinder:
         inside = [m.place for m in self._places_starting_in(found.start, found.end)
                   if m.end <= found.end + 20 and m.place.country_code == "KP"]
         if inside:
-            return min(inside, key=lambda p: PLACE_SPECIFICITY.get(p.level, 9)).name
+            most_specific = min(PLACE_SPECIFICITY.get(p.level, 9) for p in inside)
+            names = {p.name for p in inside if PLACE_SPECIFICITY.get(p.level, 9) == most_specific}
+            # "sources in North Pyongan and Jagang provinces": which of them spoke is not said, so neither is given
+            return names.pop() if len(names) == 1 else None
         context = CONTEXT_PLACE.search(found.text)
         if context:
             return self._contextual_place(found.start, context.group(1))
