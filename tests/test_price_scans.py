@@ -115,7 +115,9 @@ def test_searches_behind_a_word_test_match_the_plain_searches():
     rng = random.Random(13)
     words = ["rose", "ROSE", "to", "TO", "To", "about", "a", "kilogram", "KILO", "of", "OF", "the", "fell", "now",
              "ſome", "\u212a", "5", "won", ",", ";", ".", "half", "Rice", "  ", "\n", "From", "than", "VS.", "verſus",
-             "compared", "with", "just"]
+             "compared", "with", "just", "were", "paid", "PAID", "paıd", "earns", "compensated", "compenſated", "in",
+             "amount", "only", "when", "WHEN", "previous", "earlier", "cost", "it", "sold", "for",
+             "the prior survey, when it cost", "ten days earlier, when the dollar went for", "ago when rice was"]
     matched = 0
     for _ in range(400):
         text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 25)))
@@ -123,11 +125,51 @@ def test_searches_behind_a_word_test_match_the_plain_searches():
             end = rng.randrange(len(text) + 1)
             start = max(0, end - rng.choice((10, 40, 50)))
             for quick, pattern in ((prices._change_to, prices.CHANGE_TO), (prices._unit_before, prices.UNIT_BEFORE),
-                                   (prices._previous_before, prices.PREVIOUS_BEFORE)):
+                                   (prices._previous_before, prices.PREVIOUS_BEFORE),
+                                   (prices._wage_before, prices.WAGE_BEFORE),
+                                   (prices._previous_when, prices.PREVIOUS_WHEN)):
                 found, expected = quick(text, start, end), pattern.search(text, start, end)
                 assert (found and found.span()) == (expected and expected.span())
                 matched += expected is not None
     assert matched > 20  # the texts do hold matches
+
+
+def test_change_cues_tried_after_their_last_word_match_the_plain_search():
+    import random
+    from dnkdata.extract import prices
+    rng = random.Random(61)
+    words = ["by", "BY", "(by", "nearby", "up", "Down", "fell", "ſlid", "slid", "drop", "drops", "of", "OF", "about",
+             "more", "than", "as", "much", "200", "200,", "1,000", ",", "and", "or", "200and", "won", "rice", "to",
+             "\u212aPW", "x", "  ", "\n", "-", "by_", " " * 23, "approximately"]
+    matched = 0
+    for _ in range(600):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 15))) + rng.choice(["", " ", "  "])
+        for _ in range(6):
+            end = rng.randrange(len(text) + 1)
+            start = max(0, end - rng.choice((10, 30, 60)))
+            found, expected = prices._change_before(text, start, end), prices.CHANGE_BEFORE.search(text, start, end)
+            assert (found and found.span()) == (expected and expected.span()), (text, start, end)
+            matched += expected is not None
+    assert matched > 100  # the texts do hold matches
+
+
+def test_change_cues_tried_before_their_first_word_match_the_plain_match():
+    import random
+    from dnkdata.extract import prices
+    rng = random.Random(67)
+    words = ["drop", "drops", "Drop", "dropx", "ſurge", "spi\u212ae", "price", "PRICE", "increase", "lower", "more",
+             "than", "less", "value", "[0.11 USD]", "(about $1)", "[", "(", ",", ".", "a", "kilogram", "in", "5",
+             "  ", "\n", "\u00a0", "é", "x"]
+    matched = 0
+    for _ in range(600):
+        text = rng.choice(["", " "]) + " ".join(rng.choice(words) for _ in range(rng.randint(0, 8)))
+        for _ in range(6):
+            start = rng.randrange(len(text) + 1)
+            end = rng.randrange(start, len(text) + 1)
+            found, expected = prices._change_after(text, start, end), prices.CHANGE_AFTER.match(text, start, end)
+            assert (found and found.span()) == (expected and expected.span()), (text, start, end)
+            matched += expected is not None
+    assert matched > 100  # the texts do hold matches
 
 
 def test_sentence_cues_behind_a_word_test_match_the_plain_searches():
@@ -183,16 +225,28 @@ def _plain_kinds(body, drafts, lookups):
             return True
         if draft.end == 0 and prices.PREVIOUS_AFTER.match(body, draft.end):
             return True
+        if prices.PREVIOUS_WHEN.search(body, max(draft.sentence[0], start - prices.PREVIOUS_WHEN_REACH), start):
+            return True
         same = [d for d in later if d.sentence == draft.sentence and d.item.item == draft.item.item
                 and d.place == draft.place]
         if any(prices._change_to(body, max(draft.end, d.amount.start - 50), d.amount.start) for d in same):
             return True
         return bool(same) and bool(prices.PREVIOUS_CONTEXT.search(body, draft.sentence[0], start))
 
+    # days and places as they were before kinds (a previous price may lose its day or take its pair's place)
+    days, places = [d.day for d in drafts], [d.place for d in drafts]
+
+    def dated_earlier(i):
+        def key(j):
+            return lookups.paragraph(drafts[j].sentence[0]), drafts[j].item.item, places[j]
+        return days[i] is not None and any(day is not None and day.day > days[i].day and key(j) == key(i)
+                                           for j, day in enumerate(days)) and \
+            prices.CHANGE_SPOKEN.search(body, *drafts[i].sentence) is not None
+
     for i, draft in enumerate(drafts):
         if draft.item.group == "other" or lookups.state_price(draft.sentence):
             draft.kind = "other"
-        elif is_previous(draft, drafts[i + 1:]):
+        elif is_previous(draft, drafts[i + 1:]) or dated_earlier(i):
             draft.kind = "previous"
         if draft.kind == "previous" and draft.day and draft.day.end <= draft.amount.start:
             draft.day = None
@@ -203,6 +257,7 @@ def _plain_kinds(body, drafts, lookups):
 def test_kinds_from_grouped_later_prices_match_a_look_at_every_later_price():
     import copy
     import random
+    from datetime import date
     from dnkdata import gazetteer
     from dnkdata.extract import prices
     rng = random.Random(23)
@@ -211,11 +266,13 @@ def test_kinds_from_grouped_later_prices_match_a_look_at_every_later_price():
               " and the traders kept their stalls open for the whole long day ", " on May 3", " state prices ",
               " than 3,500 won", " a kilogram of rice", " ", "the price of pork had been 9,000 won",
               # a cue before a price that reaches its pair only from 50 characters back:
-              " rice rose 5,000 won, then to 6,000 won", "to 5,300 won"]
+              " rice rose 5,000 won, then to 6,000 won", "to 5,300 won",
+              " a drop on the prior survey, when it cost 4,000 won", " earlier, WHEN rice sold for ",
+              " on May 10", " on May 3"]
     kinds = set()
     for _ in range(300):
         body = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 40)))
-        lookups = prices._SentenceLookups(body, None)
+        lookups = prices._SentenceLookups(body, date(2024, 6, 9))
         drafts = prices._prose_drafts(body, [], lookups)
         kp = prices._Places([m for m in gazetteer.find_places(body)[0] if m.place.country_code == "KP"])
         for draft in drafts:

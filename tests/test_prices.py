@@ -41,7 +41,7 @@ def test_prose_price_forms(body, expected):
 def test_units_per_kilo_and_quantity_first():
     [corn] = prices("Corn cost KPW 5,500 per kilo in Sinuiju.")
     assert corn["unit"] == "kg"
-    [meth] = prices("One gram of Philopon costs about KPW 15,000 in Chongjin.")
+    [meth] = prices("One gram of Philopon sells for KPW 18,000 in Hamhung.")
     assert (meth["item"], meth["unit"]) == ("methamphetamine", "g")
     [flour] = prices("Two kilograms of flour cost 9,000 won.")
     assert (flour["item"], flour["unit"]) == ("flour", "2 kg")
@@ -139,7 +139,7 @@ def test_state_prices_in_the_sentence_before_make_a_list_other():
 
 
 @pytest.mark.parametrize("body", [
-    "One gram of Philopon costs about KPW 15,000 (slightly less than USD 2) in Chongjin.",
+    "A bag of cement costs about KPW 24,000 (just under USD 3) in Chongjin.",
     "A kilogram of corn cost 1,300 won ($0.16) in Chongjin.",
     "A kilogram of corn cost 1,300 won, or about $0.16, in Chongjin.",
 ])
@@ -204,3 +204,154 @@ def test_extract_article_returns_prices_with_evaluation_fields():
     assert {"item", "value", "value_high", "currency", "unit", "place", "observed_date", "kind", "mention",
             "price_id", "char_start", "char_end"} <= set(row)
     assert row["place"] == "Hyesan"
+
+
+@pytest.mark.parametrize("body", [
+    "Rice prices in Hyesan fell by 60 won this week.",
+    "The price of corn in Sinuiju rose by nearly 1,500 won over the winter.",
+    "Pork in Hyesan saw a 2,000 KPW increase within a month.",
+    "Diesel in Sinuiju recorded a drop of 300 won after the border reopened.",
+    "Flour in Chongjin posted a 300-500 won drop since spring.",
+    "Traders in Hyesan say soybean oil is now a 150 won less value than before.",
+    "Sugar went up 400 won in Sinuiju.",
+])
+def test_a_change_in_price_is_not_a_price(body):
+    assert prices(body) == []
+
+
+def test_a_change_beside_prices_leaves_only_the_prices():
+    rows = prices("Rice sold for 920 won in Hyesan, around 300 won lower than in the spring.")
+    assert [brief(r) for r in rows] == [("rice", 920, "KPW", "Hyesan", "current")]
+    rows = prices("A kilogram of corn cost 1,600 won in Sinuiju, 1,700 won in Chongjin and 1,650 won in Hyesan; "
+                  "after drops of 300, 250 and 150 won.")
+    assert [(r["value"], r["place"]) for r in rows] == [(1600, "Sinuiju"), (1700, "Chongjin"), (1650, "Hyesan")]
+
+
+def test_fell_by_an_amount_to_a_price_is_one_current_price_not_a_range():
+    [row] = prices("In Hyesan, pork slid roughly 2,000 KPW to 13,400 KPW.")
+    assert (row["item"], row["value"], row["value_high"], row["kind"]) == ("pork", 13400, None, "current")
+
+
+def test_a_restatement_in_square_brackets_is_not_a_second_price():
+    [row] = prices("Gasoline sold for 7,400 KPW [0.91 USD] a kilogram in Hyesan.")
+    assert (row["item"], row["value"], row["currency"]) == ("gasoline", 7400, "KPW")
+
+
+def test_the_currency_of_a_restated_amount_names_no_item():
+    rows = prices("In Hyesan, diesel, which was 6,000 KPW [0.74 USD] in May, rose in June to 8,200 KPW [1.01 USD].")
+    assert [(r["item"], r["value"], r["currency"], r["kind"]) for r in rows] == [
+        ("diesel", 6000, "KPW", "previous"), ("diesel", 8200, "KPW", "current")]
+    rows = prices("A kilogram of diesel costs 6,480 KPW [0.79 USD] in Sinuiju, a 900 KPW [0.11 USD] increase.")
+    assert [(r["item"], r["value"], r["currency"]) for r in rows] == [("diesel", 6480, "KPW")]
+
+
+@pytest.mark.parametrize("body, value", [
+    ("Drivers in Hyesan are to be compensated in the amount of 180,000 KPW [22 USD] a month.", 180000),
+    ("So far the miners in Hyesan have only been paid 25,000 KPW [3 USD].", 25000),
+    ("Most workers in Hyesan now take home 25,000 KPW as payment.", 25000),
+])
+def test_pay_for_work_is_a_wage_even_with_a_restatement(body, value):
+    [row] = prices(body)
+    assert (row["item"], row["value"], row["currency"], row["kind"]) == ("wage", value, "KPW", "other")
+
+
+def test_paying_for_goods_is_still_a_price():
+    [row] = prices("Traders in Hyesan paid 5,000 won for a kilogram of rice.")
+    assert (row["item"], row["value"], row["kind"]) == ("rice", 5000, "current")
+
+
+@pytest.mark.parametrize("body", [
+    "Rice in Sinuiju climbed to KWP 5,900 a kilogram.",
+    "Rice in Sinuiju climbed to 5,900 KWP a kilogram.",
+])
+def test_the_typo_kwp_is_the_won(body):
+    [row] = prices(body)
+    assert (row["item"], row["value"], row["currency"], row["unit"], row["place"]) == (
+        "rice", 5900, "KPW", "kg", "Sinuiju")
+
+
+def test_a_when_clause_after_an_earlier_survey_holds_a_previous_price():
+    rows = prices("A kilogram of corn cost KPW 3,150 in Hyesan as of May 20, a 5.1% drop on the prior survey of "
+                  "May 6, when it cost KPW 3,320.")
+    assert [(r["item"], r["value"], r["place"], r["kind"]) for r in rows] == [
+        ("corn", 3150, "Hyesan", "current"), ("corn", 3320, "Hyesan", "previous")]
+    rows = prices("One dollar traded for KPW 8,600 in Sinuiju on May 20, a 1.2% rise on the survey of ten days "
+                  "earlier, when the dollar went for KPW 8,500 in Sinuiju on May 10.")
+    assert [(r["item"], r["value"], r["kind"], r["observed_date"]) for r in rows] == [
+        ("usd", 8600, "current", date(2025, 5, 20)), ("usd", 8500, "previous", date(2025, 5, 10))]
+
+
+def test_a_when_clause_with_no_earlier_time_before_it_is_current():
+    [row] = prices("Trade picked up in May, when rice cost 5,000 won in Hyesan.")
+    assert (row["value"], row["kind"]) == (5000, "current")
+
+
+@pytest.mark.parametrize("body, place", [
+    ("Traders in Hyesan, Yanggang Province, say the yuan fetched KPW 1,390 this week.", "Hyesan"),
+    ("A source in Musan County, North Hamgyong Province said that rice sold for 4,800 won.", "Musan"),
+    ("A source in Yanggang Province said that rice sold for 4,800 won.", "Ryanggang"),
+    ("Hyesan traders, unlike those in North Pyongan Province, said rice sold for 4,800 won.", "North Pyongan"),
+])
+def test_a_province_naming_where_the_place_before_it_lies_does_not_replace_it(body, place):
+    [row] = prices(body)
+    assert row["place"] == place
+
+
+@pytest.mark.parametrize("body, item", [
+    ("In Hyesan the yuan-to-won exchange rate stood at KPW 1,390.", "cny"),
+    ("In Hyesan the yuan-won market exchange rate stood at KPW 1,390.", "cny"),
+    ("In Hyesan the Chinese yuan exchange rate stood at KPW 1,390.", "cny"),
+    ("In Hyesan the dollar-to-won exchange rate stood at KPW 8,390.", "usd"),
+    ("In Hyesan the exchange rate stood at KPW 8,390.", "usd"),
+])
+def test_a_currency_named_before_exchange_rate_is_the_rate_item(body, item):
+    [row] = prices(body)
+    assert (row["item"], row["unit"], row["place"]) == (item, item, "Hyesan")
+
+
+def test_in_a_for_list_each_value_takes_the_item_that_follows_it():
+    rows = prices("Market prices in Hoeryong last week were 950won for 1kilo of rice, 450won for 1kg of corn, "
+                  "600won for 1kg flour, and 350won for a cabbage.")
+    assert [(r["item"], r["value"], r["place"], r["kind"]) for r in rows] == [
+        ("rice", 950, "Hoeryong", "current"), ("corn", 450, "Hoeryong", "current"),
+        ("flour", 600, "Hoeryong", "current"), ("cabbage", 350, "Hoeryong", "current")]
+    assert [r["mention"] for r in rows] == ["950won for 1kilo of rice", "450won for 1kg of corn",
+                                            "600won for 1kg flour", "350won for a cabbage"]
+    rows = prices("Hoeryong traders quoted 250won per 1kg of pork and 1,300won per kilo of sugar.")
+    assert [(r["item"], r["value"]) for r in rows] == [("pork", 250), ("sugar", 1300)]
+
+
+def test_for_a_unit_alone_keeps_the_item_named_before():
+    [row] = prices("Pork cost 12,000 won for a kilogram in Hyesan, traders said.")
+    assert (row["item"], row["unit"]) == ("pork", "kg")
+
+
+@pytest.mark.parametrize("body", ["Bean oil sold for 2,300 won a kilogram in Hyesan.",
+                                  "Soybean oil sold for 2,300 won a kilogram in Hyesan."])
+def test_bean_oil_is_soybean_oil(body):
+    [row] = prices(body)
+    assert (row["item"], row["value"]) == ("soybean oil", 2300)
+
+
+def test_an_earlier_dated_price_of_the_same_item_and_place_in_the_paragraph_is_previous():
+    body = ("In Hyesan the yuan fetched KPW 1,390 on May 18 at a market. Given that the yuan fetched KPW 1,250 "
+            "on May 4, the rate has risen 11% in two weeks.")
+    rows = prices(body)
+    assert [(r["item"], r["value"], r["place"], r["kind"], r["observed_date"]) for r in rows] == [
+        ("cny", 1390, "Hyesan", "current", date(2025, 5, 18)), ("cny", 1250, "Hyesan", "previous", date(2025, 5, 4))]
+    assert [r["kind"] for r in prices(body, published=None)] == ["current", "current"]  # days unknown: no order
+
+
+def test_two_dated_reports_of_one_place_with_no_change_spoken_of_stay_current():
+    rows = prices("The dollar traded for 24,600 won in Sinuiju on May 11, said a trader, who put the May 25 rate "
+                  "in Sinuiju at 26,000 won to the dollar.")
+    assert [(r["value"], r["kind"]) for r in rows] == [(24600, "current"), (26000, "current")]
+
+
+def test_earlier_dated_prices_elsewhere_or_in_another_paragraph_stay_current():
+    rows = prices("In Hyesan the yuan fetched KPW 1,390 on May 18. In Sinuiju the yuan fetched KPW 1,250 "
+                  "on May 4.")
+    assert [r["kind"] for r in rows] == ["current", "current"]
+    rows = prices("In Hyesan the yuan fetched KPW 1,390 on May 18.\n\nIn Hyesan the yuan fetched KPW 1,250 "
+                  "on May 4.")
+    assert [r["kind"] for r in rows] == ["current", "current"]

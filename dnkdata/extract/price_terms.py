@@ -19,9 +19,10 @@ import ahocorasick
 from dnkdata.extract.text import ASCII_ALIKE, finditer_at
 
 NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s+(?:million|thousand|billion)\b)?"
-CURRENCY_BEFORE = {"KPW": r"KPW|NKW|₩", "CNY": r"CNY|RMB|¥", "USD": r"US\$|USD|\$"}
+# "KWP": a typo for KPW that Daily NK prints now and then
+CURRENCY_BEFORE = {"KPW": r"KPW|KWP|NKW|₩", "CNY": r"CNY|RMB|¥", "USD": r"US\$|USD|\$"}
 CURRENCY_AFTER = {
-    "KPW": r"(?:North\s+Korean\s+)?won\b|KPW\b|NKW\b",
+    "KPW": r"(?:North\s+Korean\s+)?won\b|KPW\b|KWP\b|NKW\b",
     "CNY": r"(?:Chinese\s+)?yuan\b|RMB\b|CNY\b|renminbi\b",
     "USD": r"(?:US\s+|U\.S\.\s+|American\s+)?dollars?\b|USD\b",
 }

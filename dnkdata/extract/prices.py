@@ -3,8 +3,12 @@
 Prose is read sentence by sentence: each money amount takes the item named last before it in the sentence
 ("a kilogram of rice traded for 9,600 won"), the place attached to it ("at a Pyongyang market") or named
 before it in the sentence, else the place of the source whose quote holds it, and the date attached to it.
-"up from X" and "X ... but prices jumped to Y" make X a previous price; wages, fines, bribes, fees and state
-prices are kind other. A restatement in another currency ("KPW 15,000 (about USD 2)") is not a second price.
+"up from X", "X ... but prices jumped to Y" and "down 3% on the prior survey, when it cost X" make X a
+previous price, and so does a day before that of another price of its item and place in the paragraph, in a
+sentence that speaks of a change. Wages, fines, bribes, fees and state prices are kind other, and so is pay for
+work with no item named ("were paid 24,000 won"). A change ("fell by 500 won", "a 1,000 won increase") is no
+price at all. A restatement in another currency ("KPW 15,000 (about USD 2)", "6,200 KPW [0.75 USD]") is not a
+second price, and the currency word it prints ("USD") names no item.
 Price tables inside the body (extract/price_tables.py) give one row per cell.
 """
 
@@ -16,9 +20,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from dnkdata.extract import price_tables
-from dnkdata.extract.price_terms import (UNIT_AFTER, UNIT_BEFORE, Amount, DateMention, ItemMention,
+from dnkdata.extract.price_terms import (UNIT, UNIT_AFTER, UNIT_BEFORE, Amount, DateMention, ItemMention,
                                          find_amounts, find_dates, find_items, unit_phrase)
-from dnkdata.extract.text import SentenceIndex, price_id
+from dnkdata.extract.text import ASCII_ALIKE, SentenceIndex, SpanUnion, price_id
 from dnkdata.gazetteer import Place, PlaceMention
 
 RATE_CUE = re.compile(r"exchange rates?|(?:dollar|yuan|USD|CNY)[/-](?:won|KPW)|(?:won|KPW)[/-](?:dollar|yuan|USD|CNY)",
@@ -38,12 +42,71 @@ PREVIOUS_AFTER = re.compile(
     r"^[^.;]{0,30}?\b(?:last (?:week|month|year)|(?:a|one|two|three|four|several|\d+) (?:days?|weeks?|months?|years?)"
     r" (?:ago|earlier|before)|earlier (?:this|that) (?:week|month|year)|the (?:previous|prior) (?:day|week|month|year))",
     re.I)
+# "down 3% on the prior survey of May 6, when it cost KPW 4,100", "ten days earlier, when the dollar went for
+# KPW 8,150": a clause that says what a price was at an earlier time just named
+PREVIOUS_WHEN = re.compile(
+    r"\b(?:previous|prior|earlier|last|ago|before)\b[^;]{0,40}?,?\s+when\s+(?:[\w’'-]+\s+){1,3}?"
+    r"(?:cost|costs|sold|traded|fetched|went|bought|was|were|stood|had been)\s+"
+    r"(?:(?:trading|selling|going|at|for|around|about|roughly|approximately|some|over|under|nearly|just|only|below|"
+    r"above)\s+)*$", re.I)
+PREVIOUS_WHEN_REACH = 120
 STATE_PRICE = re.compile(r"\bstate(?:-set|-designated|-run)?\s+(?:prices?|stores?|shops?)\b", re.I)
-RESTATEMENT = re.compile(r"\s*[(,—–-]?\s*(?:or\s+)?(?:(?:about|around|approximately|approx\.|roughly|nearly|almost|"
-                         r"some|slightly (?:less|more) than|just (?:over|under)|over|under|equivalent to|the equivalent "
-                         r"of|worth)\s+)*")
+RESTATEMENT = re.compile(r"\s*[(\[,—–-]?\s*(?:or\s+)?(?:(?:about|around|approximately|approx\.|roughly|nearly|"
+                         r"almost|some|slightly (?:less|more) than|just (?:over|under)|over|under|equivalent to|"
+                         r"the equivalent of|worth)\s+)*")
+LOCATOR_COMMA = re.compile(r"\s*,\s*")  # "Hyesan, Yanggang Province": the province says where the city lies
 ATTACHED_PLACE = re.compile(r"\s*(?:\(?(?:per|a)\s+\w+\)?\s*)?(?:[,]\s*)?(?:in|at)\s+(?:the\s+|a\s+)?$")
+# a change in price, not a price: an amount right after "by", "up", "fell", "a drop of" (or after the other numbers
+# of a list: "drops of 300, 250 and 150 won"), or right before "increase", "drop", "lower than" ("a 1,000 won
+# increase", "300 won lower than in May"), a restatement in brackets allowed between ("a 900 KPW [0.11 USD] rise")
+CHANGE_VERBS = r"rose|risen|rising|jumped|surged|soared|climbed|increased|spiked|fell|fallen|falling|dropped|" \
+               r"declined|decreased|plunged|plummeted|slipped|slid|tumbled|dipped"
+CHANGE_NOUN_WORDS = "increase rise hike jump gain surge spike drop fall decline decrease reduction cut plunge".split()
+CHANGE_NOUNS = r"(?:" + "|".join(CHANGE_NOUN_WORDS) + r")s?"
+CHANGE_BEFORE = re.compile(
+    r"(?:\b(?:by|up|down|" + CHANGE_VERBS + r")|\b" + CHANGE_NOUNS + r"\s+of)\s+"
+    r"(?:(?:about|around|roughly|approximately|nearly|almost|some|over|more than|less than|just|only|another|"
+    r"a further|as much as)\s+)*"
+    r"(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s*(?:,\s+(?:and\s+)?|and\s+|or\s+))*$", re.I)
+CHANGE_BEFORE_REACH = 60
+# the last word of every CHANGE_BEFORE match, lowercased (its words are ASCII): a cue, "of", a qualifier's last word,
+# "and" or "or" of a list ("," ends a list item too)
+CHANGE_BEFORE_LAST_WORDS = frozenset(
+    ("by up down of and or about around roughly approximately nearly almost some over than just only another further "
+     "as " + CHANGE_VERBS.replace("|", " ")).split())
+ASCII_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+LAST_WORD_REACH = 24  # characters read back for the last word: the longest cue word and a few spaces
+CHANGE_AFTER = re.compile(r"\s*(?:[\[(][^\[\]()\n]{0,30}[\])]\s*)?(?:(?:price\s+)?" + CHANGE_NOUNS + r"\b|"
+                          r"(?:lower|higher|cheaper|dearer)\b|(?:more|less)\s+(?:than|value|expensive)\b)", re.I)
+# the first word of every CHANGE_AFTER match that does not open with a bracket, lowercased
+CHANGE_AFTER_FIRST_WORDS = frozenset(CHANGE_NOUN_WORDS + [w + "s" for w in CHANGE_NOUN_WORDS] +
+                                     "price lower higher cheaper dearer more less".split())
+# a sentence that speaks of a change ("has risen 11%"), for a dated comparison price
+CHANGE_SPOKEN = re.compile(r"\b(?:" + CHANGE_VERBS + r"|" + CHANGE_NOUNS + r")\b|\d\s*%|\bpercent\b", re.I)
+# the word after an amount (all its ASCII letters, none of the characters that ignoring case equates with one
+# after them: see ASCII_ALIKE), or a first character that no CHANGE_AFTER match begins with
+NEXT_WORD = re.compile(r"\s*+(?:([A-Za-z]++)(?![\u0130\u0131\u017f\u212a])|[^\[(A-Za-z\u0130\u0131\u017f\u212a])")
+# pay for work: an amount right after a passive "paid", "earn" or "compensated (in the amount of)", or right before
+# "as payment", "in wages" (a restatement in brackets allowed between). Not "paid 5,000 won for rice": a price.
+WAGE_BEFORE = re.compile(r"\b(?:(?:be|been|being|is|are|was|were|get|gets|got|getting)\s+paid|earns?|earned|earning|"
+                         r"compensated(?:\s+in\s+the\s+amount\s+of)?)\s+(?:(?:only|just|about|around|roughly|nearly|"
+                         r"some|as little as|as much as|up to)\s+)*$", re.I)
+WAGE_BEFORE_REACH = 60
+WAGE_AFTER = re.compile(r"\s*(?:[\[(][^\[\]()\n]{0,30}[\])]\s*)?(?:as|in)\s+(?:(?:monthly|daily|their|his|her|a)\s+)?"
+                        r"(?:payment|pay|wages?|salary|salaries)\b", re.I)
 CURRENCY_OF_ITEM = {"usd": "USD", "cny": "CNY"}
+# the currencies whose printed word ("0.75 USD", "30 yuan") names no item; not in "1 dollar", the base of a rate
+# ("1 dollar traded for 8,000 won")
+FOREIGN = ("USD", "CNY")
+# "950won for 1kilo of rice, 450won for 1kg of corn", "250won per 1kg of pork": the item after the amount is its own,
+# whatever was named before it
+FOR_ITEM_STARTS = (" for ", " per ")
+FOR_ITEM = re.compile(r" (?:for|per) (?i:(?:(?:a|an|one|\d+(?:\.\d+)?)\s*)?(?:" + UNIT + r"\s*(?:of\s+)?)?)")
+# "the yuan-to-won exchange rate", "the yuan-won market exchange rate", "the Chinese yuan exchange rate": the text
+# between a currency and a bare "exchange rate" (read as the dollar's) that makes the rate that currency's
+RATE_OF_CURRENCY = re.compile(r"(?:\s*[-/–]\s*(?:to[-\s]+)?(?:(?:the\s+)?North\s+Korean\s+)?(?:won|KPW))?"
+                              r"(?:\s*\(\w+\))?\s+(?:market\s+)?", re.I)
+BARE_RATE = ("exchange rate", "exchange rates")
 RANGE_TO = re.compile(r"\s*(?:to|-|–|~)\s*")
 RANGE_AND = re.compile(r"\s*and\s*")
 FROM_BEFORE = re.compile(r"\bfrom\s+(?:\w+\s+)?$", re.I)
@@ -136,13 +199,23 @@ class _SentenceLookups:
         self._previous: dict[int, tuple[int, int] | None] = {}
         self._state: dict[tuple[int, int], bool] = {}
         self._rate: dict[tuple[int, int], bool] = {}
+        self._change: dict[tuple[int, int], bool] = {}
         self._first_context: dict[tuple[int, int], re.Match[str] | None] = {}
         self._price_words: dict[tuple[int, int], tuple[str, re.Match[str] | None]] = {}  # sentence text, 1st match
         self._sentences = sentences or SentenceIndex(body)
+        self._printed_currencies: SpanUnion | None = None  # set by ignore_items_in
+
+    def ignore_items_in(self, spans: list[tuple[int, int]]) -> None:
+        """Item words inside these spans are not items (the "USD" of "[0.75 USD]" prints an amount's currency)."""
+        self._printed_currencies = SpanUnion(spans) if spans else None  # most bodies print none
 
     def sentence(self, start: int, end: int) -> tuple[int, int]:
         """sentence_bounds(body, start, end), each paragraph's sentence ends read once for all its amounts."""
         return self._sentences.bounds(start, end)
+
+    def paragraph(self, pos: int) -> tuple[int, int]:
+        """The paragraph around pos."""
+        return self._sentences.paragraph(pos)
 
     def previous_sentence(self, sentence_start: int) -> tuple[int, int] | None:
         """The sentence before the one at sentence_start in its paragraph; None when it opens the paragraph."""
@@ -174,10 +247,19 @@ class _SentenceLookups:
                 bool(RATE_CUE.search(self.body, *sentence))
         return self._rate[sentence]
 
+    def change_spoken(self, sentence: tuple[int, int]) -> bool:
+        """Whether the sentence speaks of a change (CHANGE_SPOKEN), found once however many prices it holds."""
+        if sentence not in self._change:
+            self._change[sentence] = CHANGE_SPOKEN.search(self.body, *sentence) is not None
+        return self._change[sentence]
+
     def items_and_starts(self, sentence: tuple[int, int]) -> tuple[list[ItemMention], list[int]]:
         """The sentence's items and where they begin, for bisection."""
         if sentence not in self._items:
             items = find_items(self.body, *sentence)
+            if self._printed_currencies is not None:
+                items = [m for m in items if m.start not in self._printed_currencies]
+            _name_rates_by_currency(self.body, items)
             self._items[sentence] = items, [m.start for m in items]
         return self._items[sentence]
 
@@ -205,6 +287,16 @@ class _SentenceLookups:
         return _found_before(PRICE_WORD, PRICE_WORD_LONGEST, text, 0, pos - sentence[0], first)
 
 
+def _name_rates_by_currency(body: str, items: list[ItemMention]) -> None:
+    """A bare "exchange rate" right after a currency ("the yuan-to-won exchange rate") is that currency's rate."""
+    for i in range(1, len(items)):
+        rate, currency = items[i], items[i - 1]
+        if rate.item == "usd" and currency.group == "currency" and currency.item != "usd" and \
+                body[rate.start:rate.end].lower() in BARE_RATE and \
+                RATE_OF_CURRENCY.fullmatch(body, currency.end, rate.start):
+            items[i] = ItemMention(rate.start, rate.end, currency.item, "currency")
+
+
 def _found_before(pattern: re.Pattern[str], longest: int, text: str, start: int, pos: int,
                   first: re.Match[str] | None) -> bool:
     """pattern.search(text, start, pos) is not None, where first = pattern.search(text, start, end) for an end at
@@ -225,16 +317,31 @@ def _found_before(pattern: re.Pattern[str], longest: int, text: str, start: int,
 def _prose_drafts(body: str, masked: list[tuple[int, int]], lookups: _SentenceLookups) -> list[_Draft]:
     drafts: list[_Draft] = []
     sentence_end = -1
-    for amount in _merge_ranges(body, find_amounts(body)):
+    amounts = _merge_ranges(body, find_amounts(body))
+    lookups.ignore_items_in([(a.start, a.end) for a in amounts if a.currency in FOREIGN and a.value != 1])
+    said = _LastSaid()
+    for amount in amounts:
         if masked and any(s <= amount.start < e for s, e in masked) or \
                 amount.currency is None and _never_a_price(body, amount):
             continue
         sentence = lookups.sentence(amount.start, amount.end)
-        draft = _draft(body, amount, sentence, drafts if sentence[1] == sentence_end else [], drafts, lookups)
+        if said.sentence != sentence:
+            said.sentence, said.amount, said.currency = sentence, None, None
+        draft = _draft(body, amount, sentence, drafts if sentence[1] == sentence_end else [], drafts, lookups, said)
         if draft is not None:
             drafts.append(draft)
             sentence_end = sentence[1]
     return drafts
+
+
+@dataclass
+class _LastSaid:
+    """The last amount of a sentence that had a currency, priced or not: an amount right after it in another
+    currency restates it ("a 900 KPW [0.11 USD] increase" restates a change, which is no price)."""
+
+    sentence: tuple[int, int] | None = None
+    amount: Amount | None = None
+    currency: str | None = None
 
 
 def _merge_ranges(body: str, amounts: list[Amount]) -> list[Amount]:
@@ -254,18 +361,25 @@ def _is_range(body: str, low: Amount, high: Amount) -> bool:
     if low.currency is None and high.currency is None:
         return False
     if RANGE_TO.fullmatch(body, low.end, high.start):  # the text between the two
+        if low.currency is not None and "to" in body[low.end:high.start] and \
+                _change_before(body, max(0, low.start - CHANGE_BEFORE_REACH), low.start):
+            return False  # "fell 1,500 won to 8,000 won": a change, then the price it came to
         return not FROM_BEFORE.search(body[max(0, low.start - 20):low.start])
     return bool(RANGE_AND.fullmatch(body, low.end, high.start)) and \
         bool(BETWEEN_BEFORE.search(body[max(0, low.start - 12):low.start]))
 
 
 def _draft(body: str, amount: Amount, sentence: tuple[int, int], same_sentence: list[_Draft],
-           earlier: list[_Draft], lookups: _SentenceLookups) -> _Draft | None:
+           earlier: list[_Draft], lookups: _SentenceLookups, said: _LastSaid) -> _Draft | None:
     currency = amount.currency or _context_currency(body, amount, sentence, same_sentence, lookups)
-    if currency is None or _is_restatement(body, amount, currency, same_sentence):
+    if currency is None:
         return None
     if currency in ("USD", "CNY") and amount.value == 1 and _kpw_follows(body, amount, sentence):
         return None  # "1 dollar traded for 8,000 won": the base of an exchange rate, not a price
+    restated = _is_restatement(body, amount, currency, said)
+    said.amount, said.currency = amount, currency
+    if restated or _is_change(body, amount, sentence):
+        return None
     item = _item_for(body, amount, currency, sentence, earlier, lookups)
     if item is None:
         return None
@@ -296,16 +410,22 @@ def _never_a_price(body: str, amount: Amount) -> bool:
     return amount.value < 10 or 1900 <= amount.value <= 2100 and "," not in body[amount.start:amount.end]
 
 
-def _is_restatement(body: str, amount: Amount, currency: str, same: list[_Draft]) -> bool:
-    """The same price again in another currency right after it: "KPW 15,000 (slightly less than USD 2".""" 
-    if not same or same[-1].currency == currency:
+def _is_restatement(body: str, amount: Amount, currency: str, said: _LastSaid) -> bool:
+    """The same amount again in another currency right after it: "KPW 24,000 (just under USD 3",
+    "6,200 KPW [0.75 USD]", "1,300 won a kilogram ($0.16)"."""
+    if said.amount is None or said.currency == currency:
         return False
-    previous_end = same[-1].amount.end
-    between = body[previous_end:amount.start]
-    unit = same[-1].unit_after
-    if unit and unit.end() <= amount.start:
-        between = body[unit.end():amount.start]
-    return bool(RESTATEMENT.fullmatch(between))
+    unit = UNIT_AFTER.match(body, said.amount.end)
+    start = unit.end() if unit and unit.end() <= amount.start else said.amount.end
+    return bool(RESTATEMENT.fullmatch(body, start, amount.start))
+
+
+def _is_change(body: str, amount: Amount, sentence: tuple[int, int]) -> bool:
+    """"fell by 500 won", "drops of 300, 250 and 150 won", "a 1,000 won increase", "300 won lower than": the
+    amount is a difference between two prices, not one (looked for in a few words on either side)."""
+    if _change_after(body, amount.end, sentence[1]):
+        return True
+    return _change_before(body, max(sentence[0], amount.start - CHANGE_BEFORE_REACH), amount.start) is not None
 
 
 def _kpw_follows(body: str, amount: Amount, sentence: tuple[int, int]) -> bool:
@@ -316,13 +436,16 @@ def _kpw_follows(body: str, amount: Amount, sentence: tuple[int, int]) -> bool:
 
 def _item_for(body: str, amount: Amount, currency: str, sentence: tuple[int, int], earlier: list[_Draft],
               lookups: _SentenceLookups) -> ItemMention | None:
-    """The item named last before the amount in its sentence, else the first one right after it."""
+    """The item named last before the amount in its sentence, else the first one right after it; with none, pay for
+    work (a wage) or a rate."""
     items, starts = lookups.items_and_starts(sentence)
     if items:
-        found = _last_item_before(items, starts, amount, currency) or \
-            _first_item_after(items, starts, amount, currency)
+        found = _item_for_it(body, items, starts, amount, currency) or \
+            _last_item_before(items, starts, amount, currency) or _first_item_after(items, starts, amount, currency)
         if found is not None and (found.end <= amount.start or not find_amounts(body, amount.end, found.start)):
             return found
+    if _is_pay(body, amount, sentence):
+        return ItemMention(amount.start, amount.start, "wage", "other")
     if currency == "KPW" and (PER_FOREIGN.match(body, amount.end) or lookups.rate_cue(sentence)):
         m = PER_FOREIGN.match(body, amount.end)
         word = m.group("cur").lower() if m else ""
@@ -332,6 +455,26 @@ def _item_for(body: str, amount: Amount, currency: str, sentence: tuple[int, int
         if body.rfind("\n\n", last.amount.end, amount.start) < 0:  # same paragraph: "prices then rose to …"
             return ItemMention(amount.start, amount.start, last.item.item, last.item.group)
     return None
+
+
+def _item_for_it(body: str, items: list[ItemMention], starts: list[int], amount: Amount,
+                 currency: str) -> ItemMention | None:
+    """The item of "950won for 1kilo of rice" (for or per, a quantity, a unit, of): one that begins right where
+    that phrase ends."""
+    if not body.startswith(FOR_ITEM_STARTS, amount.end):  # every match begins so
+        return None
+    phrase = FOR_ITEM.match(body, amount.end)
+    i = bisect_left(starts, phrase.end())
+    if i < len(items) and starts[i] == phrase.end() and _usable(items[i], amount, currency):
+        return items[i]
+    return None
+
+
+def _is_pay(body: str, amount: Amount, sentence: tuple[int, int]) -> bool:
+    """"were only paid 24,000 won", "compensated in the amount of 250,000 won", "24,000 won as payment"."""
+    if _wage_before(body, max(sentence[0], amount.start - WAGE_BEFORE_REACH), amount.start):
+        return True
+    return WAGE_AFTER.match(body, amount.end, sentence[1]) is not None
 
 
 def _usable(item: ItemMention, amount: Amount, currency: str) -> bool:
@@ -386,6 +529,51 @@ def _change_to(body: str, start: int, end: int) -> re.Match[str] | None:
     return CHANGE_TO.search(body, start, end) if "to" in body[start:end].lower() else None
 
 
+def _change_before(body: str, start: int, end: int) -> re.Match[str] | None:
+    """CHANGE_BEFORE.search(body, start, end), tried only when the word before end can end a match: its search
+    tries every offset of the window, and most amounts follow "for", "at" or "to"."""
+    if end <= start or not body[end - 1].isspace():
+        return None  # every match ends in whitespace
+    if body[end - 1] == " ":  # the usual case, one space after a word of ASCII letters: read that word
+        space = body.rfind(" ", max(start, end - LAST_WORD_REACH), end - 1)
+        word = body[space + 1:end - 1]
+        if space >= 0 and word.isascii() and word.isalpha():
+            return CHANGE_BEFORE.search(body, start, end) if word.lower() in CHANGE_BEFORE_LAST_WORDS else None
+    tail_start = max(start, end - LAST_WORD_REACH)
+    tail = body[tail_start:end].rstrip()
+    if not tail.endswith(",") and (tail.isascii() or not ASCII_ALIKE.search(tail)):  # (see ASCII_ALIKE)
+        last_word = tail[len(tail.rstrip(ASCII_LETTERS)):]
+        if (len(last_word) < len(tail) or tail_start == start) and last_word.lower() not in CHANGE_BEFORE_LAST_WORDS:
+            return None  # (a word reaching the tail's start may go on before it)
+    return CHANGE_BEFORE.search(body, start, end)
+
+
+def _change_after(body: str, start: int, end: int) -> re.Match[str] | None:
+    """CHANGE_AFTER.match(body, start, end), tried only when the word after start can begin a match (most amounts
+    are followed by "a kilogram", "in" or a comma)."""
+    m = NEXT_WORD.match(body, start, end)
+    if m is not None and (m.group(1) is None or m.group(1).lower() not in CHANGE_AFTER_FIRST_WORDS):
+        return None
+    return CHANGE_AFTER.match(body, start, end)
+
+
+def _wage_before(body: str, start: int, end: int) -> re.Match[str] | None:
+    if end <= start or not body[end - 1].isspace():
+        return None  # every match ends in whitespace
+    window = body[start:end]
+    lowered = window.lower()
+    # every match holds one of these words (see ASCII_ALIKE for the characters that match their letters otherwise)
+    if "paid" in lowered or "earn" in lowered or "compensated" in lowered or \
+            not window.isascii() and ASCII_ALIKE.search(window):
+        return WAGE_BEFORE.search(body, start, end)
+    return None
+
+
+def _previous_when(body: str, start: int, end: int) -> re.Match[str] | None:
+    # every match holds "when" (ignoring case, no character outside ASCII matches one of its letters)
+    return PREVIOUS_WHEN.search(body, start, end) if "when" in body[start:end].lower() else None
+
+
 def _previous_before(body: str, start: int, end: int) -> re.Match[str] | None:
     window = body[start:end]
     lowered = window.lower()
@@ -397,11 +585,14 @@ def _previous_before(body: str, start: int, end: int) -> re.Match[str] | None:
 
 
 def _mention_span(body: str, draft: _Draft, same: list[_Draft]) -> tuple[int, int]:
-    """From the item (when it stands just before the amount in the same clause) to the amount and its unit."""
+    """From the item (when it stands just before the amount in the same clause) to the amount and its unit, or to
+    the item that follows it ("950won for 1kilo of rice")."""
     amount, item = draft.amount, draft.item
     end = amount.end
     after = draft.unit_after
-    if after and draft.item.group != "currency":
+    if item.start >= end and body.startswith(FOR_ITEM_STARTS, end) and FOR_ITEM.match(body, end).end() == item.start:
+        end = item.end  # "950won for 1kilo of rice"
+    elif after and draft.item.group != "currency":
         end = after.end()
     elif OPENING_PAREN_ONLY.fullmatch(body, item.end, amount.start) and body[end:end + 1] == ")":
         end += 1
@@ -422,8 +613,9 @@ def _mention_span(body: str, draft: _Draft, same: list[_Draft]) -> tuple[int, in
 
 def _attach_place(body: str, draft: _Draft, places: _Places, speakers: _Sources,
                   lookups: _SentenceLookups) -> None:
-    """The place right after the amount ("… won in Sinuiju"), else the last one before it in the sentence, else
-    the place of the source quoted, else a place in the sentence before (same paragraph)."""
+    """The place right after the amount ("… won in Sinuiju"), else the last one before it in the sentence (the city
+    of "Hyesan, Yanggang Province", not its province), else the place of the source quoted, else a place in the
+    sentence before (same paragraph)."""
     s_start, s_end = draft.sentence
     unit_end = draft.end
     for m in places.starting_within(unit_end, unit_end + 40):
@@ -432,7 +624,8 @@ def _attach_place(body: str, draft: _Draft, places: _Places, speakers: _Sources,
             return
     before = places.last_inside(s_start, draft.amount.start)
     if before is not None:
-        draft.place = before.place
+        located = places.located_by(body, before)
+        draft.place = (located or before).place
         return
     quoted = speakers.last_holding(draft.amount.start)
     if quoted is not None:
@@ -485,6 +678,22 @@ class _Places:
             return [m for m in candidates if m.end <= high]
         return [m for m in self.mentions if low <= m.start and m.end <= high]
 
+    def located_by(self, body: str, province: PlaceMention) -> PlaceMention | None:
+        """The place that a province mention locates ("Hyesan" of "Hyesan, Yanggang Province"): the mention right
+        before it, a comma apart, of a place inside that province; else None."""
+        if province.place.level != "province":
+            return None
+        if self.ordered:
+            i = bisect_left(self.starts, province.start) - 1
+            before = self.mentions[i] if i >= 0 else None
+        else:
+            before = max((m for m in self.mentions if m.end <= province.start), key=lambda m: m.end, default=None)
+        if before is None or before.end > province.start or before.place.level == "province" or \
+                before.place.province != province.place.name or \
+                not LOCATOR_COMMA.fullmatch(body, before.end, province.start):
+            return None
+        return before
+
     def last_inside(self, low: int, high: int) -> PlaceMention | None:
         """inside(low, high)[-1], or None: looked for backwards from the last mention starting by high, as a
         price asks about all of its sentence before it."""
@@ -524,15 +733,42 @@ def _attach_date(body: str, draft: _Draft, lookups: _SentenceLookups) -> None:
 
 def _assign_kinds(body: str, drafts: list[_Draft], lookups: _SentenceLookups) -> None:
     later = _LaterPairs(body, drafts)
+    latest = _latest_days(drafts, lookups)
     for i, draft in enumerate(drafts):
         if draft.item.group == "other" or lookups.state_price(draft.sentence):
             draft.kind = "other"
-        elif _is_previous(body, draft, later, i, lookups):
+        elif _is_previous(body, draft, later, i, lookups) or _dated_baseline(draft, latest, lookups):
             draft.kind = "previous"
         if draft.kind == "previous" and draft.day and draft.day.end <= draft.amount.start:
             draft.day = None  # a date before a comparison price belongs to the current one
         if draft.kind == "previous" and draft.place is None:
             draft.place = _pair_place(later, i)
+
+
+def _latest_days(drafts: list[_Draft], lookups: _SentenceLookups) -> dict[tuple, date]:
+    """The latest day of the dated prices of each item and place in a paragraph ("KPW 1,390 on May 18. Given
+    that the yuan fetched KPW 1,250 on May 4": the earlier one is a comparison). Read before kinds are assigned,
+    as days and places are then (a previous price may then lose its day or take its pair's place)."""
+    latest: dict[tuple, date] = {}
+    for draft in drafts:
+        if draft.day is not None:
+            key = _dated_key(draft, lookups)
+            if key not in latest or draft.day.day > latest[key]:
+                latest[key] = draft.day.day
+    return latest
+
+
+def _dated_baseline(draft: _Draft, latest: dict[tuple, date], lookups: _SentenceLookups) -> bool:
+    """A day before the latest of its item and place in the paragraph, in a sentence that speaks of a change: the
+    price a change is measured from ("Given that the yuan fetched KPW 1,250 on May 4, the rate has risen
+    11%"). Without the change, two dated reports are two observations ("24,600 won on May 11, ... 26,000 won on
+    May 25")."""
+    return draft.day is not None and draft.day.day < latest[_dated_key(draft, lookups)] and \
+        lookups.change_spoken(draft.sentence)
+
+
+def _dated_key(draft: _Draft, lookups: _SentenceLookups) -> tuple:
+    return lookups.paragraph(draft.sentence[0]), draft.item.item, draft.place
 
 
 class _LaterPairs:
@@ -618,6 +854,8 @@ def _is_previous(body: str, draft: _Draft, later: _LaterPairs, i: int, lookups: 
         return True
     if draft.end == 0 and PREVIOUS_AFTER.match(body, draft.end):
         return True  # (its "^" holds only at offset 0, never at a pos after it, so the match is tried only there)
+    if _previous_when(body, max(draft.sentence[0], start - PREVIOUS_WHEN_REACH), start):
+        return True
     group, after = later.same_place(i)
     if after == len(group):
         return False  # no later price of the item and place in the sentence: nothing to compare with
