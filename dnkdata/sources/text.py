@@ -39,9 +39,11 @@ REPOST_LEAD = re.compile(r"^(?:According to|From|Via|Here is|Here's)\s+(?:the\s+
 SOURCE_NOTE = re.compile(r"^\[Source:\s*[^\]]+\]$", re.I)
 PREV_NEXT = re.compile(r"^Prev\s+Next$", re.I)
 KOREAN_LINK = re.compile(r"^Read (?:this )?in Korean\.?$", re.I)
-END_OF_STORY = re.compile(r"^(?:Most Popular Articles|Related (?:Articles|Stories|News)|Recommended|More from Daily NK)\b"
-                          r"|^Questions or comments about this article\?|^Daily NK works with a network of sources\b"
-                          r"|^(?:Read the full (?:story|article) here|Comments are closed|Continue reading)\b", re.I)
+# The first words of a sidebar or trailer line; everything from it on is chrome
+TRAILER_START = (r"(?:(?:Most Popular Articles|Related (?:Articles|Stories|News)|Recommended|More from Daily NK)\b"
+                 r"|Questions or comments about this article\?|Daily NK works with a network of sources\b"
+                 r"|(?:Read the full (?:story|article) here|Comments are closed|Continue reading)\b)")
+END_OF_STORY = re.compile("^" + TRAILER_START, re.I)
 CAPTION_CREDIT = re.compile(
     r"(?:/\s*(?:Image|Photo|Graphic)(?::|\s+from\b)\s*[^/]+"  # "/ Image: Daily NK", "/Photo from <agency>"
     r"|(?:^|[.!?]\s+)(?:Image|Photo)(?:\s+\([^()]{1,30}\))?:\s*[^/.:]{2,60}"  # "… in Pyongyang. Image: <agency>"
@@ -80,10 +82,7 @@ CHROME_START = _any_of(CAPTURE_DATE, BREADCRUMB, AD_MARKER, REPOST_LEAD, PREV_NE
                        SOURCE_NOTE, FOOTER_DATE, BOARD_DATE, BYLINE_BY, URL_LINE, WEATHER, CAPTION_START)
 # Where a sidebar or contact trailer could start a line after the first: a whole-text check before testing each
 # line. It starts at the newline, not at "^" in MULTILINE mode, so the regex engine can skip ahead to newlines.
-END_OF_STORY_AFTER_NEWLINE = re.compile(r"\n[^\S\n]*(?:Most Popular Articles|Related (?:Articles|Stories|News)|"
-                                        r"Recommended|More from Daily NK|Questions or comments about this article\?|"
-                                        r"Daily NK works with a network of sources\b|Read the full (?:story|article) here\b|"
-                                        r"Comments are closed\b|Continue reading\b)", re.I)
+END_OF_STORY_AFTER_NEWLINE = re.compile(r"\n[^\S\n]*" + TRAILER_START, re.I)
 SENTENCE_STARTERS = {"The", "A", "An", "This", "These", "Those", "Some", "Many", "Authorities", "Residents", "Officials",
                      "Sources", "It", "In", "With", "Despite", "North", "Local"}
 
