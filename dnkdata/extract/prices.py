@@ -15,6 +15,7 @@ Price tables inside the body (extract/price_tables.py) give one row per cell.
 from __future__ import annotations
 
 import re
+import string
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date
@@ -74,7 +75,6 @@ CHANGE_BEFORE_REACH = 60
 CHANGE_BEFORE_LAST_WORDS = frozenset(
     ("by up down of and or about around roughly approximately nearly almost some over than just only another further "
      "as " + CHANGE_VERBS.replace("|", " ")).split())
-ASCII_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 LAST_WORD_REACH = 24  # characters read back for the last word: the longest cue word and a few spaces
 CHANGE_AFTER = re.compile(r"\s*(?:[\[(][^\[\]()\n]{0,30}[\])]\s*)?(?:(?:price\s+)?" + CHANGE_NOUNS + r"\b|"
                           r"(?:lower|higher|cheaper|dearer)\b|(?:more|less)\s+(?:than|value|expensive)\b)", re.I)
@@ -85,7 +85,8 @@ CHANGE_AFTER_FIRST_WORDS = frozenset(CHANGE_NOUN_WORDS + [w + "s" for w in CHANG
 CHANGE_SPOKEN = re.compile(r"\b(?:" + CHANGE_VERBS + r"|" + CHANGE_NOUNS + r")\b|\d\s*%|\bpercent\b", re.I)
 # the word after an amount (all its ASCII letters, none of the characters that ignoring case equates with one
 # after them: see ASCII_ALIKE), or a first character that no CHANGE_AFTER match begins with
-NEXT_WORD = re.compile(r"\s*+(?:([A-Za-z]++)(?![\u0130\u0131\u017f\u212a])|[^\[(A-Za-z\u0130\u0131\u017f\u212a])")
+NEXT_WORD = re.compile(r"\s*+(?:([A-Za-z]++)(?!" + ASCII_ALIKE.pattern + r")|[^\[(A-Za-z" + ASCII_ALIKE.pattern[1:-1]
+                       + r"])")
 # pay for work: an amount right after a passive "paid", "earn" or "compensated (in the amount of)", or right before
 # "as payment", "in wages" (a restatement in brackets allowed between). Not "paid 5,000 won for rice": a price.
 WAGE_BEFORE = re.compile(r"\b(?:(?:be|been|being|is|are|was|were|get|gets|got|getting)\s+paid|earns?|earned|earning|"
@@ -542,7 +543,7 @@ def _change_before(body: str, start: int, end: int) -> re.Match[str] | None:
     tail_start = max(start, end - LAST_WORD_REACH)
     tail = body[tail_start:end].rstrip()
     if not tail.endswith(",") and (tail.isascii() or not ASCII_ALIKE.search(tail)):  # (see ASCII_ALIKE)
-        last_word = tail[len(tail.rstrip(ASCII_LETTERS)):]
+        last_word = tail[len(tail.rstrip(string.ascii_letters)):]
         if (len(last_word) < len(tail) or tail_start == start) and last_word.lower() not in CHANGE_BEFORE_LAST_WORDS:
             return None  # (a word reaching the tail's start may go on before it)
     return CHANGE_BEFORE.search(body, start, end)

@@ -323,7 +323,7 @@ def _object_of_preposition(body: str, quote_start: int, text: str) -> bool:
 
 def _reads_as_speech(text: str) -> bool:
     """A capitalised run of four or more words ending like a sentence or a clause before its attribution."""
-    return len(text.split(None, 3)) >= 4 and text[:1].isupper() and text.rstrip()[-1:] in ",.?!"
+    return FOUR_WORDS.match(text) is not None and text[:1].isupper() and text.rstrip()[-1:] in ",.?!"
 
 
 def _attribute(body: str, span: Span, kind: str, last_direct: QuoteRow | None, finder: SpeakerFinder,

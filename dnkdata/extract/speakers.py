@@ -87,11 +87,13 @@ KOREAN_NAME = (r"(?:Kim|Ri|Lee|Yi|Pak|Park|Choe|Choi|Jo|Cho|Jong|Jeong|Chong|Jan
 ANAPHOR = re.compile(r"^(?:[Hh]e|[Ss]he|(?:[Tt]he|[Tt]his|[Tt]hat)\s+(?:same\s+|Daily NK\s+|former\s+|latter\s+)?"
                      r"(?:sources?|informants?|insiders?|resident|defector|trader|merchant|official|worker|farmer|"
                      r"smuggler|vendor|broker|woman|man))$")
-# A surname standing alone ("when Kim reached the site"), not the start of a full name
-LONE_SURNAME = re.compile(r"\b(?:Kim|Ri|Pak|Choe|Jo|Jang|Kang|Hwang|Hyon|Jong|Ryu|Yun|Han|Thae|Ko|Moon|Yoon|Lee|Park|"
-                          r"Choi|Xi)\b(?!\s+[A-Z])")
 SURNAME_SPEAKER = re.compile(r"^(?:Kim|Ri|Pak|Choe|Jo|Jang|Kang|Hwang|Hyon|O|Oh|Jong|Ryu|Yun|Han|Ju|No|Thae|Ko|"
                              r"Moon|Yoon|Lee|Park|Choi|Trump|Putin|Xi|Biden)$")
+# A surname standing alone ("when Kim reached the site"), not the start of a full name: SURNAME_SPEAKER's, less
+# those that open ordinary sentences ("No", "O") and the foreign leaders', whose names begin with a given name
+LONE_SURNAME = re.compile(r"\b(?:" + "|".join(
+    w for w in SURNAME_SPEAKER.pattern[len("^(?:"):-len(")$")].split("|")
+    if w not in {"O", "Oh", "Ju", "No", "Trump", "Putin", "Biden"}) + r")\b(?!\s+[A-Z])")
 # the subject_* patterns need one; only where one begins is asked, which the order of the words does not change,
 # so a trie (one branch per letter) replaces the plain alternation (every verb tried at every space)
 VERB_AFTER_SPACE = re.compile(rf"\s(?:{trie_pattern(f'{SPEECH_VERBS}|{TERM_VERBS}'.split('|'))})\b")
@@ -551,9 +553,8 @@ class SpeakerFinder:
         if MEDIA_WORD.search(text) and pats["state_media"].search(text):  # every match holds a media word
             return Speaker(text, "state_media", None, None, found.start, found.end)
         if pats["source"].search(text) or pats["unnamed"].match(text):
-            place = self._place_in(found)
-            if place is None and found.said_of_end:  # "a worker who once lived in Musan said"
-                place = self._place_in(Found(text, found.start, found.said_of_end))
+            # "a worker who once lived in Musan said": what is said of the speaker counts when the phrase names none
+            place = self._place_in(found) or self._place_said_of(found)
             return Speaker(text, "anonymous_source", None, place, found.start, found.end)
         if SURNAME_SPEAKER.match(text):
             named = self._person_by_surname(text, found.start)
@@ -573,10 +574,13 @@ class SpeakerFinder:
     def _person(self, found: Found, name: str | None) -> Speaker:
         """A named person, with the North Korean place said of them next to the name ("Kim (pseudonym), a trader in
         Hyesan, said"; "Ms. Ri (41) who once traded in Hamhung said"), if one place is."""
-        place = None
-        if found.said_of_end is not None:
-            place = self._place_in(Found(found.text, found.start, found.said_of_end))
-        return Speaker(found.text, "named_person", name, place, found.start, found.end)
+        return Speaker(found.text, "named_person", name, self._place_said_of(found), found.start, found.end)
+
+    def _place_said_of(self, found: Found) -> str | None:
+        """The place in the phrase and what is said of the speaker after it, up to the verb; None without that."""
+        if not found.said_of_end:
+            return None
+        return self._place_in(Found(found.text, found.start, found.said_of_end))
 
     def _place_of_speaker(self, name: str, found: Found) -> str | None:
         """The place given the last time the person named spoke before found (one bisection, not a look at every
