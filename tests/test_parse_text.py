@@ -201,3 +201,61 @@ def test_courtesy_credit_and_a_long_state_media_caption_are_chrome():
             "Security officials hid the leaks from the party, a source said.\n")
     article = parse_text(text)
     assert article.title is None and article.body == "Security officials hid the leaks from the party, a source said."
+
+
+@pytest.mark.parametrize("text, title, body", [
+    # share and comment counters under the headline
+    ("Farmers told to hand in seed corn early\n\n0\n14\nA notice reached every farm in Ryongchon county last week, "
+     "a source said.\n", "Farmers told to hand in seed corn early",
+     "A notice reached every farm in Ryongchon county last week, a source said."),
+    # a one-word section label above the headline
+    ("Shipping\n\nCoal exports resume at Nampo port\n\nShips were loaded again last week, a source said.\n",
+     "Coal exports resume at Nampo port", "Ships were loaded again last week, a source said."),
+])
+def test_lines_around_the_headline_that_are_chrome(text, title, body):
+    article = parse_text(text)
+    assert (article.title, article.body) == (title, body)
+
+
+def test_a_blog_date_line_with_its_author_and_an_empty_date_label():
+    article = parse_text(" date 2021-04-09 By: Jane Roe\n\nDiesel is scarce in the north, a source said.\n")
+    assert (article.title, article.published_date, article.byline) == (None, date(2021, 4, 9), "Jane Roe")
+    assert article.body == "Diesel is scarce in the north, a source said."
+    empty = parse_text("Thursday, May 1, 2025\n\nOrchard fruit sold off the books\n\nDate:\n\nThe apples went to "
+                       "traders at night, a source said.\n")
+    assert empty.body == "The apples went to traders at night, a source said." and empty.published_date is None
+
+
+def test_a_translated_photo_credit_with_an_equals_sign_is_a_caption():
+    text = ("Grain shop queues grow\n\nA grain shop in Sariwon sold rice to residents last week, a source said.\n\n"
+            "On March 3 the party paper printed a photo of a grain shop titled “Serving the people.” /Photo = News 1\n\n"
+            "Queues formed before dawn, the source added.\n")
+    article = parse_text(text)
+    assert article.body == ("A grain shop in Sariwon sold rice to residents last week, a source said.\n\n"
+                            "Queues formed before dawn, the source added.")
+
+
+def test_a_long_headline_is_not_split_after_a_function_word():
+    title = "Bean and flour costs at the North Hamgyong border markets keep on climbing despite the larger imports from abroad"
+    article = parse_text(f"{title}\n\nBean prices rose again this month, a source in Hyesan said.\n")
+    assert article.title == title
+
+
+def test_a_lone_opening_mark_where_the_capture_stopped_is_not_body():
+    article = parse_text("Markets closed early on Sunday, the source said.\n\n“\n")
+    assert article.body == "Markets closed early on Sunday, the source said."
+
+
+def test_a_photograph_credit_its_alt_text_and_a_byline_naming_daily_nk_are_chrome():
+    text = ("Coal miners go unpaid\n\nBy Jane Roe, Daily NK (S.Korea)\n\nMiners wait outside a pit.\n"
+            "Miners wait outside a pit, say reports. Photograph: Jane Roe/Agency\n\n"
+            "Miners in Tanchon have not been paid since spring, a source said.\n")
+    article = parse_text(text)
+    assert (article.title, article.byline) == ("Coal miners go unpaid", "Jane Roe")
+    assert article.body == "Miners in Tanchon have not been paid since spring, a source said."
+
+
+def test_a_translator_credit_and_the_contact_line_end_the_story():
+    text = ("Rice prices fell again in Hyesan this week, a source said.\n\n*Translated by Jane Roe\n\n"
+            "Please direct any comments or questions about this article to the editors.\n")
+    assert parse_text(text).body == "Rice prices fell again in Hyesan this week, a source said."

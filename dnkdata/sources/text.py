@@ -19,16 +19,22 @@ WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 WEATHER = re.compile(r"^-?\d{1,2}(?:\.\d)?\s*°?\s*[CF]$")
 CAPTURE_DATE = re.compile(rf"^(?:{WEEKDAYS}),\s+(?:{MONTHS})\s+\d{{1,2}},\s+\d{{4}}$")
 FOOTER_DATE = re.compile(rf"^((?:{MONTHS})\s+\d{{1,2}},\s+\d{{4}})(?:\s+at\s+(\d{{1,2}}:\d{{2}})\s*([AP]M))?$", re.I)
-BOARD_DATE = re.compile(rf"^Date\s*:\s*((?:{MONTHS})\s+\d{{1,2}},\s+\d{{4}}|\d{{4}}[-./]\d{{1,2}}[-./]\d{{1,2}})", re.I)
+# A board's or blog's date field: "Date : March 25, 2021", "date 2019-03-14 By: <author>"; an empty "Date:" label
+BOARD_DATE = re.compile(rf"^Date\s*(?::\s*|\s+(?=\d{{4}}))((?:{MONTHS})\s+\d{{1,2}},\s+\d{{4}}|\d{{4}}[-./]\d{{1,2}}[-./]\d{{1,2}})"
+                        r"(?:\s+By:?\s+(?P<author>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,4}))?|^Date\s*:$", re.I)
+# a share or comment counter under a headline: a bare number on its own line
+COUNTER = re.compile(r"^\d{1,5}$")
 # "Jane Roe | 2014-07-25 18:10"; two authors: "Jane Roe; John Doe | …"
 BYLINE = re.compile(r"^(?P<name>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,4}(?:;\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,4})?)"
                     r"\s+\|\s+(?P<date>\d{4}-\d{2}-\d{2})(?:\s+(?P<time>\d{1,2}:\d{2}))?$")
 BYLINE_BY = re.compile(r"^By\s+(?P<name>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,4})"
+                       r"(?:,\s+Daily\s*NK\b[^,]{0,30})?"  # "By Jane Roe, Daily NK (S.Korea)"
                        r"(?:\s+[-–|]\s+(?P<date>\d{4}[.-]\d{1,2}[.-]\d{1,2})(?:\s+(?P<time>\d{1,2}:\d{2})\s*(?P<ampm>[ap]m)?)?)?$",
                        re.I)
 SECTION_LINE = re.compile(r"^(?:News|Economy|Politics|Society|North Korea|International|Opinion|Analysis|Features?|"
                           r"Human Rights|Military|Business|Culture|Defectors?|Markets?|Interviews?|Columns?|"
                           r"NK Economy|NK Politics|NK Society|Special Reports?)$", re.I)
+SECTION_WORD = re.compile(r"^[A-Z][a-z]+$")  # a headline has three words or more
 FEED_LABEL = re.compile(r"^by\s+Daily\s*NK\b", re.I)
 SITE_LINE = re.compile(r"^(?:https?://)?(?:www\.)?((?:[a-z0-9-]+\.)+(?:com|net|org|kr|co|info|top|news|io|uk|us))/?$", re.I)
 URL_LINE = re.compile(r"^(https?://\S+?)(?:\s+\[\d[\d,]*\])?$")
@@ -42,11 +48,12 @@ KOREAN_LINK = re.compile(r"^Read (?:this )?in Korean\.?$", re.I)
 # The first words of a sidebar or trailer line; everything from it on is chrome
 TRAILER_START = (r"(?:(?:Most Popular Articles|Related (?:Articles|Stories|News)|Recommended|More from Daily NK)\b"
                  r"|Questions or comments about this article\?|Daily NK works with a network of sources\b"
+                 r"|Please direct any comments or questions about this article\b|\*Translated by\b"
                  r"|(?:Read the full (?:story|article) here|Comments are closed|Continue reading)\b)")
 END_OF_STORY = re.compile("^" + TRAILER_START, re.I)
 CAPTION_CREDIT = re.compile(
-    r"(?:/\s*(?:Image|Photo|Graphic)(?::|\s+from\b)\s*[^/]+"  # "/ Image: Daily NK", "/Photo from <agency>"
-    r"|(?:^|[.!?]\s+)(?:Image|Photo)(?:\s+\([^()]{1,30}\))?:\s*[^/.:]{2,60}"  # "… in Pyongyang. Image: <agency>"
+    r"(?:/\s*(?:Image|Photo|Graphic)(?::|\s*=|\s+from\b)\s*[^/]+"  # "/ Image: Daily NK", "/Photo from <agency>", "/Photo = <agency>"
+    r"|(?:^|[.!?]\s+)(?:Image|Photo|Photograph)(?:\s+\([^()]{1,30}\))?:\s*[^.:]{2,80}"  # ". Image: <agency>"
     r"|\((?:[^()]*(?:Daily NK|Commons|Yonhap|KCNA|Rodong|Reuters|AP|AFP|Getty|"
     r"Google|Photo|Image|Credit|Courtesy|News ?1|Shutterstock|Planet|Maxar)[^()]*)\))\s*$")
 CAPTION_START = re.compile(r"^(?:FILE PHOTO:|Image:|Photo:|Graphic:|Illustration:|\(Photo|!\[)", re.I)  # ![…](…): an image
@@ -59,6 +66,7 @@ TABLE_ROW = re.compile(r"^\|.*\|$")
 TERMINAL = re.compile(r"[.!?…:;\"”’']\)?$")
 CONTRACTION_TAIL = re.compile(r"^(?:t|s|ll|re|ve|d|m)\b")
 DANGLING_OPENER = re.compile(r"\s+[\[(“‘\"]$")
+OPENING_MARKS = ("[", "(", "“", "‘", '"')
 ELLIPSIS_END = re.compile(r"(?:…|\.\.\.)\s*$")
 
 
@@ -116,6 +124,8 @@ def parse_text(text: str, source_format: str = "text") -> ParsedArticle:
     truncated = not header.saw_trailer and bool(paragraphs) and not TERMINAL.search(paragraphs[-1])
     if truncated and len(paragraphs) > 1 and _looks_like_cut_caption(paragraphs[-1]):
         paragraphs = paragraphs[:-1]
+    if len(paragraphs) > 1 and paragraphs[-1] in OPENING_MARKS:
+        paragraphs.pop()  # the capture stopped right after the opening mark of the next paragraph's quote
     if truncated and paragraphs:
         paragraphs[-1] = DANGLING_OPENER.sub("", paragraphs[-1])
     while len(paragraphs) > 1 and _is_author_note(paragraphs[-1], header.byline):
@@ -175,10 +185,14 @@ def _scan_chrome(lines: list[str]) -> _Header:
             _mark_alt_text(lines, i, header)
         elif TABLE_ROW.match(line) and i <= first_content + 6:
             header.chrome_lines.add(i)  # a site's price ticker above the story
+        elif i <= first_content + 6 and COUNTER.match(line):
+            header.chrome_lines.add(i)
         elif i <= first_content + 2 and SECTION_LINE.match(line):
             header.chrome_lines.add(i)  # the site's section label above the headline
         elif i == first_content and _is_tag_line(line):
             header.chrome_lines.add(i)
+        elif i == first_content and SECTION_WORD.match(line) and _next_content(lines, i) is not None:
+            header.chrome_lines.add(i)  # a one-word section label above the headline ("Currency")
     return header
 
 
@@ -212,7 +226,9 @@ def _read_field_line(line: str, header: _Header) -> bool:
         header.saw_trailer = True
         return True
     if m := BOARD_DATE.match(line):
-        _set_date(header, m.group(1), None, None)
+        if m.group(1):
+            _set_date(header, m.group(1), None, None)
+        header.byline = header.byline or m.group("author")
         return True
     if (m := BYLINE_BY.match(line)) and not FEED_LABEL.match(line):
         header.byline = m.group("name")
@@ -286,7 +302,7 @@ def _mark_alt_text(lines: list[str], i: int, header: _Header) -> None:
     if not above:
         return
     # keywords (no sentence punctuation), or the caption's own words repeated as the image's alt text
-    if (not TERMINAL.search(above) and len(above.split()) <= 30) or lines[i].strip().startswith(above):
+    if (not TERMINAL.search(above) and len(above.split()) <= 30) or lines[i].strip().startswith(above.rstrip(".!?")):
         header.chrome_lines.add(j)
 
 
@@ -355,7 +371,8 @@ def _split_run_together(line: str) -> tuple[str, str | None]:
     if len(words) <= 16:
         return line, None
     for k in range(4, len(words) - 4):
-        if words[k] in SENTENCE_STARTERS and words[k - 1][:1].islower() and words[k - 1][-1:].isalpha():
+        if words[k] in SENTENCE_STARTERS and words[k - 1][:1].islower() and words[k - 1][-1:].isalpha() \
+                and not FUNCTION_WORD_END.search(words[k - 1]):  # "costs at the North Hamgyong border" runs on
             return " ".join(words[:k]), " ".join(words[k:])
     return line, None
 
