@@ -269,3 +269,60 @@ def test_a_person_at_a_workplace_in_a_place_and_one_who_lived_there_take_its_pla
     assert (q.speaker_kind, q.speaker_place) == ("anonymous_source", "Musan")
     [q] = quotes("A source in Hyesan, who visited Musan County last week, said, “Prices rose there too.”")
     assert q.speaker_place == "Hyesan"  # the place of the source's own phrase comes first
+
+
+def test_he_means_one_person_not_sources_named_since():
+    body = ("“The bureau chief was sent home,” a source in Pyongyang told Daily NK.\n\n"
+            "More sources in the city confirmed the account.\n\n"
+            "“He was escorted to the station the same night,” he said. “Nobody spoke about it again.”")
+    assert [(q.speaker, q.speaker_place) for q in quotes(body)] == [("a source in Pyongyang", "Pyongyang")] * 3
+
+
+def test_the_source_with_no_source_named_before_is_the_person_introduced():
+    body = ("Daily NK met a farmer from Ryongchon in Dandong last month.\n\n"
+            "“Every family must hand in a sack of manure,” the source said.")
+    [q] = quotes(body)
+    assert (q.speaker, q.speaker_kind, q.speaker_place) == ("a farmer from Ryongchon", "anonymous_source", "Ryongchon")
+
+
+def test_official_describing_a_noun_is_no_person_to_refer_back_to():
+    body = ("“The lecture lasted all morning,” a source in Hamhung said.\n\n"
+            "The instructor had spent the day before at a session where official orders from the capital were read.\n\n"
+            "“Only the harvest was mentioned,” he said.")
+    assert [q.speaker for q in quotes(body)] == ["a source in Hamhung"] * 2
+
+
+def test_a_named_charity_is_an_organization_not_a_person():
+    [q] = quotes("“Two schools closed for lack of fuel,” Good Friends said in its newsletter.")
+    assert (q.speaker, q.speaker_kind, q.speaker_name) == ("Good Friends", "organization", None)
+
+
+def test_a_long_sentence_with_a_past_tense_outside_the_verb_list_is_speech_and_keeps_the_speaker():
+    body = ("“Everyone was told to stay home for a week,” a source in Kanggye said. “In the second week the county "
+            "committee extended the lockdown for all of the factory districts.”")
+    second = quotes(body)[1]
+    assert (second.kind, second.speaker, second.speaker_place) == ("direct", "a source in Kanggye", "Kanggye")
+    assert classify_kind("The Sunny Side of the Street") == "term"  # no past tense: still a title
+    assert classify_kind("A banner handed by the county committee to the best brigade of the farm.") == "term"
+
+
+def test_a_hyphenated_to_source_is_no_source():
+    body = ("“The raids began in March,” a source in Sunchon said.\n\n"
+            "The town has plenty of chemicals that are hard-to-source elsewhere.\n\n"
+            "“Nobody sells in the open now,” the source said.")
+    assert [q.speaker_place for q in quotes(body)] == ["Sunchon", "Sunchon"]
+
+
+def test_a_source_from_the_area_comes_from_the_city_its_province_locates():
+    body = ("A trial was held in Kanggye, Jagang Province, last week.\n\n"
+            "A source from the area said, “Everyone had to attend the trial.”")
+    [q] = quotes(body)
+    assert q.speaker_place == "Kanggye"
+
+
+def test_a_source_in_the_capital_is_in_pyongyang_and_the_provincial_authorities_in_the_province_named():
+    body = ("A cleanup began across Ryanggang Province last week.\n\n"
+            "“Every street must be swept by noon,” the provincial authorities said.\n\n"
+            "“Rice is dearer every week,” another source in the capital said.")
+    assert [(q.speaker_kind, q.speaker_place) for q in quotes(body)] == [
+        ("organization", "Ryanggang"), ("anonymous_source", "Pyongyang")]

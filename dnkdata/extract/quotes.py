@@ -250,9 +250,14 @@ def classify_kind(text: str) -> str:
         return "direct" if sentence_like and text[:1].isupper() and has_finite_verb(text) else "term"
     if words <= MAX_TERM_WORDS:
         return "direct" if sentence_like and has_finite_verb(text) else "term"
-    return "direct" if has_finite_verb(text) else "term"
+    if has_finite_verb(text):
+        return "direct"
+    # a long capitalised sentence with a past tense the verb list lacks ("The review examined …") is speech too
+    return "direct" if last in ".?!" and text[:1].isupper() and PAST_TENSE.search(text) else "term"
 
 
+# a past tense: an -ed word, not after a determiner ("the damaged") nor before "by" ("a gift handed by …")
+PAST_TENSE = re.compile(r"(?<![\w-])(?<!the )(?<!a )(?<!an )(?<!its )(?<!their )(?<!this )[a-z]{3,}ed\b(?!\s+by\b)")
 MAX_TITLE_WORDS = 20
 SHORT_WORDS = frozenset({"a", "an", "the", "of", "in", "on", "and", "or", "for", "to", "with", "at", "by", "from"})
 
@@ -355,7 +360,8 @@ def _carried_over(body: str, span: Span, last: QuoteRow | None, para_start: int,
     if not bare and last is None:
         return None
     reported = finder.last_source_mention(span.start)  # classified only if it is the one kept
-    if reported is not None and (last is None or (last.speaker_end or 0) < reported[0]):
+    # after the last quote and its speaker: "he added" names a speaker from before, so the quote's end counts
+    if reported is not None and (last is None or max(last.speaker_end or 0, last.char_end) < reported[0]):
         return finder.last_source_before(span.start)
     if last is None:
         return None

@@ -46,7 +46,7 @@ SOURCE_PRE = (r"(?:(?:[A-Z][\w’'\-]*|[a-z]+-based|local|reliable|second|third|
 SOURCE_NP = (
     r"(?:(?:[Aa]n?|[Aa]nother|[Tt]he|[Oo]ne|[Tt]wo|[Tt]hree|[Ss]everal|[Mm]ultiple|[Oo]ther|[Tt]his|[Tt]hat|"
     r"[Tt]hese|[Oo]ur) +)?" + SOURCE_PRE +
-    r"(?:sources?|informants?|insiders?)\b"
+    r"(?<![\w-])(?:sources?|informants?|insiders?)\b"  # not "hard-to-source"
     r"(?:\s+(?:in|from|inside|based in|living in|residing in|working in|near)\s+"
     r"(?:" + PLACE_LEAD + r"|(?:the|North Korea’s|North Korea's)\s+)?"
     r"(?:" + PLACE_WORD + r"(?:,?\s+" + PLACE_WORD + r")*" + PLACE_TAIL + r"|province|city|county|area|region|"
@@ -67,19 +67,30 @@ ORG_BY_NOUN = (r"(?:[Tt]he\s+)?" + ORG_PLACE_LEAD + r"?(?:(?:North Korean|local|
 ORG_BY_NAME = (r"(?:[A-Z][\w’'\-]*\s+){0,4}(?:Radio|Agency|Committee|Department|Ministry|Bureau|Office|Association|"
                r"Union|Institute|Service|Network|Commission|Council)(?:\s+(?:for|of|on)(?:\s+[A-Z][\w’'\-]*){1,4})?")
 ORG = rf"(?:{ORG_BY_NOUN}|{ORG_BY_NAME})"
+# the noun that "official" describes ("official orders", "official documents"): then it names no one
+NOUN_AFTER_OFFICIAL = (r"(?<=official)\s+(?:orders?|documents?|duties|duty|business|visits?|media|channels?|statements?|"
+                       r"figures|data|reports?|records?|approval|permission|letters?|notices?|instructions?|"
+                       r"directives?|polic(?:y|ies)|line|position|capacity|prices?|rates?|exchange|status|titles?|"
+                       r"ceremon(?:y|ies)|events?|trips?|newspapers?|news|announcements?|residences?|cars?|"
+                       r"vehicles?|salar(?:y|ies)|wages?|rations?|distribution|markets?|recognition|guidance|"
+                       r"inspections?|investigations?|campaigns?|lectures?|meetings?|holidays?|slogans?|"
+                       r"language|propaganda|ideology|numbers?|statistics|sources?|reasons?)\b")
 PERSON_NOUNS = (r"residents?|defectors?|traders?|merchants?|officials?|workers?|farmers?|smugglers?|locals|"
                 r"observers?|soldiers?|students?|vendors?|cadres?|informants?|insiders?|brokers?|citizens?|"
                 r"lecturers?|instructors?|teachers?|doctors?|guards?|drivers?|women|woman|man|men|mothers?|"
                 r"fathers?|agents?|inspectors?|managers?|officers?|villagers?|housewi(?:fe|ves)")
-UNNAMED_PERSON = (r"(?:[Aa]n?|[Oo]ne|[Aa]nother|[Tt]he|[Ss]ome|[Mm]any|[Ss]everal)\s+(?:[\w\-]+\s+){0,2}?"
-                  r"(?:" + PERSON_NOUNS + r")\b(?:\s+(?:of|in|from|living in|based in"
+HEAD_NOUN = re.compile(r"\b(?:sources?|" + PERSON_NOUNS + r")\b")  # informants and insiders are person nouns
+UNNAMED_PERSON = (r"(?:[Aa]n?|[Oo]ne|[Aa]nother|[Tt]he|[Ss]ome|[Mm]any|[Ss]everal)\s+"
+                  r"(?:(?!(?:an?|the|with|of|in|to|for|from|by|at|on|and|or)\s)[\w\-]+\s+){0,2}?"  # "a with a …": no
+                  r"(?:" + PERSON_NOUNS + r")\b(?!" + NOUN_AFTER_OFFICIAL + r")(?:\s+(?:of|in|from|living in|based in"
                   r"|at\s+(?:an?|the)\s+(?:[\w\-]+\s+){1,3}?in)"  # "a doctor at a county clinic in Kanggye"
                   r"\s+(?:the\s+)?(?:[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*)*|province|city|county|area|region))?")
 GENERIC_NAME = r"[A-Z][a-z]+(?:\s+[A-Z]\.)?\s+[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?"
 HONORIFIC_NAME = re.compile(r"(?:Mr|Ms|Mrs|Miss)\.?\s+(?P<name>[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2})")
 NOT_A_PERSON = re.compile(r"\b(?:Korea|Korean|China|Chinese|Agency|Party|Committee|Ministry|News|Times|Radio|Daily|"
                           r"University|Institute|Department|Office|Council|Union|Government|Service|Sinmun|Media|"
-                          r"Province|County|City|Station|Market|Square|Street|Center|Centre|Group|Bank)\b")
+                          r"Province|County|City|Station|Market|Square|Street|Center|Centre|Group|Bank|"
+                          r"Friends|Watch|International|Foundation|Alliance|Coalition|Forum)\b")  # NGOs: "Good Friends"
 KOREAN_NAME = (r"(?:Kim|Ri|Lee|Yi|Pak|Park|Choe|Choi|Jo|Cho|Jong|Jeong|Chong|Jang|Chang|Kang|Han|O|Oh|Ryu|Yu|Hwang|"
                r"Hyon|Hyun|Yun|Yoon|An|Ahn|Song|Mun|Moon|Nam|Ju|Jon|Jeon|Ko|Koh|Sin|Shin|Yang|Paek|Baek|Kwon|Hong|"
                r"Chae|No|Noh|Sim|Shim|Ho|Heo|Im|Lim|Son|Thae|Tae)\s+[A-Z][a-z]+(?:[ -][A-Za-z][a-z]+)?")
@@ -97,7 +108,8 @@ LONE_SURNAME = re.compile(r"\b(?:" + "|".join(
 # the subject_* patterns need one; only where one begins is asked, which the order of the words does not change,
 # so a trie (one branch per letter) replaces the plain alternation (every verb tried at every space)
 VERB_AFTER_SPACE = re.compile(rf"\s(?:{trie_pattern(f'{SPEECH_VERBS}|{TERM_VERBS}'.split('|'))})\b")
-CONTEXT_PLACE = re.compile(r"\b(?:the|this|that)\s+(province|city|county|region|area)\b")
+CONTEXT_PLACE = re.compile(r"\b(?:the|this|that)\s+(province|city|county|region|area|capital)\b"
+                           r"|\bthe\s+(provincial)\s")  # "the provincial authorities": the province spoken of
 PLACE_SPECIFICITY = {"site": 0, "town": 1, "district": 2, "county": 3, "city": 4, "special_city": 5, "province": 6}
 
 
@@ -622,13 +634,19 @@ class SpeakerFinder:
         return by_surname
 
     def _antecedent(self, found: Found) -> Speaker | None:
-        """The last source (or person, for he/she and "the resident") introduced before the anaphor, outside quotes."""
+        """The last source (or person, for he/she and "the resident") introduced before the anaphor, outside quotes.
+
+        "He" and "she" mean one person: "additional sources" or "residents" named since are passed over. "The
+        source" with no source named before it is the person the story introduced ("a resident met in China")."""
         noun = found.text.rsplit(None, 1)[-1].lower()
         pronoun = noun in ("he", "she")
         # each pool is ordered: its last match ending before the anaphor is its best candidate; the latest wins
-        best = self._sources_meant_by(noun).last_before(found.start)
-        if pronoun or noun not in SOURCE_NOUNS:
-            best = _later(best, self._outside_quotes(noun).last_before(found.start))
+        sources, people = self._sources_meant_by(noun), self._outside_quotes(noun)
+        if pronoun:
+            sources, people = sources.singular(), people.singular()
+        best = sources.last_before(found.start)
+        if pronoun or noun not in SOURCE_NOUNS or best is None:
+            best = _later(best, (people if noun not in SOURCE_NOUNS else people.singular()).last_before(found.start))
         if pronoun:
             best = _later(best, self._spoken.last_ending_by(found.start))
             best = _later(best, self._person_earlier_in_sentence(found.start))
@@ -747,7 +765,10 @@ class SpeakerFinder:
             return names.pop() if len(names) == 1 else None
         context = CONTEXT_PLACE.search(found.text)
         if context:
-            return self._contextual_place(found.start, context.group(1))
+            word = context.group(1) or "province"
+            if word == "capital":
+                return "Pyongyang"  # "a source in the capital": Daily NK's sources speak of North Korea's
+            return self._contextual_place(found.start, word)
         return None
 
     def _places_starting_in(self, start: int, end: int) -> list[gazetteer.PlaceMention]:
@@ -769,8 +790,16 @@ class SpeakerFinder:
         kp = [m for m in self.places if m.place.country_code == "KP" and m.place.level in levels]
         earlier = [m for m in kp if m.start < pos]
         if earlier:
+            if word == "area" and len(earlier) > 1 and _locates(self.body, earlier[-2], earlier[-1]):
+                return earlier[-2].place.name  # "in Kanggye, Jagang Province … a source from the area"
             return earlier[-1].place.name
         return kp[0].place.name if kp else None
+
+
+def _locates(body: str, place: gazetteer.PlaceMention, province: gazetteer.PlaceMention) -> bool:
+    """"Hoeryong, North Hamgyong Province": the province right after a place, a comma apart, says where it lies."""
+    return province.place.level == "province" and place.place.province == province.place.name and \
+        body[place.end:province.start].strip() == ","
 
 
 class _Mentions:
@@ -779,11 +808,26 @@ class _Mentions:
     def __init__(self, matches: list[re.Match[str]]):
         self.mentions = [(m.start(), m.end(), m.group(0)) for m in matches]  # what last_before gives, made once
         self.ends = [m.end() for m in matches]
+        self._singular: _Mentions | None = None
 
     def last_before(self, pos: int) -> tuple[int, int, str] | None:
         """(start, end, text) of the last match ending at or before pos."""
         i = bisect_right(self.ends, pos)
         return self.mentions[i - 1] if i else None
+
+    def singular(self) -> _Mentions:
+        """The mentions of one person ("a source", "the official"), not of several ("sources", "residents")."""
+        if self._singular is None:
+            self._singular = _Mentions([])
+            self._singular.mentions = [m for m in self.mentions if not _is_plural(m[2])]
+            self._singular.ends = [m[1] for m in self._singular.mentions]
+        return self._singular
+
+
+def _is_plural(phrase: str) -> bool:
+    """Whether a source or person phrase names several people: by its first source or person noun."""
+    head = HEAD_NOUN.search(phrase)
+    return head is not None and (head.group(0).endswith("s") or head.group(0) in ("men", "women"))
 
 
 class _SpokenSpans:
