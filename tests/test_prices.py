@@ -355,3 +355,59 @@ def test_earlier_dated_prices_elsewhere_or_in_another_paragraph_stay_current():
     rows = prices("In Hyesan the yuan fetched KPW 1,390 on May 18.\n\nIn Hyesan the yuan fetched KPW 1,250 "
                   "on May 4.")
     assert [r["kind"] for r in rows] == ["current", "current"]
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("Rice went for 9,400 won a kilogram at a marketplace in Kanggye on May 3.",
+     ("rice", 9400, "KPW", "Kanggye", "current")),
+    ("Corn went for 3,900 won ($0.15) a kilogram at a Hoeryong market.", ("corn", 3900, "KPW", "Hoeryong", "current")),
+    ("One yuan traded for 2,300 won at markets in Hyesan and Sinuiju.", ("cny", 2300, "KPW", "Hyesan", "current")),
+])
+def test_the_place_after_a_price_through_a_market_or_a_bracket(body, expected):
+    assert brief(prices(body)[0]) == expected
+
+
+@pytest.mark.parametrize("body", [
+    "Rice cost 9,500 won a kilogram in Hamhung, 4% higher than ten days before (9,100 won on May 2).",
+    "Rice cost 9,500 won a kilogram in Hamhung, down 3% from the prior survey (9,800 won).",
+    "Rice cost 9,500 won a kilogram in Hamhung, 2% lower than the rate (9,700 won) of the last survey.",
+])
+def test_a_bracketed_price_after_a_comparison_is_previous(body):
+    assert [row["kind"] for row in prices(body)] == ["current", "previous"]
+
+
+def test_a_bracket_after_a_place_named_with_from_is_no_comparison():
+    body = "Rice from China sold at a Hyesan market (9,000 won a kilogram) this week."
+    assert [row["kind"] for row in prices(body)] == ["current"]
+
+
+@pytest.mark.parametrize("body", [
+    "Corn in Manpo crossed the 3,100 won line this spring.",
+    "Rice stayed in the mid-8,000 won range in Sinuiju.",
+    "Rice fell back toward 8,000 won in Sinuiju on May 2.",
+    "Rice in Hamhung sat in the lower half of 6,000 won per kilogram.",
+    "Traders expect that the yuan could climb to 1,100 won by autumn.",
+])
+def test_levels_thresholds_and_forecasts_are_no_prices(body):
+    assert prices(body) == []
+
+
+def test_rates_posted_by_an_official_exchange_office_are_not_market_prices():
+    body = "An official exchange office in Pyongyang posted rates of 17,900 won per dollar and 2,350 won per yuan."
+    assert [(row["item"], row["value"], row["kind"]) for row in prices(body)] == [
+        ("usd", 17900, "other"), ("cny", 2350, "other")]
+
+
+def test_the_rate_after_a_currency_price_is_that_currency_and_since_the_last_survey_marks_the_earlier_one():
+    body = ("The yuan traded at 1,250 won at a market in Hyesan on June 9. The rate rose 30 won in two weeks, since "
+            "the last survey on Jun. 1 (1,220 won).")
+    assert [(row["item"], row["value"], row["place"], row["kind"]) for row in prices(body)] == [
+        ("cny", 1250, "Hyesan", "current"), ("cny", 1220, "Hyesan", "previous")]
+
+
+def test_items_and_amounts_listed_respectively_pair_in_order_and_share_the_place_after():
+    body = ("Rice, corn and pork cost 5,200 won, 2,400 won and 11,000 won respectively in Chongjin. "
+            "Gasoline and diesel sold for KPW 8,800 and KPW 5,900, respectively, at a market in Hyesan.")
+    assert [(row["item"], row["value"], row["place"]) for row in prices(body)] == [
+        ("rice", 5200, "Chongjin"), ("corn", 2400, "Chongjin"), ("pork", 11000, "Chongjin"),
+        ("gasoline", 8800, "Hyesan"), ("diesel", 5900, "Hyesan")]

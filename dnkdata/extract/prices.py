@@ -37,6 +37,12 @@ CHANGE_TO = re.compile(r"\b(?:rose|risen|rising|jumped|surged|soared|climbed|inc
                        r"now)\b[^.;]{0,30}?\bto\s+(?:(?:about|around|roughly|approximately|nearly|some)\s+)?$", re.I)
 PREVIOUS_BEFORE = re.compile(r"\b(?:from|than|compared (?:to|with)|versus|vs\.?)\s+(?:(?:about|around|roughly|"
                              r"approximately|just|only|some|over|under|nearly|almost|the)\s+)*$", re.I)
+# "6% lower than the last survey (8,100 won)", "up 3% from a fortnight earlier (KPW 7,400 on Jun. 3)", "since
+# the last survey on Jun. 1 (KPW 7,350)": the earlier price in brackets after the comparison
+BRACKETED_BASELINE = re.compile(r"(?:(?:\b(?:higher|lower|more|less|cheaper|dearer|up|down)|%)\s+(?:than|from)\s+"
+                                r"|\b(?:since|than|from)\s+(?:the\s+)?(?:previous|prior|last|earlier)\b)"
+                                r"[^();]{0,50}\(\s*(?:(?:about|around|roughly|approximately)\s+)*$", re.I)  # "Apr. 28 ("
+BRACKETED_BASELINE_REACH = 90
 PREVIOUS_CONTEXT = re.compile(r"\b(?:back in|previously|used to|had been|until)\b", re.I)
 PREVIOUS_CONTEXT_LONGEST = len("previously")  # its longest match (ignoring case keeps lengths)
 PREVIOUS_AFTER = re.compile(
@@ -51,12 +57,24 @@ PREVIOUS_WHEN = re.compile(
     r"(?:(?:trading|selling|going|at|for|around|about|roughly|approximately|some|over|under|nearly|just|only|below|"
     r"above)\s+)*$", re.I)
 PREVIOUS_WHEN_REACH = 120
-STATE_PRICE = re.compile(r"\bstate(?:-set|-designated|-run)?\s+(?:prices?|stores?|shops?)\b", re.I)
+STATE_PRICE = re.compile(r"\b(?:state(?:-set|-designated|-run)?\s+(?:prices?|stores?|shops?)"
+                         r"|official\s+(?:exchange\s+)?(?:rates?|offices?|prices?))\b", re.I)
+# a level, a threshold or a forecast, not a price paid: "crossed the 4,000 won line", "the mid-7,000 won band",
+# "toward 7,000 won", "the lower half of 3,000 won", "could climb to 1,200 won"
+NOT_PAID_BEFORE = re.compile(r"(?:\b(?:crossed|crossing|crosses|toward|towards)\s+(?:the\s+)?|\bmid-"
+                             r"|\b(?:upper|lower)\s+half\s+of\s+(?:the\s+)?"
+                             r"|\b(?:will|would|could|might)\s+(?:have\s+)?(?:[a-z]+\s+){1,3})$", re.I)
+NOT_PAID_REACH = 40
 RESTATEMENT = re.compile(r"\s*[(\[,—–-]?\s*(?:or\s+)?(?:(?:about|around|approximately|approx\.|roughly|nearly|"
                          r"almost|some|slightly (?:less|more) than|just (?:over|under)|over|under|equivalent to|"
                          r"the equivalent of|worth)\s+)*")
 LOCATOR_COMMA = re.compile(r"\s*,\s*")  # "Hyesan, Yanggang Province": the province says where the city lies
-ATTACHED_PLACE = re.compile(r"\s*(?:\(?(?:per|a)\s+\w+\)?\s*)?(?:[,]\s*)?(?:in|at)\s+(?:the\s+|a\s+)?$")
+# what may stand between a price and its place: "… won in Sinuiju", "… won ($0.14) at a Chongjin market",
+# "… won at a market in Hamhung", "… won at markets in Manpo and Kanggye" (the first named)
+ATTACHED_PLACE = re.compile(r"\s*(?:\([^()]{1,25}\)\s*)?(?:\(?(?:per|a)\s+\w+\)?\s*)?(?:[,]\s*)?(?:in|at)\s+"
+                            r"(?:the\s+|an?\s+)?(?:(?:local\s+|general\s+)?(?:market(?:place)?s?|jangmadangs?)\s+"
+                            r"in\s+(?:the\s+)?)?$")
+ATTACHED_PLACE_REACH = 60
 # a change in price, not a price: an amount right after "by", "up", "fell", "a drop of" (or after the other numbers
 # of a list: "drops of 300, 250 and 150 won"), or right before "increase", "drop", "lower than" ("a 1,000 won
 # increase", "300 won lower than in May"), a restatement in brackets allowed between ("a 900 KPW [0.11 USD] rise")
@@ -115,6 +133,7 @@ BETWEEN_BEFORE = re.compile(r"\bbetween\s+$", re.I)
 FROM_OR_TO_BEFORE = re.compile(r"\b(?:from|to)\s+$")
 PRICE_WORD = re.compile(r"\bprices?\b", re.I)
 PRICE_WORD_LONGEST = len("prices")
+RATE_WORD = re.compile(r"\brates?\b", re.I)
 CLAUSE_BREAK = re.compile(r"[;]|,\s+but\b")
 # text.strip() == "(" as a match, which stops at the first other character: a strip of the text between an item
 # and an amount far after it (in an endless sentence) would read all of it, once per amount
@@ -236,8 +255,10 @@ class _SentenceLookups:
 
     def _state_price_in(self, start: int, end: int) -> bool:
         window = self.body[start:end]
-        # every match holds "state"; ignoring case, only "ſ" outside ASCII matches one of its letters
-        return ("state" in window.lower() or "ſ" in window) and bool(STATE_PRICE.search(self.body, start, end))
+        lowered = window.lower()
+        # every match holds "state" or "official"; ignoring case, only "ſ" outside ASCII matches one of their letters
+        return ("state" in lowered or "official" in lowered or "ſ" in window) and \
+            bool(STATE_PRICE.search(self.body, start, end))
 
     def rate_cue(self, sentence: tuple[int, int]) -> bool:
         """Whether the sentence speaks of an exchange rate (RATE_CUE)."""
@@ -379,7 +400,8 @@ def _draft(body: str, amount: Amount, sentence: tuple[int, int], same_sentence: 
         return None  # "1 dollar traded for 8,000 won": the base of an exchange rate, not a price
     restated = _is_restatement(body, amount, currency, said)
     said.amount, said.currency = amount, currency
-    if restated or _is_change(body, amount, sentence):
+    if restated or _is_change(body, amount, sentence) or \
+            NOT_PAID_BEFORE.search(body, max(sentence[0], amount.start - NOT_PAID_REACH), amount.start):
         return None
     item = _item_for(body, amount, currency, sentence, earlier, lookups)
     if item is None:
@@ -440,6 +462,10 @@ def _item_for(body: str, amount: Amount, currency: str, sentence: tuple[int, int
     """The item named last before the amount in its sentence, else the first one right after it; with none, pay for
     work (a wage) or a rate."""
     items, starts = lookups.items_and_starts(sentence)
+    if len(items) > 1 and body.find("respectively", amount.end, sentence[1]) >= 0:
+        respective = _respective_item(body, items, starts, amount, sentence, earlier)
+        if respective is not None:
+            return respective
     if items:
         found = _item_for_it(body, items, starts, amount, currency) or \
             _last_item_before(items, starts, amount, currency) or _first_item_after(items, starts, amount, currency)
@@ -451,11 +477,33 @@ def _item_for(body: str, amount: Amount, currency: str, sentence: tuple[int, int
         m = PER_FOREIGN.match(body, amount.end)
         word = m.group("cur").lower() if m else ""
         return ItemMention(amount.start, amount.start, "cny" if word in ("yuan", "cny") else "usd", "currency")
-    if earlier and lookups.price_word(sentence, amount.start):
+    if earlier and (lookups.price_word(sentence, amount.start) or
+                    earlier[-1].item.group == "currency" and RATE_WORD.search(body, sentence[0], amount.start)):
         last = earlier[-1]
-        if body.rfind("\n\n", last.amount.end, amount.start) < 0:  # same paragraph: "prices then rose to …"
+        # same paragraph: "prices then rose to …"; after a currency's price, "the rate had been …"
+        if body.rfind("\n\n", last.amount.end, amount.start) < 0:
             return ItemMention(amount.start, amount.start, last.item.item, last.item.group)
     return None
+
+
+COORDINATION = re.compile(r"\s*(?:,\s*)?(?:and\s+)?")
+
+
+def _respective_item(body: str, items: list[ItemMention], starts: list[int], amount: Amount,
+                     sentence: tuple[int, int], earlier: list[_Draft]) -> ItemMention | None:
+    """"Beans and flour sold for KPW 7,100 and KPW 4,300, respectively": the k-th amount of the sentence takes
+    the k-th of the items listed together before its first amount."""
+    k = 0
+    while k < len(earlier) and earlier[-1 - k].sentence == sentence:
+        k += 1
+    first = earlier[-k].amount.start if k else amount.start
+    listed = items[:bisect_left(starts, first)]
+    run = listed[-1:]  # the items joined by commas and "and" that end the list
+    for item in reversed(listed[:-1]):
+        if not COORDINATION.fullmatch(body, item.end, run[0].start):
+            break
+        run.insert(0, item)
+    return run[k] if len(run) > 1 and k < len(run) else None
 
 
 def _item_for_it(body: str, items: list[ItemMention], starts: list[int], amount: Amount,
@@ -619,10 +667,17 @@ def _attach_place(body: str, draft: _Draft, places: _Places, speakers: _Sources,
     sentence before (same paragraph)."""
     s_start, s_end = draft.sentence
     unit_end = draft.end
-    for m in places.starting_within(unit_end, unit_end + 40):
+    for m in places.starting_within(unit_end, unit_end + ATTACHED_PLACE_REACH):
         if ATTACHED_PLACE.fullmatch(body, unit_end, m.start):
             draft.place = m.place
             return
+    listed = body.find("respectively", unit_end, s_end)  # "… KPW 7,100 and KPW 4,300, respectively, in Manpo"
+    if listed >= 0:
+        listed += len("respectively")
+        for m in places.starting_within(listed, listed + ATTACHED_PLACE_REACH):
+            if ATTACHED_PLACE.fullmatch(body, listed, m.start):
+                draft.place = m.place
+                return
     before = places.last_inside(s_start, draft.amount.start)
     if before is not None:
         located = places.located_by(body, before)
@@ -856,6 +911,9 @@ def _is_previous(body: str, draft: _Draft, later: _LaterPairs, i: int, lookups: 
     if draft.end == 0 and PREVIOUS_AFTER.match(body, draft.end):
         return True  # (its "^" holds only at offset 0, never at a pos after it, so the match is tried only there)
     if _previous_when(body, max(draft.sentence[0], start - PREVIOUS_WHEN_REACH), start):
+        return True
+    if "(" in body[max(0, start - 16):start] and \
+            BRACKETED_BASELINE.search(body, max(draft.sentence[0], start - BRACKETED_BASELINE_REACH), start):
         return True
     group, after = later.same_place(i)
     if after == len(group):
