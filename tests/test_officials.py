@@ -94,3 +94,16 @@ def test_a_day_or_month_before_a_comma_is_no_modifier():
     assert groups("The market closed on Tuesday, officials said.") == [("officials", "officials")]
     assert groups("In March, officials from the county visited.")[0][1] == "officials"
     assert groups("Party, state and military officials met.")[0][1] == "Party, state and military officials"
+
+
+def test_a_month_after_a_group_is_no_organization_and_a_police_facility_is_no_group():
+    rows = officials("The agency teamed up with local police in March to find the labs.")
+    assert [(r.kind, r.mention) for r in rows] == [("group", "local police")]
+    assert officials("Both traders spent a week in a police detention center near Hyesan.") == []
+
+
+def test_heads_of_research_institutes_and_charities_hold_no_office():
+    assert officials("“Prices will rise,” said Pak Chol Su, director of a farm research institute in Seoul.") == []
+    assert officials("“Prices will rise,” said the director of the Korea Farm Foundation.") == []
+    assert [r.name for r in officials("“Prices will rise,” said Pak Chol Su, director of the Ministry of Trade.")] \
+        == ["Pak Chol Su"]

@@ -58,13 +58,21 @@ APPOSITIVE_AFTER = re.compile(
 ORG_IN_TEXT = re.compile(
     r"(?:[A-Z][\w’'\-]*\s+)*(?:Committee|Department|Ministry|Commission|Bureau|Command|Party)"
     r"(?:\s+of\s+(?:the\s+)?(?:[A-Z][\w’'\-]*\s*)+)?")
+# bodies whose heads hold no office: a research institute, a university, a charity
+NON_STATE_BODY = re.compile(r"\b(?:(?i:institute|university|research|foundation|association)|Network|Watch|Friends|"
+                            r"NGO|Alliance)\b")
 PREPOSITIONS = ("from", "of", "in", "at", "with")  # the ones ATTACHED begins with
 NP_WORDS = (r"(?:[A-Z][\w’'\-]*|[\w\-]+[’']s|party|county|city|province|provincial|ruling|local|central|state|"
             r"security|administrative|judicial|and|or|of|your|their|its|his|her|workplace|new|military|the|a)")
+# Days and months are capitalised but name no one: "on Tuesday, officials said" is no group "Tuesday, officials"
+CALENDAR_WORDS = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January",
+                  "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                  "November", "December"}
 ATTACHED = re.compile(
     r"\s+(?P<prep>" + "|".join(PREPOSITIONS) + r")\s+(?P<np>(?:" + NP_WORDS + r",?\s+){0,6}"
     r"(?:committees?|departments?|ministry|ministries|agencies|offices?|bureaus?|units|county|province|city|"
     r"district|military|Committee|Department|Ministry|Office|Bureau|Province|County|City|District|Command|"
+    r"(?!(?:" + "|".join(sorted(CALENDAR_WORDS)) + r")\b)"  # "local police in February": a time, no body
     r"[A-Z][\w’'\-]+)(?:\s+of\s+[A-Z][\w\-]+)?)(?=[\s,.;:’'”)]|$)")
 ORG_NOUN = re.compile(r"\b(?:committees?|departments?|ministry|ministries|agencies|offices?|bureaus?|units|"
                       r"military|Committee|Department|Ministry|Office|Bureau|Command|Party|Cabinet)\b")
@@ -80,10 +88,6 @@ SENTENCE_OPENERS = {"When", "If", "As", "While", "After", "Before", "Since", "Bu
                     "Even", "Also", "Only", "Now", "Still", "Yet", "Both", "Most", "Such", "Just", "So", "Instead",
                     "Indeed", "Recently", "Later", "Earlier", "Last", "Next", "Some", "Many", "All", "Other", "Few",
                     "Here", "There", "These", "Those", "Their", "His", "Her", "Its", "Our", "Your", "And", "Or"}
-# Days and months are capitalised but name no one: "on Tuesday, officials said" is no group "Tuesday, officials"
-CALENDAR_WORDS = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January",
-                  "February", "March", "April", "May", "June", "July", "August", "September", "October",
-                  "November", "December"}
 FUNCTION_WORDS = {"of", "from", "in", "at", "with", "who", "that", "which", "and", "or", "to", "for", "on", "by",
                   "said", "told", "were", "are", "was", "is", "have", "has", "had", "will", "would", "also",
                   "reportedly", "recently", "then", "have", "being", "say", "says", "claimed", "began", "must",
@@ -93,7 +97,8 @@ COMPOUND_NOUNS = {"station", "stations", "box", "car", "cars", "department", "of
                   "investigation", "investigations", "report", "reports", "duty", "statement", "statements", "media",
                   "visit", "visits", "documents", "records", "uniform", "uniforms", "crackdown", "crackdowns",
                   "state", "figures", "channels", "line", "organization", "posts", "position", "positions", "status",
-                  "boxes", "post", "van", "vans", "vehicle", "vehicles", "checkpoint", "checkpoints"}
+                  "boxes", "post", "van", "vans", "vehicle", "vehicles", "checkpoint", "checkpoints", "detention",
+                  "center", "centers", "centre", "dog", "dogs"}
 
 
 @dataclass
@@ -201,6 +206,8 @@ def _named_hits(body: str) -> list[_Hit]:
         start, end = m.start("name"), m.end("name")
         if taken.holds(start):
             continue
+        if NON_STATE_BODY.search(m.group(0)):
+            continue  # "Cho, the director of a farmers’ research institute": no state, party or military office
         name = m.group("name").replace("-", " ")
         hits.append(_named_hit(body, start, end, name, _slug(name)))
         taken.add_in_order(start, end)
@@ -331,6 +338,8 @@ def _group_hits(body: str, places: list[PlaceMention], title_spans: list[tuple[i
             role_words, organization = _split_organization(role_words, attached)
         else:
             organization = None  # nothing to name one
+        if _heads_a_non_state_body(body, head_end):
+            continue  # "the director of a farmers’ research institute"
         role = _join(role_words + [head]) if role_words else head
         place = korean_places.most_specific_within(start, end)
         lead = body[start:head_start].strip().lower()
@@ -338,6 +347,16 @@ def _group_hits(body: str, places: list[PlaceMention], title_spans: list[tuple[i
         hits.append(_Hit(_group_key(head, role, organization, place, bare), "group", start, end,
                          None, None, role, organization, place))
     return _merge_bare(hits)
+
+
+OF_WHAT = re.compile(r"\s+(?:of|at)\s+[^.,;:“”\"]{0,60}")
+
+
+def _heads_a_non_state_body(body: str, head_end: int) -> bool:
+    """"director of a farm research institute": the body a head leads is a research institute, a university or a
+    charity, which gives no office (the words up to the next punctuation are read)."""
+    of = OF_WHAT.match(body, head_end)
+    return of is not None and NON_STATE_BODY.search(of.group(0)) is not None
 
 
 def _group_key(head: str, role: str, organization: str | None, place: str | None, bare: bool) -> str:
