@@ -83,7 +83,6 @@ class TableWriter:
                 reuse = "a story redone now has the id of a story kept (a full build settles the clash)"
         segments = self.collected.segments(self.store, keys)
         assembly = Assembly(self.store, keys, segments, self.workers)
-        self.add("places", places_table())  # first: adding a table waits for the check of the one before it
         clock = time.perf_counter()
         gathered, records, merged = self._merged(assembly.gathered("articles"), keys)
         rows = self._row_assembly(keys, merged)
@@ -151,7 +150,6 @@ class TableWriter:
         articles = spliced("articles", out / "articles.parquet", plan.touched, redone_articles)
         del gathered
         self.timings["merge"] += time.perf_counter() - clock
-        self.add("places", places_table())
         self.add("articles", articles, redone_articles)
         del articles, redone_articles
         self._add_row_tables(rows, story_ids(stories), splice=(out, plan.touched))
@@ -196,6 +194,8 @@ class TableWriter:
             if splice is not None:
                 table = spliced(name, splice[0] / f"{name}.parquet", splice[1], redone)
             self.timings["merge"] += time.perf_counter() - clock
+            if name == "locations":  # the places: the gazetteer's and the named sites these rows name
+                self.add("places", places_table(table))
             self.add(name, table, redone if splice is not None else None)
             del table, redone
         self.pending.result()  # every table checked: the report can be made while the last ones are written

@@ -110,9 +110,11 @@ class Quotes(pa.DataFrameModel):
 
 
 class Places(pa.DataFrameModel):
-    """The gazetteer that locations resolve to."""
+    """The gazetteer that locations resolve to, and the named sites the locations name that it does not list."""
 
-    place_id: str = pa.Field(unique=True, str_matches=SLUG, title="Place id", description="Stable slug (kp-ryanggang-hyesan).")
+    place_id: str = pa.Field(unique=True, str_matches=SLUG, title="Place id",
+                             description="Stable slug (kp-ryanggang-hyesan); a named site the gazetteer does not list "
+                                         "extends the id of the place its name begins with (kp-ryanggang-hyesan-station).")
     name: str = pa.Field(title="Name", description="Canonical English name without generic words (Hyesan, South Hamgyong).")
     level: str = pa.Field(isin=PLACE_LEVELS, title="Level", description="Administrative level or kind of place.")
     province: str = pa.Field(nullable=True, title="Province",
@@ -121,8 +123,10 @@ class Places(pa.DataFrameModel):
                                  description="ISO 3166-1 alpha-2; KP for North Korea; ZZ for multi-country regions.")
     iso_3166_2: str = pa.Field(nullable=True, str_matches=r"^KP-\d{2}$", title="ISO 3166-2",
                                description="ISO 3166-2:KP code of the containing province (KP-08).")
-    lat: float = pa.Field(nullable=True, ge=-90, le=90, title="Latitude", description="WGS84 latitude.")
-    lon: float = pa.Field(nullable=True, ge=-180, le=180, title="Longitude", description="WGS84 longitude.")
+    lat: float = pa.Field(nullable=True, ge=-90, le=90, title="Latitude",
+                          description="WGS84 latitude; null for a named site the gazetteer does not list.")
+    lon: float = pa.Field(nullable=True, ge=-180, le=180, title="Longitude",
+                          description="WGS84 longitude; null for a named site the gazetteer does not list.")
     name_variants: pl.List(pl.String) = pa.Field(title="Name variants", description="Spellings that resolve to this place.")
     name_hangul: str = pa.Field(nullable=True, title="Hangul name", description="Name in Hangul.")
 
@@ -142,8 +146,10 @@ class Locations(pa.DataFrameModel):
     province: str = pa.Field(nullable=True, title="Province", description="Canonical province or special city containing the place.")
     country_code: str = pa.Field(str_matches=r"^[A-Z]{2}$", title="Country code", description="ISO 3166-1 alpha-2: KP for North Korea.")
     iso_3166_2: str = pa.Field(nullable=True, title="ISO 3166-2", description="ISO 3166-2:KP code of the province (KP-08).")
-    lat: float = pa.Field(nullable=True, ge=-90, le=90, title="Latitude", description="WGS84 latitude.")
-    lon: float = pa.Field(nullable=True, ge=-180, le=180, title="Longitude", description="WGS84 longitude.")
+    lat: float = pa.Field(nullable=True, ge=-90, le=90, title="Latitude",
+                          description="WGS84 latitude; null for a named site the gazetteer does not list.")
+    lon: float = pa.Field(nullable=True, ge=-180, le=180, title="Longitude",
+                          description="WGS84 longitude; null for a named site the gazetteer does not list.")
     mention: str = pa.Field(title="Mention", description="First surface form in the body.")
     char_start: pl.Int64 = pa.Field(ge=0, title="Start", description="Offset of the first mention in body.")
     mention_count: pl.Int64 = pa.Field(ge=1, title="Mentions", description="Number of mentions in the body.")

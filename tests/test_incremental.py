@@ -260,3 +260,17 @@ def test_a_damaged_build_state_costs_a_full_build_not_the_build(inputs, tmp_path
     assert again.report["cache"]["reused_earlier_build"] is False
     assert "incomplete" in again.report["cache"]["why_not"]
     _assert_same_as_clean(inputs, out, tmp_path)
+
+
+def test_a_named_site_comes_and_goes_with_the_story_that_names_it(inputs, tmp_path):
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    _jsonl(inputs / "d.jsonl", [_item("story-d", "Invented story D", "2024-01-04",
+                                      "Guards searched every train at Hyesan Station.")])
+    _build(inputs, out, cache)
+    sites = pl.read_parquet(out / "places.parquet").filter(pl.col("place_id") == "kp-ryanggang-hyesan-station")
+    assert sites.select("name", "level", "province", "lat").row(0) == ("Hyesan Station", "site", "Ryanggang", None)
+    _jsonl(inputs / "d.jsonl", [_item("story-d", "Invented story D", "2024-01-04", "Guards searched every train.")])
+    again = _build(inputs, out, cache)
+    assert again.report["cache"]["reused_earlier_build"] is True
+    assert "kp-ryanggang-hyesan-station" not in pl.read_parquet(out / "places.parquet")["place_id"].to_list()
+    _assert_same_as_clean(inputs, out, tmp_path)

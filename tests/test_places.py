@@ -108,3 +108,26 @@ def test_a_bare_legacy_spelling_counts_where_the_story_names_its_province():
         "Hoeryong", "North Hamgyong"]
     assert names("Corn in Hoeryung fell.") == []  # it cannot vouch for its own province
     assert [n for _, n, _, _ in names("a source in Yangang Province")] == ["Ryanggang"]
+
+
+def test_a_short_district_name_counts_when_its_own_province_follows_a_comma_apart():
+    def found(text):
+        return [name for _, name, _, _ in names(text)]
+    assert found("A power plant in Taean, Nampo was shut.") == ["Taean", "Nampo"]
+    assert found("A power plant in Taean was shut.") == []  # bare, it could be the South Korean county
+    assert found("A power plant in Taean, Jagang was shut.") == ["Jagang"]  # not Taean's province
+
+
+def test_a_named_site_beginning_with_a_listed_place_is_a_site_location_without_coordinates():
+    from dnkdata.extract import extract_article
+    body = ("Guards at Shinuiju Station and nurses at the Hamhung Provincial Hospital were questioned, while "
+            "Sinuiju City officials and workers of the Musan Mine waited.")
+    rows = extract_article("0123456789abcdef", body)["locations"]
+    # the listed places keep the gazetteer's coordinates; a site it does not list has none
+    assert [(r["name"], r["level"], r["province"], r["lat"] is None, r["mention"]) for r in rows] == [
+        ("Sinuiju Station", "site", "North Pyongan", True, "Shinuiju Station"),
+        ("Hamhung Provincial Hospital", "site", "South Hamgyong", True, "Hamhung Provincial Hospital"),
+        ("Sinuiju", "city", "North Pyongan", False, "Sinuiju City"),
+        ("Musan Mine", "site", "North Hamgyong", False, "Musan Mine"),
+    ]
+    assert rows[0]["place_id"] == "kp-north-pyongan-sinuiju-station"

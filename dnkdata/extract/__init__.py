@@ -24,7 +24,7 @@ def extract_article(article_id: str, body: str, *, is_excerpt: bool = False,
     source_spans = [(q.speaker_start, q.speaker_end) for q in quotes
                     if q.speaker_kind == "anonymous_source" and q.speaker_start is not None]
     source_spans += [(m.start(), m.end()) for m in finder.sources]
-    locations = extract_locations(article_id, mentions, source_spans)
+    locations = extract_locations(article_id, mentions, source_spans, body)
     officials = extract_officials(article_id, body, mentions)
     prices = extract_prices(article_id, body, published_date=published_date, places=mentions,
                             speakers=_quoted_sources(quotes, mentions), sentences=finder.sentences)

@@ -97,6 +97,15 @@ def places() -> tuple[Place, ...]:
     return tuple(rows)
 
 
+def site_in(place: Place, noun_phrase: str) -> Place:
+    """A named site whose name is a listed place's and noun_phrase ("Sinuiju" + "Station"): level site, in that
+    place's province, with no coordinates (the gazetteer does not list it)."""
+    province = place.name if place.level in PROVINCE_LEVELS else place.province
+    slug = re.sub(r"[^a-z0-9]+", "-", fold(noun_phrase)).strip("-")
+    return Place(f"{place.place_id}-{slug}", f"{place.name} {noun_phrase}", "site", province, place.country_code,
+                 place.iso_3166_2, None, None, None, ())
+
+
 @cache
 def people() -> tuple[Person, ...]:
     return tuple(Person(r["person_id"], r["name"], _variants(r["variants"]), r["country_code"], r["category"],
@@ -284,6 +293,20 @@ def _needs_level_word(surface: str, spelling: _Spelling, provinces_in_text: list
     return _person_like_or_short(surface) if spelling.minor_only else bool(PERSON_LIKE.match(surface))
 
 
+LOCATOR_COMMA = re.compile(r",\s*")
+
+
+def _located_by_its_province(text: str, end: int, spelling: _Spelling, matches: list[tuple[int, int, _Spelling]],
+                             following: int) -> bool:
+    """"Taean, Nampo": a short or legacy spelling counts when its own province or special city follows it, a comma
+    apart (matches[following] is the next spelling found in text)."""
+    comma = LOCATOR_COMMA.match(text, end)
+    if comma is None or following >= len(matches) or matches[following][0] != comma.end():
+        return False
+    provinces = {p.name for p in matches[following][2].candidates if p.level in PROVINCE_LEVELS}
+    return any(place.province in provinces for place in spelling.candidates)
+
+
 @lru_cache(maxsize=8192)  # spellings repeat across mentions and articles
 def _person_like_or_short(surface: str) -> bool:
     return bool(PERSON_LIKE.match(surface)) or len(fold(surface).replace(" ", "")) <= 5
@@ -314,12 +337,14 @@ def find_places(text: str) -> tuple[list[PlaceMention], list[str]]:
             if len(spelling.candidates) == 1 and not spelling.derived]
     provinces_in_text = [p.name for p in sure if p.level in PROVINCE_LEVELS] + [p.province for p in sure if p.province]
     mentions, unresolved = [], []
+    next_start = {start: i + 1 for i, (start, _, _) in enumerate(matches)}
     for start, end, spelling in matches:
         after = AFTER_NAME.match(text, end)
         if after and after.group("not_a_place") is not None:
             continue  # the Tumen River, the Koryo dynasty: not the place of that name
         hint, mention_end = _level_hint(text, start, end, after)
-        if hint is None and _needs_level_word(text[start:end], spelling, provinces_in_text):
+        if hint is None and _needs_level_word(text[start:end], spelling, provinces_in_text) and \
+                not _located_by_its_province(text, end, spelling, matches, next_start[start]):
             continue
         place = _narrow(spelling.candidates, hint, provinces_in_text)
         if place is None:
