@@ -259,3 +259,26 @@ def test_a_translator_credit_and_the_contact_line_end_the_story():
     text = ("Rice prices fell again in Hyesan this week, a source said.\n\n*Translated by Jane Roe\n\n"
             "Please direct any comments or questions about this article to the editors.\n")
     assert parse_text(text).body == "Rice prices fell again in Hyesan this week, a source said."
+
+
+@pytest.mark.parametrize("text, title, body", [
+    # a one-word breadcrumb, then a headline ending with a quoted phrase
+    ("Issue >\n\nGuards told to watch the ‘river crossers’\n\nGuards in Musan were given new orders, a source "
+     "said.\n", "Guards told to watch the ‘river crossers’", "Guards in Musan were given new orders, a source said."),
+    # the author's name alone under the headline
+    ("Phone dealers arrested in Sinuiju\n\nJane Roe\n\nThree dealers were held last week, a source said.\n",
+     "Phone dealers arrested in Sinuiju", "Three dealers were held last week, a source said."),
+])
+def test_breadcrumbs_quoted_headline_endings_and_author_lines(text, title, body):
+    article = parse_text(text)
+    assert (article.title, article.body) == (title, body)
+
+
+@pytest.mark.parametrize("trailer", [
+    "Print Friendly, PDF & Email",
+    "Please send any comments or questions about this article to the editors.",
+    "The Daily NK works with a network of sources inside the country.",
+])
+def test_more_trailer_lines_end_the_story(trailer):
+    text = f"Rice prices fell again in Hyesan this week, a source said.\n\n{trailer}\n"
+    assert parse_text(text).body == "Rice prices fell again in Hyesan this week, a source said."

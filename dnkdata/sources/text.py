@@ -38,7 +38,7 @@ SECTION_WORD = re.compile(r"^[A-Z][a-z]+$")  # a headline has three words or mor
 FEED_LABEL = re.compile(r"^by\s+Daily\s*NK\b", re.I)
 SITE_LINE = re.compile(r"^(?:https?://)?(?:www\.)?((?:[a-z0-9-]+\.)+(?:com|net|org|kr|co|info|top|news|io|uk|us))/?$", re.I)
 URL_LINE = re.compile(r"^(https?://\S+?)(?:\s+\[\d[\d,]*\])?$")
-BREADCRUMB = re.compile(r"^Home\s*>\s*\S")
+BREADCRUMB = re.compile(r"^Home\s*>\s*\S|^[A-Z][\w ]{0,30}?\s*>$")  # "Home > News > …", "Issue >"
 AD_MARKER = re.compile(r"^\[ad_\d+\]$|^Source link$", re.I)
 # A blog's lead-in to a reposted story ("According to the Daily NK:", "From the Daily NK:")
 REPOST_LEAD = re.compile(r"^(?:According to|From|Via|Here is|Here's)\s+(?:the\s+)?Daily\s*NK\s*:$", re.I)
@@ -47,8 +47,9 @@ PREV_NEXT = re.compile(r"^Prev\s+Next$", re.I)
 KOREAN_LINK = re.compile(r"^Read (?:this )?in Korean\.?$", re.I)
 # The first words of a sidebar or trailer line; everything from it on is chrome
 TRAILER_START = (r"(?:(?:Most Popular Articles|Related (?:Articles|Stories|News)|Recommended|More from Daily NK)\b"
-                 r"|Questions or comments about this article\?|Daily NK works with a network of sources\b"
-                 r"|Please direct any comments or questions about this article\b|\*Translated by\b"
+                 r"|Questions or comments about this article\?|(?:The )?Daily NK works with a network of sources\b"
+                 r"|Please (?:direct|send) any comments or questions about this article\b|\*Translated by\b"
+                 r"|Print Friendly, PDF & Email\b"
                  r"|(?:Read the full (?:story|article) here|Comments are closed|Continue reading)\b)")
 END_OF_STORY = re.compile("^" + TRAILER_START, re.I)
 CAPTION_CREDIT = re.compile(
@@ -64,6 +65,10 @@ WIRE_PHOTO_CREDIT = re.compile(r"\([^()]+-News1\)\s*$")
 IMAGE_SLOT = re.compile(r"\[imText\d*\]")
 TABLE_ROW = re.compile(r"^\|.*\|$")
 TERMINAL = re.compile(r"[.!?…:;\"”’']\)?$")
+# how a sentence, not a headline, ends: a headline may end with a quoted phrase ("… stymie ‘chain defections’")
+HEADLINE_STOP = re.compile(r"[.!?…:;][\"”’']?\)?$")
+# an author's name alone on a line under the headline ("Jane Roe")
+NAME_LINE = re.compile(r"^[A-Z][a-z]+(?:[ -][A-Z][a-z]+){1,2}$")
 CONTRACTION_TAIL = re.compile(r"^(?:t|s|ll|re|ve|d|m)\b")
 DANGLING_OPENER = re.compile(r"\s+[\[(“‘\"]$")
 OPENING_MARKS = ("[", "(", "“", "‘", '"')
@@ -193,6 +198,10 @@ def _scan_chrome(lines: list[str]) -> _Header:
             header.chrome_lines.add(i)
         elif i == first_content and SECTION_WORD.match(line) and _next_content(lines, i) is not None:
             header.chrome_lines.add(i)  # a one-word section label above the headline ("Currency")
+        elif first_content < i <= first_content + 3 and NAME_LINE.match(line) and not SECTION_LINE.match(line) \
+                and _next_content(lines, i) is not None and all(not lines[j] for j in range(first_content + 1, i)):
+            header.chrome_lines.add(i)  # the author's name alone under the headline
+            header.byline = header.byline or line
     return header
 
 
@@ -341,7 +350,7 @@ def _split_title(blocks: list[list[str]]) -> tuple[str | None, str | None, list[
         return None, None, blocks
     first = blocks[0]
     head = first[0]
-    if TERMINAL.search(head) or len(head.split()) > 40 or len(head.split()) < 3:
+    if HEADLINE_STOP.search(head) or len(head.split()) > 40 or len(head.split()) < 3:
         return None, None, blocks
     title, standfirst = _split_run_together(head)
     if len(first) > 1 and not _stands_above(title, first[1]):
