@@ -411,3 +411,10 @@ def test_items_and_amounts_listed_respectively_pair_in_order_and_share_the_place
     assert [(row["item"], row["value"], row["place"]) for row in prices(body)] == [
         ("rice", 5200, "Chongjin"), ("corn", 2400, "Chongjin"), ("pork", 11000, "Chongjin"),
         ("gasoline", 8800, "Hyesan"), ("diesel", 5900, "Hyesan")]
+
+
+def test_places_listed_respectively_pair_with_the_amounts_and_a_bare_number_listed_before_a_price_is_one():
+    body = ("In Manpo (Jagang province) and Kanggye (Jagang province), rice fell to 8,100 won and 8,300 won per "
+            "kilogram respectively. Corn prices dipped in Hoeryong and Musan to 2,950 and 3,010 won respectively.")
+    assert [(row["item"], row["value"], row["place"]) for row in prices(body)] == [
+        ("rice", 8100, "Manpo"), ("rice", 8300, "Kanggye"), ("corn", 2950, "Hoeryong"), ("corn", 3010, "Musan")]

@@ -326,3 +326,10 @@ def test_a_source_in_the_capital_is_in_pyongyang_and_the_provincial_authorities_
             "“Rice is dearer every week,” another source in the capital said.")
     assert [(q.speaker_kind, q.speaker_place) for q in quotes(body)] == [
         ("organization", "Ryanggang"), ("anonymous_source", "Pyongyang")]
+
+
+def test_the_province_of_a_city_named_before_and_the_source_as_one_of_several():
+    body = ("Brokers in Hoeryong are busy again.\n\n“Families now wait for the brokers,” a source in the province "
+            "told Daily NK.\n\nMore sources in Jagang and Kangwon provinces backed the account.\n\n"
+            "“Nobody refuses them,” the source said.\n\n“The fees went up,” Daily NK’s source added.")
+    assert [(q.speaker_kind, q.speaker_place) for q in quotes(body)] == [("anonymous_source", "North Hamgyong")] * 3

@@ -198,8 +198,13 @@ def extract_prices(article_id: str, body: str, *, published_date: date | None,
     lookups = _SentenceLookups(body, published_date, sentences)
     drafts = _prose_drafts(body, masked, lookups)
     sources = _Sources(speakers)
+    first_of_sentence: _Draft | None = None
     for draft in drafts:
-        _attach_place(body, draft, kp_places, sources, lookups)
+        if first_of_sentence is None or first_of_sentence.sentence != draft.sentence:
+            first_of_sentence, nth = draft, 0  # nth: the draft's place among its sentence's amounts
+        else:
+            nth += 1
+        _attach_place(body, draft, kp_places, sources, lookups, nth, first_of_sentence.amount.start)
         _attach_date(body, draft, lookups)
     _assign_kinds(body, drafts, lookups)
     _carry_units(drafts)
@@ -414,10 +419,16 @@ def _draft(body: str, amount: Amount, sentence: tuple[int, int], same_sentence: 
 
 def _context_currency(body: str, amount: Amount, sentence: tuple[int, int], same: list[_Draft],
                       lookups: _SentenceLookups) -> str | None:
-    """A bare number is a price only in a rate phrase ("8,000 won per dollar", "the exchange rate stood at 8,000")
-    or as the other end of a change ("rose to 9,600 won, up from 9,000")."""
+    """A bare number is a price only in a rate phrase ("8,000 won per dollar", "the exchange rate stood at 8,000"),
+    as the other end of a change ("rose to 9,600 won, up from 9,000"), or listed before a price ("to 2,950 and 3,010
+    won respectively")."""
     if PER_FOREIGN.match(body, amount.end):
         return "KPW"
+    joined = LIST_JOIN.match(body, amount.end)
+    if joined:
+        listed = find_amounts(body, joined.end(), min(sentence[1], joined.end() + 20))
+        if listed and listed[0].start == joined.end() and listed[0].currency is not None:
+            return listed[0].currency
     lead = LEAD_IN.search(body, max(sentence[0], amount.start - 30), amount.start)
     if lead is None or lead.end() != amount.start:
         return None
@@ -487,6 +498,8 @@ def _item_for(body: str, amount: Amount, currency: str, sentence: tuple[int, int
 
 
 COORDINATION = re.compile(r"\s*(?:,\s*)?(?:and\s+)?")
+LIST_JOIN = re.compile(r"(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?=\S)")  # "2,950 and 3,010 won", "2,950, 2,980 and …"
+PLACE_COORDINATION = re.compile(r"\s*(?:\([^()]{1,40}\)\s*)?(?:,\s*)?(?:and\s+)?")
 
 
 def _respective_item(body: str, items: list[ItemMention], starts: list[int], amount: Amount,
@@ -661,7 +674,7 @@ def _mention_span(body: str, draft: _Draft, same: list[_Draft]) -> tuple[int, in
 # ---------------------------------------------------------------- place, date, kind
 
 def _attach_place(body: str, draft: _Draft, places: _Places, speakers: _Sources,
-                  lookups: _SentenceLookups) -> None:
+                  lookups: _SentenceLookups, nth: int = 0, first_amount: int | None = None) -> None:
     """The place right after the amount ("… won in Sinuiju"), else the last one before it in the sentence (the city
     of "Hyesan, Yanggang Province", not its province), else the place of the source quoted, else a place in the
     sentence before (same paragraph)."""
@@ -673,6 +686,11 @@ def _attach_place(body: str, draft: _Draft, places: _Places, speakers: _Sources,
             return
     listed = body.find("respectively", unit_end, s_end)  # "… KPW 7,100 and KPW 4,300, respectively, in Manpo"
     if listed >= 0:
+        # "in Manpo and Kanggye … 5,100 and 5,300 won respectively": the nth amount takes the nth place listed
+        run = places.listed(body, s_start, draft.amount.start if first_amount is None else first_amount)
+        if len(run) > 1 and nth < len(run):
+            draft.place = run[nth].place
+            return
         listed += len("respectively")
         for m in places.starting_within(listed, listed + ATTACHED_PLACE_REACH):
             if ATTACHED_PLACE.fullmatch(body, listed, m.start):
@@ -749,6 +767,17 @@ class _Places:
                 not LOCATOR_COMMA.fullmatch(body, before.end, province.start):
             return None
         return before
+
+    def listed(self, body: str, low: int, high: int) -> list[PlaceMention]:
+        """The places named together last in [low, high): "Sinuiju (North Pyongan) and Hyesan", "Manpo, Kanggye
+        and Hyesan" (a place in brackets only says where the one before it lies)."""
+        named = [m for m in self.inside(low, high) if body[m.start - 1:m.start] != "("]
+        run = named[-1:]
+        for m in reversed(named[:-1]):
+            if not PLACE_COORDINATION.fullmatch(body, m.end, run[0].start):
+                break
+            run.insert(0, m)
+        return run
 
     def last_inside(self, low: int, high: int) -> PlaceMention | None:
         """inside(low, high)[-1], or None: looked for backwards from the last mention starting by high, as a

@@ -95,7 +95,8 @@ KOREAN_NAME = (r"(?:Kim|Ri|Lee|Yi|Pak|Park|Choe|Choi|Jo|Cho|Jong|Jeong|Chong|Jan
                r"Hyon|Hyun|Yun|Yoon|An|Ahn|Song|Mun|Moon|Nam|Ju|Jon|Jeon|Ko|Koh|Sin|Shin|Yang|Paek|Baek|Kwon|Hong|"
                r"Chae|No|Noh|Sim|Shim|Ho|Heo|Im|Lim|Son|Thae|Tae)\s+[A-Z][a-z]+(?:[ -][A-Za-z][a-z]+)?")
 
-ANAPHOR = re.compile(r"^(?:[Hh]e|[Ss]he|(?:[Tt]he|[Tt]his|[Tt]hat)\s+(?:same\s+|Daily NK\s+|former\s+|latter\s+)?"
+ANAPHOR = re.compile(r"^(?:[Hh]e|[Ss]he|(?:[Tt]he|[Tt]his|[Tt]hat|Daily NK[’']s)\s+"
+                     r"(?:same\s+|Daily NK\s+|former\s+|latter\s+)?"
                      r"(?:sources?|informants?|insiders?|resident|defector|trader|merchant|official|worker|farmer|"
                      r"smuggler|vendor|broker|woman|man))$")
 SURNAME_SPEAKER = re.compile(r"^(?:Kim|Ri|Pak|Choe|Jo|Jang|Kang|Hwang|Hyon|O|Oh|Jong|Ryu|Yun|Han|Ju|No|Thae|Ko|"
@@ -644,6 +645,8 @@ class SpeakerFinder:
         sources, people = self._sources_meant_by(noun), self._outside_quotes(noun)
         if pronoun:
             sources, people = sources.singular(), people.singular()
+        elif not noun.endswith("s") and sources.singular().last_before(found.start) is not None:
+            sources = sources.singular()  # "the source": one source, not "additional sources" named since
         best = sources.last_before(found.start)
         if pronoun or noun not in SOURCE_NOUNS or best is None:
             best = _later(best, (people if noun not in SOURCE_NOUNS else people.singular()).last_before(found.start))
@@ -789,6 +792,10 @@ class SpeakerFinder:
                   "region": ("province",), "area": ("province", "city", "county")}[word]
         kp = [m for m in self.places if m.place.country_code == "KP" and m.place.level in levels]
         earlier = [m for m in kp if m.start < pos]
+        if not earlier and word in ("province", "region"):
+            # "brokers in Musan … a source in the province": the province that the place named before lies in
+            named = [m for m in self.places if m.place.country_code == "KP" and m.place.province and m.start < pos]
+            return named[-1].place.province if named else None
         if earlier:
             if word == "area" and len(earlier) > 1 and _locates(self.body, earlier[-2], earlier[-1]):
                 return earlier[-2].place.name  # "in Kanggye, Jagang Province … a source from the area"
