@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from dnkdata.extract.text import trie_pattern
 from dnkdata.model import ParsedArticle
 
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
@@ -38,7 +39,8 @@ SECTION_WORD = re.compile(r"^[A-Z][a-z]+$")  # a headline has three words or mor
 FEED_LABEL = re.compile(r"^by\s+Daily\s*NK\b", re.I)
 SITE_LINE = re.compile(r"^(?:https?://)?(?:www\.)?((?:[a-z0-9-]+\.)+(?:com|net|org|kr|co|info|top|news|io|uk|us))/?$", re.I)
 URL_LINE = re.compile(r"^(https?://\S+?)(?:\s+\[\d[\d,]*\])?$")
-BREADCRUMB = re.compile(r"^Home\s*>\s*\S|^[A-Z][\w ]{0,30}?\s*>$")  # "Home > News > …", "Issue >"
+BREADCRUMB = re.compile(r"^Home\s*>\s*\S")  # "Home > News > …"
+BREADCRUMB_END = re.compile(r"^[A-Z][\w ]{0,30}>$")  # a trail's last part left on its own line: "Issue >"
 AD_MARKER = re.compile(r"^\[ad_\d+\]$|^Source link$", re.I)
 # A blog's lead-in to a reposted story ("According to the Daily NK:", "From the Daily NK:")
 REPOST_LEAD = re.compile(r"^(?:According to|From|Via|Here is|Here's)\s+(?:the\s+)?Daily\s*NK\s*:$", re.I)
@@ -46,11 +48,15 @@ SOURCE_NOTE = re.compile(r"^\[Source:\s*[^\]]+\]$", re.I)
 PREV_NEXT = re.compile(r"^Prev\s+Next$", re.I)
 KOREAN_LINK = re.compile(r"^Read (?:this )?in Korean\.?$", re.I)
 # The first words of a sidebar or trailer line; everything from it on is chrome
-TRAILER_START = (r"(?:(?:Most Popular Articles|Related (?:Articles|Stories|News)|Recommended|More from Daily NK)\b"
-                 r"|Questions or comments about this article\?|(?:The )?Daily NK works with a network of sources\b"
-                 r"|Please (?:direct|send) any comments or questions about this article\b|\*Translated by\b"
-                 r"|Print Friendly, PDF & Email\b"
-                 r"|(?:Read the full (?:story|article) here|Comments are closed|Continue reading)\b)")
+TRAILER_PHRASES = ("Most Popular Articles", "Related Articles", "Related Stories", "Related News", "Recommended",
+                   "More from Daily NK", "Questions or comments about this article?",
+                   "Daily NK works with a network of sources", "The Daily NK works with a network of sources",
+                   "Please direct any comments or questions about this article",
+                   "Please send any comments or questions about this article", "*Translated by",
+                   "Print Friendly, PDF & Email", "Read the full story here", "Read the full article here",
+                   "Comments are closed", "Continue reading")
+# one branch per letter (a trie), not every phrase tried at every line start: the text is searched for them whole
+TRAILER_START = "(?:" + trie_pattern(TRAILER_PHRASES) + r")(?!\w)"
 END_OF_STORY = re.compile("^" + TRAILER_START, re.I)
 CAPTION_CREDIT = re.compile(
     r"(?:/\s*(?:Image|Photo|Graphic)(?::|\s*=|\s+from\b)\s*[^/]+"  # "/ Image: Daily NK", "/Photo from <agency>", "/Photo = <agency>"
@@ -86,7 +92,7 @@ def _any_of(*patterns: re.Pattern) -> re.Pattern:
 
 
 # The rules of _read_field_line in one pattern: most lines it is asked about are none of them.
-FIELD_LINE = _any_of(CAPTURE_DATE, BREADCRUMB, AD_MARKER, REPOST_LEAD, PREV_NEXT, KOREAN_LINK, FEED_LABEL, SOURCE_NOTE,
+FIELD_LINE = _any_of(CAPTURE_DATE, BREADCRUMB, BREADCRUMB_END, AD_MARKER, REPOST_LEAD, PREV_NEXT, KOREAN_LINK, FEED_LABEL, SOURCE_NOTE,
                      FOOTER_DATE, BOARD_DATE, BYLINE_BY, BYLINE, URL_LINE)
 # A line none of these can match at its start is not chrome (below the header, where only they apply): one
 # match call per story line instead of a dozen. BYLINE is left out: it backtracks over every capitalised story
@@ -207,19 +213,19 @@ def _scan_chrome(lines: list[str]) -> _Header:
 
 def _chrome_candidates(lines: list[str], header_end: int) -> list[int]:
     """Indexes of the non-blank lines a chrome rule may take: all up to header_end, below it only lines that pass
-    a cheap test (a chrome line's start, a byline's "|", or a caption credit's closing parenthesis, "Image" or
-    "Photo")."""
+    a cheap test (a chrome line's start, a byline's "|", a caption credit's closing parenthesis, "Image" or
+    "Photo", or a breadcrumb's closing ">")."""
     return [i for i, line in enumerate(lines)
             if line and (i <= header_end or CHROME_START.match(line) or "|" in line
-                         or line[-1] == ")" or "Image" in line or "Photo" in line)]
+                         or line[-1] in ")>" or "Image" in line or "Photo" in line)]
 
 
 def _read_field_line(line: str, header: _Header) -> bool:
     """Lines that are chrome and carry a field; True when the line was one of them."""
     if not FIELD_LINE.match(line):
         return False
-    if (CAPTURE_DATE.match(line) or BREADCRUMB.match(line) or AD_MARKER.match(line) or REPOST_LEAD.match(line)
-            or PREV_NEXT.match(line)):
+    if (CAPTURE_DATE.match(line) or BREADCRUMB.match(line) or BREADCRUMB_END.match(line) or AD_MARKER.match(line)
+            or REPOST_LEAD.match(line) or PREV_NEXT.match(line)):
         return True
     if KOREAN_LINK.match(line):
         header.has_korean_version = True
