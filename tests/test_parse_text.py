@@ -282,3 +282,39 @@ def test_breadcrumbs_quoted_headline_endings_and_author_lines(text, title, body)
 def test_more_trailer_lines_end_the_story(trailer):
     text = f"Rice prices fell again in Hyesan this week, a source said.\n\n{trailer}\n"
     assert parse_text(text).body == "Rice prices fell again in Hyesan this week, a source said."
+
+
+def test_a_question_in_title_case_is_a_headline_and_a_lowercase_question_is_a_lede():
+    story = "Rice rose again in Hyesan, a source said.\n"
+    headline = parse_text("Why Are Rice Prices Climbing So Fast?\n\n" + story)
+    assert (headline.title, headline.body) == ("Why Are Rice Prices Climbing So Fast?", story.strip())
+    lede = parse_text("Why are rice prices climbing so fast?\n\n" + story)
+    assert lede.title is None and lede.body.startswith("Why are rice prices")
+
+
+def test_a_blog_repost_heading_its_post_date_author_and_lead_in_are_chrome():
+    text = ("Archive for the ‘Markets’ Category\n\nRice dearer in the north\n\nTuesday, March 3rd, 2020\n\nJane Roe\n\n"
+            "Daily NK:\n\n“Rice went up again this week,” said a source in Hyesan.\n")
+    article = parse_text(text)
+    assert (article.title, article.published_date, article.byline) == (
+        "Rice dearer in the north", date(2020, 3, 3), "Jane Roe")
+    assert article.body == "“Rice went up again this week,” said a source in Hyesan."
+
+
+def test_an_outlet_line_with_its_authors_a_section_label_and_a_day_month_year_date_are_chrome():
+    outlet = parse_text("Fishing boats ordered to stay in port\n\nDaily NK\nJane Roe, John Doe\n\nBoats in Sinpo "
+                        "stayed in port all week, a source said.\n")
+    assert outlet.title == "Fishing boats ordered to stay in port"
+    assert outlet.body == "Boats in Sinpo stayed in port all week, a source said."
+    featured = parse_text("Featured News\n\nFuel dearer before the holiday\n\n4 February 2026\n\nDiesel rose in "
+                          "Hamhung this week, a source said.\n")
+    assert (featured.title, featured.published_date) == ("Fuel dearer before the holiday", date(2026, 2, 4))
+    assert featured.body == "Diesel rose in Hamhung this week, a source said."
+
+
+def test_an_embedded_tweet_is_chrome():
+    text = ("Soldiers sent home to find food\n\nUnits in the north gave soldiers leave, a source said.\n\n"
+            "[Photo] Soldiers in a field https://t.co/abc #NorthKorea pic.twitter.com/xyz\n"
+            "— A Reporter (@example_desk) March 4, 2019\n\nThe leave lasts a month, the source added.\n")
+    assert parse_text(text).body == ("Units in the north gave soldiers leave, a source said.\n\n"
+                                     "The leave lasts a month, the source added.")

@@ -361,6 +361,7 @@ def test_earlier_dated_prices_elsewhere_or_in_another_paragraph_stay_current():
     ("Rice went for 9,400 won a kilogram at a marketplace in Kanggye on May 3.",
      ("rice", 9400, "KPW", "Kanggye", "current")),
     ("Corn went for 3,900 won ($0.15) a kilogram at a Hoeryong market.", ("corn", 3900, "KPW", "Hoeryong", "current")),
+    ("Rice was selling for KPW 8,700 in one Kanggye market.", ("rice", 8700, "KPW", "Kanggye", "current")),
     ("One yuan traded for 2,300 won at markets in Hyesan and Sinuiju.", ("cny", 2300, "KPW", "Hyesan", "current")),
 ])
 def test_the_place_after_a_price_through_a_market_or_a_bracket(body, expected):

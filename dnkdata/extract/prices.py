@@ -72,7 +72,7 @@ LOCATOR_COMMA = re.compile(r"\s*,\s*")  # "Hyesan, Yanggang Province": the provi
 # what may stand between a price and its place: "… won in Sinuiju", "… won ($0.14) at a Chongjin market",
 # "… won at a market in Hamhung", "… won at markets in Manpo and Kanggye" (the first named)
 ATTACHED_PLACE = re.compile(r"\s*(?:\([^()]{1,25}\)\s*)?(?:\(?(?:per|a)\s+\w+\)?\s*)?(?:[,]\s*)?(?:in|at)\s+"
-                            r"(?:the\s+|an?\s+)?(?:(?:local\s+|general\s+)?(?:market(?:place)?s?|jangmadangs?)\s+"
+                            r"(?:the\s+|an?\s+|one\s+)?(?:(?:local\s+|general\s+)?(?:market(?:place)?s?|jangmadangs?)\s+"
                             r"in\s+(?:the\s+)?)?$")
 ATTACHED_PLACE_REACH = 60
 # a change in price, not a price: an amount right after "by", "up", "fell", "a drop of" (or after the other numbers

@@ -19,6 +19,15 @@ WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 
 WEATHER = re.compile(r"^-?\d{1,2}(?:\.\d)?\s*°?\s*[CF]$")
 CAPTURE_DATE = re.compile(rf"^(?:{WEEKDAYS}),\s+(?:{MONTHS})\s+\d{{1,2}},\s+\d{{4}}$")
+# a blog post's own date above its text: "Monday, January 28th, 2019" (the ordinal tells it from a capture date),
+# "15 January 2026"
+POST_DATE = re.compile(rf"^(?:(?:{WEEKDAYS}),\s+)?(?:(?P<month>{MONTHS})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th),"
+                       rf"|(?P<day2>\d{{1,2}})\s+(?P<month2>{MONTHS}))\s+(?P<year>\d{{4}})$")
+SHORT_LINE = 100  # characters: an outlet, author, date or archive line is shorter; a story's lines are longer
+OUTLET_LINE = re.compile(r"^(?:The\s+)?Daily\s*NK$")  # the outlet's name alone, above the authors
+ARCHIVE_LINE = re.compile(r"^Archive for the .{1,60} Category$")  # a blog's category page heading
+# an embedded tweet: its text with a "pic.twitter.com" link, and its "— Daily NK (@handle) January 2, 2018" line
+TWEET_LINE = re.compile(r"pic\.twitter\.com/|^[—–-]\s.{1,60}\(@\w+\)")
 FOOTER_DATE = re.compile(rf"^((?:{MONTHS})\s+\d{{1,2}},\s+\d{{4}})(?:\s+at\s+(\d{{1,2}}:\d{{2}})\s*([AP]M))?$", re.I)
 # A board's or blog's date field: "Date : March 25, 2021", "date 2019-03-14 By: <author>"; an empty "Date:" label
 BOARD_DATE = re.compile(rf"^Date\s*(?::\s*|\s+(?=\d{{4}}))((?:{MONTHS})\s+\d{{1,2}},\s+\d{{4}}|\d{{4}}[-./]\d{{1,2}}[-./]\d{{1,2}})"
@@ -34,7 +43,8 @@ BYLINE_BY = re.compile(r"^By\s+(?P<name>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){
                        re.I)
 SECTION_LINE = re.compile(r"^(?:News|Economy|Politics|Society|North Korea|International|Opinion|Analysis|Features?|"
                           r"Human Rights|Military|Business|Culture|Defectors?|Markets?|Interviews?|Columns?|"
-                          r"NK Economy|NK Politics|NK Society|Special Reports?)$", re.I)
+                          r"NK Economy|NK Politics|NK Society|Special Reports?|Featured(?: News)?|Top Stories|"
+                          r"Latest News|Breaking News)$", re.I)
 SECTION_WORD = re.compile(r"^[A-Z][a-z]+$")  # a headline has three words or more
 FEED_LABEL = re.compile(r"^by\s+Daily\s*NK\b", re.I)
 SITE_LINE = re.compile(r"^(?:https?://)?(?:www\.)?((?:[a-z0-9-]+\.)+(?:com|net|org|kr|co|info|top|news|io|uk|us))/?$", re.I)
@@ -43,7 +53,8 @@ BREADCRUMB = re.compile(r"^Home\s*>\s*\S")  # "Home > News > …"
 BREADCRUMB_END = re.compile(r"^[A-Z][\w ]{0,30}>$")  # a trail's last part left on its own line: "Issue >"
 AD_MARKER = re.compile(r"^\[ad_\d+\]$|^Source link$", re.I)
 # A blog's lead-in to a reposted story ("According to the Daily NK:", "From the Daily NK:")
-REPOST_LEAD = re.compile(r"^(?:According to|From|Via|Here is|Here's)\s+(?:the\s+)?Daily\s*NK\s*:$", re.I)
+REPOST_LEAD = re.compile(r"^(?:According to|From|Via|Here is|Here's)\s+(?:the\s+)?Daily\s*NK\s*:$"
+                         r"|^(?:The )?Daily NK:$", re.I)
 SOURCE_NOTE = re.compile(r"^\[Source:\s*[^\]]+\]$", re.I)
 PREV_NEXT = re.compile(r"^Prev\s+Next$", re.I)
 KOREAN_LINK = re.compile(r"^Read (?:this )?in Korean\.?$", re.I)
@@ -59,7 +70,8 @@ TRAILER_PHRASES = ("Most Popular Articles", "Related Articles", "Related Stories
 TRAILER_START = "(?:" + trie_pattern(TRAILER_PHRASES) + r")(?!\w)"
 END_OF_STORY = re.compile("^" + TRAILER_START, re.I)
 CAPTION_CREDIT = re.compile(
-    r"(?:/\s*(?:Image|Photo|Graphic)(?::|\s*=|\s+from\b)\s*[^/]+"  # "/ Image: Daily NK", "/Photo from <agency>", "/Photo = <agency>"
+    # "/ Image: Daily NK", "/Photo from <agency>", "/Photo = <agency>"
+    r"(?:/\s*(?:Image|Photo|Graphic)(?::|\s*=|\s+from\b)\s*[^/]+"
     r"|(?:^|[.!?]\s+)(?:Image|Photo|Photograph)(?:\s+\([^()]{1,30}\))?:\s*[^.:]{2,80}"  # ". Image: <agency>"
     r"|\((?:[^()]*(?:Daily NK|Commons|Yonhap|KCNA|Rodong|Reuters|AP|AFP|Getty|"
     r"Google|Photo|Image|Credit|Courtesy|News ?1|Shutterstock|Planet|Maxar)[^()]*)\))\s*$")
@@ -74,7 +86,7 @@ TERMINAL = re.compile(r"[.!?…:;\"”’']\)?$")
 # how a sentence, not a headline, ends: a headline may end with a quoted phrase ("… stymie ‘chain defections’")
 HEADLINE_STOP = re.compile(r"[.!?…:;][\"”’']?\)?$")
 # an author's name alone on a line under the headline ("Jane Roe")
-NAME_LINE = re.compile(r"^[A-Z][a-z]+(?:[ -][A-Z][a-z]+){1,2}$")
+NAME_LINE = re.compile(r"^[A-Z][a-z]+(?:[ -][A-Z][a-z]+){1,2}(?:,\s+[A-Z][a-z]+(?:[ -][A-Z][a-z]+){1,2})*$")
 CONTRACTION_TAIL = re.compile(r"^(?:t|s|ll|re|ve|d|m)\b")
 DANGLING_OPENER = re.compile(r"\s+[\[(“‘\"]$")
 OPENING_MARKS = ("[", "(", "“", "‘", '"')
@@ -92,8 +104,8 @@ def _any_of(*patterns: re.Pattern) -> re.Pattern:
 
 
 # The rules of _read_field_line in one pattern: most lines it is asked about are none of them.
-FIELD_LINE = _any_of(CAPTURE_DATE, BREADCRUMB, BREADCRUMB_END, AD_MARKER, REPOST_LEAD, PREV_NEXT, KOREAN_LINK, FEED_LABEL, SOURCE_NOTE,
-                     FOOTER_DATE, BOARD_DATE, BYLINE_BY, BYLINE, URL_LINE)
+FIELD_LINE = _any_of(CAPTURE_DATE, BREADCRUMB, BREADCRUMB_END, AD_MARKER, REPOST_LEAD, PREV_NEXT, KOREAN_LINK,
+                     FEED_LABEL, SOURCE_NOTE, FOOTER_DATE, BOARD_DATE, BYLINE_BY, BYLINE, URL_LINE)
 # A line none of these can match at its start is not chrome (below the header, where only they apply): one
 # match call per story line instead of a dozen. BYLINE is left out: it backtracks over every capitalised story
 # line, and its " | " separator is a cheaper test (see _chrome_candidates).
@@ -204,11 +216,36 @@ def _scan_chrome(lines: list[str]) -> _Header:
             header.chrome_lines.add(i)
         elif i == first_content and SECTION_WORD.match(line) and _next_content(lines, i) is not None:
             header.chrome_lines.add(i)  # a one-word section label above the headline ("Currency")
-        elif first_content < i <= first_content + 3 and NAME_LINE.match(line) and not SECTION_LINE.match(line) \
-                and _next_content(lines, i) is not None and all(not lines[j] for j in range(first_content + 1, i)):
-            header.chrome_lines.add(i)  # the author's name alone under the headline
-            header.byline = header.byline or line
+        elif ("pic.twitter.com/" in line or "(@" in line) and TWEET_LINE.search(line):
+            header.chrome_lines.add(i)  # an embedded tweet
+        elif len(line) <= SHORT_LINE and i <= first_content + 6 and _read_short_header_line(lines, i, first_content,
+                                                                                              header):
+            header.chrome_lines.add(i)
     return header
+
+
+def _read_short_header_line(lines: list[str], i: int, first_content: int, header: _Header) -> bool:
+    """Short lines near the top that are chrome (True): the outlet's name, a blog's category heading, a post's own
+    date and the author's name alone under the headline, whose fields are read."""
+    line = lines[i]
+    if OUTLET_LINE.match(line) or ARCHIVE_LINE.match(line):
+        return True
+    if m := POST_DATE.match(line):
+        month, day = m.group("month") or m.group("month2"), m.group("day") or m.group("day2")
+        _set_date(header, f"{month} {day}, {m.group('year')}", None, None)
+        return True
+    if i > first_content and NAME_LINE.match(line) and not SECTION_LINE.match(line) \
+            and _next_content(lines, i) is not None and _under_headline(lines, first_content, i, header):
+        header.byline = header.byline or line
+        return True
+    return False
+
+
+def _under_headline(lines: list[str], first_content: int, i: int, header: _Header) -> bool:
+    """Whether line i comes right under the first line that is not chrome (the headline), with only blank or
+    chrome lines between."""
+    above = [j for j in range(first_content, i) if lines[j] and j not in header.chrome_lines]
+    return len(above) == 1
 
 
 def _chrome_candidates(lines: list[str], header_end: int) -> list[int]:
@@ -356,7 +393,8 @@ def _split_title(blocks: list[list[str]]) -> tuple[str | None, str | None, list[
         return None, None, blocks
     first = blocks[0]
     head = first[0]
-    if HEADLINE_STOP.search(head) or len(head.split()) > 40 or len(head.split()) < 3:
+    if (HEADLINE_STOP.search(head) and not _title_case_question(head)) or len(head.split()) > 40 \
+            or len(head.split()) < 3:
         return None, None, blocks
     title, standfirst = _split_run_together(head)
     if len(first) > 1 and not _stands_above(title, first[1]):
@@ -368,6 +406,13 @@ def _split_title(blocks: list[list[str]]) -> tuple[str | None, str | None, list[
     if not rest:
         return None, None, blocks
     return title, standfirst, rest
+
+
+def _title_case_question(line: str) -> bool:
+    """"Fuel Prices Climb Again… Where Will They Stop?": a question in title case is a headline, not a lede asking one
+    (every word of four letters or more capitalised)."""
+    long_words = [w for w in line.split() if len(w.strip("‘’“”\"'…?,")) >= 4]
+    return line.endswith("?") and len(long_words) >= 3 and all(w[:1].isupper() for w in long_words)
 
 
 FUNCTION_WORD_END = re.compile(r"\b(?:a|an|the|of|in|on|at|to|for|from|with|by|and|or|but|that|as|its|their|"
