@@ -13,8 +13,8 @@ from operator import attrgetter
 
 from dnkdata import gazetteer
 from dnkdata.extract.speakers import KOREAN_NAME, PLACE_SPECIFICITY, SURNAMES
-from dnkdata.extract.text import (SpanUnion, finditer_at, literal_starts, literal_starts_anycase, official_id,
-                                  trie_pattern)
+from dnkdata.extract.text import (MONTH_NAMES, WEEKDAY_NAMES, SpanUnion, finditer_at, literal_starts,
+                                  literal_starts_anycase, official_id, trie_pattern)
 from dnkdata.gazetteer import PlaceMention
 
 TITLE_WORDS = {"leader", "secretary", "director", "premier", "minister", "chairman", "chairwoman", "president",
@@ -65,9 +65,7 @@ PREPOSITIONS = ("from", "of", "in", "at", "with")  # the ones ATTACHED begins wi
 NP_WORDS = (r"(?:[A-Z][\w’'\-]*|[\w\-]+[’']s|party|county|city|province|provincial|ruling|local|central|state|"
             r"security|administrative|judicial|and|or|of|your|their|its|his|her|workplace|new|military|the|a)")
 # Days and months are capitalised but name no one: "on Tuesday, officials said" is no group "Tuesday, officials"
-CALENDAR_WORDS = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January",
-                  "February", "March", "April", "May", "June", "July", "August", "September", "October",
-                  "November", "December"}
+CALENDAR_WORDS = frozenset(WEEKDAY_NAMES + MONTH_NAMES)
 ATTACHED = re.compile(
     r"\s+(?P<prep>" + "|".join(PREPOSITIONS) + r")\s+(?P<np>(?:" + NP_WORDS + r",?\s+){0,6}"
     r"(?:committees?|departments?|ministry|ministries|agencies|offices?|bureaus?|units|county|province|city|"

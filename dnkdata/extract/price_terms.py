@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 import ahocorasick
 
-from dnkdata.extract.text import ASCII_ALIKE, finditer_at
+from dnkdata.extract.text import ASCII_ALIKE, MONTH_NAMES, finditer_at
 
 NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s+(?:million|thousand|billion)\b)?"
 # "KWP": a typo for KPW that Daily NK prints now and then
@@ -54,8 +54,7 @@ NUMBER_WORDS = {"two": "2", "three": "3", "four": "4", "five": "5", "ten": "10",
 UNIT_BEFORE = re.compile(r"(?:\b(?P<qty>a|an|one|1|two|three|four|five|ten|half a|\d+(?:\.\d+)?)\s*)" + UNIT +
                          r"\s+of\s+(?:the\s+)?$", re.I)
 
-MONTHS = {m: i + 1 for i, m in enumerate(
-    "january february march april may june july august september october november december".split())}
+MONTHS = {m.lower(): i + 1 for i, m in enumerate(MONTH_NAMES)}
 MONTH_RE = (r"(?P<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
             r"Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]

@@ -10,12 +10,12 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from dnkdata.extract.text import trie_pattern
+from dnkdata.extract.text import MONTH_NAMES, WEEKDAY_NAMES, trie_pattern
 from dnkdata.model import ParsedArticle
 
-MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+MONTHS = "|".join(MONTH_NAMES)
 MONTH_ABBR = r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec"
-WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+WEEKDAYS = "|".join(WEEKDAY_NAMES)
 
 WEATHER = re.compile(r"^-?\d{1,2}(?:\.\d)?\s*°?\s*[CF]$")
 CAPTURE_DATE = re.compile(rf"^(?:{WEEKDAYS}),\s+(?:{MONTHS})\s+\d{{1,2}},\s+\d{{4}}$")
