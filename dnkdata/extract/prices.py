@@ -24,7 +24,7 @@ from dnkdata.extract import price_tables
 from dnkdata.extract.price_terms import (UNIT, UNIT_AFTER, UNIT_BEFORE, Amount, DateMention, ItemMention,
                                          find_amounts, find_dates, find_items, unit_phrase)
 from dnkdata.extract.text import ASCII_ALIKE, SentenceIndex, SpanUnion, price_id
-from dnkdata.gazetteer import Place, PlaceMention
+from dnkdata.gazetteer import Place, PlaceMention, locates
 
 RATE_CUE = re.compile(r"exchange rates?|(?:dollar|yuan|USD|CNY)[/-](?:won|KPW)|(?:won|KPW)[/-](?:dollar|yuan|USD|CNY)",
                       re.I)
@@ -68,7 +68,6 @@ NOT_PAID_REACH = 40
 RESTATEMENT = re.compile(r"\s*[(\[,—–-]?\s*(?:or\s+)?(?:(?:about|around|approximately|approx\.|roughly|nearly|"
                          r"almost|some|slightly (?:less|more) than|just (?:over|under)|over|under|equivalent to|"
                          r"the equivalent of|worth)\s+)*")
-LOCATOR_COMMA = re.compile(r"\s*,\s*")  # "Hyesan, Yanggang Province": the province says where the city lies
 # what may stand between a price and its place: "… won in Sinuiju", "… won ($0.14) at a Chongjin market",
 # "… won at a market in Hamhung", "… won at markets in Manpo and Kanggye" (the first named)
 ATTACHED_PLACE = re.compile(r"\s*(?:\([^()]{1,25}\)\s*)?(?:\(?(?:per|a)\s+\w+\)?\s*)?(?:[,]\s*)?(?:in|at)\s+"
@@ -762,11 +761,7 @@ class _Places:
             before = self.mentions[i] if i >= 0 else None
         else:
             before = max((m for m in self.mentions if m.end <= province.start), key=lambda m: m.end, default=None)
-        if before is None or before.end > province.start or before.place.level == "province" or \
-                before.place.province != province.place.name or \
-                not LOCATOR_COMMA.fullmatch(body, before.end, province.start):
-            return None
-        return before
+        return before if before is not None and locates(body, before, province) else None
 
     def listed(self, body: str, low: int, high: int) -> list[PlaceMention]:
         """The places named together last in [low, high): "Sinuiju (North Pyongan) and Hyesan", "Manpo, Kanggye

@@ -797,16 +797,10 @@ class SpeakerFinder:
             named = [m for m in self.places if m.place.country_code == "KP" and m.place.province and m.start < pos]
             return named[-1].place.province if named else None
         if earlier:
-            if word == "area" and len(earlier) > 1 and _locates(self.body, earlier[-2], earlier[-1]):
+            if word == "area" and len(earlier) > 1 and gazetteer.locates(self.body, earlier[-2], earlier[-1]):
                 return earlier[-2].place.name  # "in Kanggye, Jagang Province … a source from the area"
             return earlier[-1].place.name
         return kp[0].place.name if kp else None
-
-
-def _locates(body: str, place: gazetteer.PlaceMention, province: gazetteer.PlaceMention) -> bool:
-    """"Hoeryong, North Hamgyong Province": the province right after a place, a comma apart, says where it lies."""
-    return province.place.level == "province" and place.place.province == province.place.name and \
-        body[place.end:province.start].strip() == ","
 
 
 class _Mentions:

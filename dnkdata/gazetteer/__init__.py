@@ -293,14 +293,23 @@ def _needs_level_word(surface: str, spelling: _Spelling, provinces_in_text: list
     return _person_like_or_short(surface) if spelling.minor_only else bool(PERSON_LIKE.match(surface))
 
 
-LOCATOR_COMMA = re.compile(r",\s*")
+COMMA_AFTER_NAME = re.compile(r",\s*")
+LOCATOR_COMMA = re.compile(r"\s*,\s*")
+
+
+def locates(text: str, place: PlaceMention, province: PlaceMention) -> bool:
+    """"Hyesan, Yanggang Province": a province mention right after a place of that province, a comma apart, says
+    where the place lies."""
+    return province.place.level == "province" and place.place.level != "province" and \
+        place.place.province == province.place.name and place.end <= province.start and \
+        LOCATOR_COMMA.fullmatch(text, place.end, province.start) is not None
 
 
 def _located_by_its_province(text: str, end: int, spelling: _Spelling, matches: list[tuple[int, int, _Spelling]],
                              following: int) -> bool:
     """"Taean, Nampo": a short or legacy spelling counts when its own province or special city follows it, a comma
     apart (matches[following] is the next spelling found in text)."""
-    comma = LOCATOR_COMMA.match(text, end)
+    comma = COMMA_AFTER_NAME.match(text, end)
     if comma is None or following >= len(matches) or matches[following][0] != comma.end():
         return False
     provinces = {p.name for p in matches[following][2].candidates if p.level in PROVINCE_LEVELS}
