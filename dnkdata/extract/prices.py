@@ -183,6 +183,8 @@ class _Draft:
     kind: str = "current"
     start: int = 0
     end: int = 0
+    nth: int = 0  # its place among the prices of its sentence ("… 8,100 won and 8,300 won respectively")
+    first_amount: int = 0  # where the first price of its sentence begins
 
 
 def extract_prices(article_id: str, body: str, *, published_date: date | None,
@@ -197,13 +199,8 @@ def extract_prices(article_id: str, body: str, *, published_date: date | None,
     lookups = _SentenceLookups(body, published_date, sentences)
     drafts = _prose_drafts(body, masked, lookups)
     sources = _Sources(speakers)
-    first_of_sentence: _Draft | None = None
     for draft in drafts:
-        if first_of_sentence is None or first_of_sentence.sentence != draft.sentence:
-            first_of_sentence, nth = draft, 0  # nth: the draft's place among its sentence's amounts
-        else:
-            nth += 1
-        _attach_place(body, draft, kp_places, sources, lookups, nth, first_of_sentence.amount.start)
+        _attach_place(body, draft, kp_places, sources, lookups)
         _attach_date(body, draft, lookups)
     _assign_kinds(body, drafts, lookups)
     _carry_units(drafts)
@@ -342,7 +339,7 @@ def _found_before(pattern: re.Pattern[str], longest: int, text: str, start: int,
 
 def _prose_drafts(body: str, masked: list[tuple[int, int]], lookups: _SentenceLookups) -> list[_Draft]:
     drafts: list[_Draft] = []
-    sentence_end = -1
+    sentence_drafts: list[_Draft] = []  # the drafts of the sentence of the last one
     amounts = _merge_ranges(body, find_amounts(body))
     lookups.ignore_items_in([(a.start, a.end) for a in amounts if a.currency in FOREIGN and a.value != 1])
     said = _LastSaid()
@@ -353,10 +350,12 @@ def _prose_drafts(body: str, masked: list[tuple[int, int]], lookups: _SentenceLo
         sentence = lookups.sentence(amount.start, amount.end)
         if said.sentence != sentence:
             said.sentence, said.amount, said.currency = sentence, None, None
-        draft = _draft(body, amount, sentence, drafts if sentence[1] == sentence_end else [], drafts, lookups, said)
+        if sentence_drafts and sentence_drafts[-1].sentence != sentence:
+            sentence_drafts = []
+        draft = _draft(body, amount, sentence, sentence_drafts, drafts, lookups, said)
         if draft is not None:
             drafts.append(draft)
-            sentence_end = sentence[1]
+            sentence_drafts.append(draft)
     return drafts
 
 
@@ -407,10 +406,11 @@ def _draft(body: str, amount: Amount, sentence: tuple[int, int], same_sentence: 
     if restated or _is_change(body, amount, sentence) or \
             NOT_PAID_BEFORE.search(body, max(sentence[0], amount.start - NOT_PAID_REACH), amount.start):
         return None
-    item = _item_for(body, amount, currency, sentence, earlier, lookups)
+    item = _item_for(body, amount, currency, sentence, same_sentence, earlier, lookups)
     if item is None:
         return None
-    draft = _Draft(amount, item, sentence, currency, UNIT_AFTER.match(body, amount.end))
+    draft = _Draft(amount, item, sentence, currency, UNIT_AFTER.match(body, amount.end), nth=len(same_sentence),
+                   first_amount=same_sentence[0].amount.start if same_sentence else amount.start)
     draft.unit = _unit(body, draft)
     draft.start, draft.end = _mention_span(body, draft, same_sentence)
     return draft
@@ -467,13 +467,13 @@ def _kpw_follows(body: str, amount: Amount, sentence: tuple[int, int]) -> bool:
 
 # ---------------------------------------------------------------- item, unit, mention
 
-def _item_for(body: str, amount: Amount, currency: str, sentence: tuple[int, int], earlier: list[_Draft],
-              lookups: _SentenceLookups) -> ItemMention | None:
+def _item_for(body: str, amount: Amount, currency: str, sentence: tuple[int, int], same_sentence: list[_Draft],
+              earlier: list[_Draft], lookups: _SentenceLookups) -> ItemMention | None:
     """The item named last before the amount in its sentence, else the first one right after it; with none, pay for
     work (a wage) or a rate."""
     items, starts = lookups.items_and_starts(sentence)
     if len(items) > 1 and body.find("respectively", amount.end, sentence[1]) >= 0:
-        respective = _respective_item(body, items, starts, amount, sentence, earlier)
+        respective = _respective_item(body, items, starts, amount, same_sentence)
         if respective is not None:
             return respective
     if items:
@@ -502,20 +502,24 @@ PLACE_COORDINATION = re.compile(r"\s*(?:\([^()]{1,40}\)\s*)?(?:,\s*)?(?:and\s+)?
 
 
 def _respective_item(body: str, items: list[ItemMention], starts: list[int], amount: Amount,
-                     sentence: tuple[int, int], earlier: list[_Draft]) -> ItemMention | None:
+                     same_sentence: list[_Draft]) -> ItemMention | None:
     """"Beans and flour sold for KPW 7,100 and KPW 4,300, respectively": the k-th amount of the sentence takes
     the k-th of the items listed together before its first amount."""
-    k = 0
-    while k < len(earlier) and earlier[-1 - k].sentence == sentence:
-        k += 1
-    first = earlier[-k].amount.start if k else amount.start
-    listed = items[:bisect_left(starts, first)]
-    run = listed[-1:]  # the items joined by commas and "and" that end the list
-    for item in reversed(listed[:-1]):
-        if not COORDINATION.fullmatch(body, item.end, run[0].start):
-            break
-        run.insert(0, item)
+    k = len(same_sentence)
+    first = same_sentence[0].amount.start if same_sentence else amount.start
+    run = _listed_together(body, items[:bisect_left(starts, first)], COORDINATION)
     return run[k] if len(run) > 1 and k < len(run) else None
+
+
+def _listed_together(body: str, mentions: list, joiner: re.Pattern[str]) -> list:
+    """The mentions (items or places, in body order) that end the list named together: each joined to the next
+    by what joiner matches whole (commas and "and")."""
+    run = mentions[-1:]
+    for mention in reversed(mentions[:-1]):
+        if not joiner.fullmatch(body, mention.end, run[0].start):
+            break
+        run.insert(0, mention)
+    return run
 
 
 def _item_for_it(body: str, items: list[ItemMention], starts: list[int], amount: Amount,
@@ -673,28 +677,27 @@ def _mention_span(body: str, draft: _Draft, same: list[_Draft]) -> tuple[int, in
 # ---------------------------------------------------------------- place, date, kind
 
 def _attach_place(body: str, draft: _Draft, places: _Places, speakers: _Sources,
-                  lookups: _SentenceLookups, nth: int = 0, first_amount: int | None = None) -> None:
+                  lookups: _SentenceLookups) -> None:
     """The place right after the amount ("… won in Sinuiju"), else the last one before it in the sentence (the city
     of "Hyesan, Yanggang Province", not its province), else the place of the source quoted, else a place in the
     sentence before (same paragraph)."""
     s_start, s_end = draft.sentence
     unit_end = draft.end
-    for m in places.starting_within(unit_end, unit_end + ATTACHED_PLACE_REACH):
-        if ATTACHED_PLACE.fullmatch(body, unit_end, m.start):
-            draft.place = m.place
-            return
+    attached = places.attached_at(body, unit_end)
+    if attached is not None:
+        draft.place = attached.place
+        return
     listed = body.find("respectively", unit_end, s_end)  # "… KPW 7,100 and KPW 4,300, respectively, in Manpo"
     if listed >= 0:
         # "in Manpo and Kanggye … 5,100 and 5,300 won respectively": the nth amount takes the nth place listed
-        run = places.listed(body, s_start, draft.amount.start if first_amount is None else first_amount)
-        if len(run) > 1 and nth < len(run):
-            draft.place = run[nth].place
+        run = places.listed(body, s_start, draft.first_amount)
+        if len(run) > 1 and draft.nth < len(run):
+            draft.place = run[draft.nth].place
             return
-        listed += len("respectively")
-        for m in places.starting_within(listed, listed + ATTACHED_PLACE_REACH):
-            if ATTACHED_PLACE.fullmatch(body, listed, m.start):
-                draft.place = m.place
-                return
+        attached = places.attached_at(body, listed + len("respectively"))
+        if attached is not None:
+            draft.place = attached.place
+            return
     before = places.last_inside(s_start, draft.amount.start)
     if before is not None:
         located = places.located_by(body, before)
@@ -763,16 +766,18 @@ class _Places:
             before = max((m for m in self.mentions if m.end <= province.start), key=lambda m: m.end, default=None)
         return before if before is not None and locates(body, before, province) else None
 
+    def attached_at(self, body: str, pos: int) -> PlaceMention | None:
+        """The place a price ending at pos is given at ("… won in Sinuiju", "… won at a market in Hamhung")."""
+        for m in self.starting_within(pos, pos + ATTACHED_PLACE_REACH):
+            if ATTACHED_PLACE.fullmatch(body, pos, m.start):
+                return m
+        return None
+
     def listed(self, body: str, low: int, high: int) -> list[PlaceMention]:
         """The places named together last in [low, high): "Sinuiju (North Pyongan) and Hyesan", "Manpo, Kanggye
         and Hyesan" (a place in brackets only says where the one before it lies)."""
         named = [m for m in self.inside(low, high) if body[m.start - 1:m.start] != "("]
-        run = named[-1:]
-        for m in reversed(named[:-1]):
-            if not PLACE_COORDINATION.fullmatch(body, m.end, run[0].start):
-                break
-            run.insert(0, m)
-        return run
+        return _listed_together(body, named, PLACE_COORDINATION)
 
     def last_inside(self, low: int, high: int) -> PlaceMention | None:
         """inside(low, high)[-1], or None: looked for backwards from the last mention starting by high, as a
