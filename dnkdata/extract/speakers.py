@@ -645,9 +645,10 @@ class SpeakerFinder:
         sources, people = self._sources_meant_by(noun), self._outside_quotes(noun)
         if pronoun:
             sources, people = sources.singular(), people.singular()
-        elif not noun.endswith("s") and sources.singular().last_before(found.start) is not None:
-            sources = sources.singular()  # "the source": one source, not "additional sources" named since
         best = sources.last_before(found.start)
+        if not pronoun and not noun.endswith("s"):
+            # "the source": one source, not "additional sources" named since, when one was named
+            best = sources.singular().last_before(found.start) or best
         if pronoun or noun not in SOURCE_NOUNS or best is None:
             best = _later(best, (people if noun not in SOURCE_NOUNS else people.singular()).last_before(found.start))
         if pronoun:
@@ -668,7 +669,7 @@ class SpeakerFinder:
         pool = self._pools.get(key)
         if pool is None:
             same_word = [m for m in self.sources if stem in m.group(0).lower() and not self._in_quote(m.start())]
-            pool = self._pools[key] = _Mentions(same_word) if same_word else self._outside_quotes("")
+            pool = self._pools[key] = _Mentions.of(same_word) if same_word else self._outside_quotes("")
         return pool
 
     def _person_earlier_in_sentence(self, pos: int) -> tuple[int, int, str] | None:
@@ -704,7 +705,7 @@ class SpeakerFinder:
             else:
                 same_noun = [m for m in self.unnamed if noun in m.group(0).lower().split()]
                 matches = same_noun if noun not in ("he", "she") and same_noun else self.unnamed
-            pool = self._pools[noun] = _Mentions([m for m in matches if not self._in_quote(m.start())])
+            pool = self._pools[noun] = _Mentions.of([m for m in matches if not self._in_quote(m.start())])
         return pool
 
     def source_earlier_in_sentence(self, quote_start: int) -> Speaker | None:
@@ -806,10 +807,14 @@ class SpeakerFinder:
 class _Mentions:
     """Matches in body order (non-overlapping, so their ends ascend too), found by where they end."""
 
-    def __init__(self, matches: list[re.Match[str]]):
-        self.mentions = [(m.start(), m.end(), m.group(0)) for m in matches]  # what last_before gives, made once
-        self.ends = [m.end() for m in matches]
+    def __init__(self, mentions: list[tuple[int, int, str]]):
+        self.mentions = mentions  # (start, end, text): what last_before gives, made once
+        self.ends = [end for _, end, _ in mentions]
         self._singular: _Mentions | None = None
+
+    @classmethod
+    def of(cls, matches: list[re.Match[str]]) -> _Mentions:
+        return cls([(m.start(), m.end(), m.group(0)) for m in matches])
 
     def last_before(self, pos: int) -> tuple[int, int, str] | None:
         """(start, end, text) of the last match ending at or before pos."""
@@ -819,9 +824,7 @@ class _Mentions:
     def singular(self) -> _Mentions:
         """The mentions of one person ("a source", "the official"), not of several ("sources", "residents")."""
         if self._singular is None:
-            self._singular = _Mentions([])
-            self._singular.mentions = [m for m in self.mentions if not _is_plural(m[2])]
-            self._singular.ends = [m[1] for m in self._singular.mentions]
+            self._singular = _Mentions([m for m in self.mentions if not _is_plural(m[2])])
         return self._singular
 
 
