@@ -308,21 +308,21 @@ def _new_ids(name: str, order: pl.DataFrame) -> pl.Series:
 SITE_COLUMNS = ["place_id", "name", "level", "province", "country_code", "iso_3166_2", "lat", "lon"]
 
 
-def places_table(locations: pl.DataFrame | None = None) -> pl.DataFrame:
+def places_table(locations: pl.DataFrame) -> pl.DataFrame:
     """The gazetteer's places, then the named sites the locations rows name that it does not list ("Sinuiju
     Station"), by place_id. locations: those rows (SITE_COLUMNS at least)."""
     rows = [{"place_id": p.place_id, "name": p.name, "level": p.level, "province": p.province,
              "country_code": p.country_code, "iso_3166_2": p.iso_3166_2, "lat": p.lat, "lon": p.lon,
              "name_variants": sorted(gazetteer.spellings(p) - {p.name}), "name_hangul": p.name_hangul}
             for p in gazetteer.places()]
-    if locations is not None and locations.height:
-        listed = pl.Series([row["place_id"] for row in rows])
-        sites = (locations.select(SITE_COLUMNS).filter((pl.col("level") == "site") & ~pl.col("place_id").is_in(listed.implode()))
+    if locations.height:
+        listed = pl.Series([row["place_id"] for row in rows]).implode()
+        sites = (locations.select(SITE_COLUMNS)
+                 .filter((pl.col("level") == "site") & ~pl.col("place_id").is_in(listed))
                  .unique("place_id").sort("place_id"))
         rows += [site | {"name_variants": [], "name_hangul": None} for site in sites.iter_rows(named=True)]
     return frame("places", rows)
 
 
-__all__ = ["Assembly", "SITE_COLUMNS", "articles_table", "article_frames", "row_frames", "frame", "places_table",
-           "row_table",
+__all__ = ["Assembly", "articles_table", "article_frames", "row_frames", "frame", "places_table", "row_table",
            "PRIMARY_KEYS"]
