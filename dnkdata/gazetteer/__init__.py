@@ -346,14 +346,13 @@ def find_places(text: str) -> tuple[list[PlaceMention], list[str]]:
             if len(spelling.candidates) == 1 and not spelling.derived]
     provinces_in_text = [p.name for p in sure if p.level in PROVINCE_LEVELS] + [p.province for p in sure if p.province]
     mentions, unresolved = [], []
-    next_start = {start: i + 1 for i, (start, _, _) in enumerate(matches)}
-    for start, end, spelling in matches:
+    for k, (start, end, spelling) in enumerate(matches):
         after = AFTER_NAME.match(text, end)
         if after and after.group("not_a_place") is not None:
             continue  # the Tumen River, the Koryo dynasty: not the place of that name
         hint, mention_end = _level_hint(text, start, end, after)
         if hint is None and _needs_level_word(text[start:end], spelling, provinces_in_text) and \
-                not _located_by_its_province(text, end, spelling, matches, next_start[start]):
+                not _located_by_its_province(text, end, spelling, matches, k + 1):
             continue
         place = _narrow(spelling.candidates, hint, provinces_in_text)
         if place is None:
