@@ -42,7 +42,7 @@ class LocationRow:
 
 
 def extract_locations(article_id: str, mentions: list[PlaceMention],
-                      source_spans: list[tuple[int, int]], body: str = "") -> list[LocationRow]:
+                      source_spans: list[tuple[int, int]], body: str) -> list[LocationRow]:
     """Group mentions by place: the first mention gives the surface form and offset; all of them are counted.
 
     source_spans are the body ranges of source attributions ("a source in Hyesan"): a place inside one is a
@@ -68,7 +68,7 @@ def extract_locations(article_id: str, mentions: list[PlaceMention],
 def _as_site(body: str, mention: PlaceMention) -> PlaceMention:
     """The named site a mention begins, if it begins one ("Sinuiju Station"); else the mention itself."""
     place = mention.place
-    if not body or place.country_code != "KP" or place.level in ("site", "country"):
+    if place.country_code != "KP" or place.level in ("site", "country"):
         return mention
     noun_end = SITE_NOUN_END.search(mention.surface)
     if noun_end:  # "Hyesan Station": the surface holds the site noun already
